@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// accsim — a cycle-approximate, bit-exact simulator of int8 DNN accelerators.
+
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "accsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "accsim", targets: ["accsim"]),
+        .library(name: "AccsimArithmetic", targets: ["AccsimArithmetic"]),
+        .library(name: "AccsimModel", targets: ["AccsimModel"]),
+        .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
+        .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
+        .library(name: "AccsimReport", targets: ["AccsimReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // zlib from the system (Debian: zlib1g-dev): CRC32 for .q files, compression for traces.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Integer semantics: rounding modes, requantizer, reference kernels. No files, no cycles.
+        .target(name: "AccsimArithmetic", swiftSettings: strictSwift),
+        // Graph IR, validation, the .q container and .npy I/O. No hardware.
+        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "CZlib"], swiftSettings: strictSwift),
+        // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
+        .target(name: "AccsimHardware", dependencies: ["AccsimModel"], swiftSettings: strictSwift),
+        // Running a graph: the reference engine (and, later, the scheduled hardware execution).
+        .target(name: "AccsimExecution", dependencies: ["AccsimArithmetic", "AccsimModel"], swiftSettings: strictSwift),
+        // Rendering results: terminal tables and JSON.
+        .target(name: "AccsimReport", dependencies: ["AccsimModel", "AccsimExecution"], swiftSettings: strictSwift),
+        // Subcommands, argument parsing, exit codes. Holds no simulation logic.
+        .target(
+            name: "AccsimCLI",
+            dependencies: [
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimExecution", "AccsimReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The executable: a one-line entry point into AccsimCLI.
+        .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimModelTests", dependencies: ["AccsimModel"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimExecutionTests", dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimCLITests", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
+    ]
+)

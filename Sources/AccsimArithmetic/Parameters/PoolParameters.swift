@@ -1,0 +1,78 @@
+/// Attributes of max pooling over the spatial axes of an NHWC tensor. The maximum is taken over
+/// the in-image taps only (padding never wins), then clamped to `[clamp_min, clamp_max]`.
+public struct MaxPoolParameters: Sendable, Hashable, Codable {
+    public var window: Size2D
+    public var stride: Size2D
+    public var padding: Padding2D
+    public var clampMin: Int32
+    public var clampMax: Int32
+
+    enum CodingKeys: String, CodingKey {
+        case window, stride, padding
+        case clampMin = "clamp_min"
+        case clampMax = "clamp_max"
+    }
+
+    public init(window: Size2D, stride: Size2D, padding: Padding2D = .zero, clampMin: Int32 = -128, clampMax: Int32 = 127) {
+        self.window = window
+        self.stride = stride
+        self.padding = padding
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// Attributes of average pooling; input and output share the quantization.
+///
+/// The sum is of the raw stored values (as TFLite does). With `count_include_pad` false the divisor
+/// is the number of in-image taps; with it true, padded taps count and contribute the input zero
+/// point (the stored value of real zero). The quotient `sum / count` is rounded by `rounding`
+/// (`half_away` for TFLite and Aidge; `half_up`, `half_even` or `floor` otherwise), then clamped.
+public struct AvgPoolParameters: Sendable, Hashable, Codable {
+    public var window: Size2D
+    public var stride: Size2D
+    public var padding: Padding2D
+    public var rounding: RoundingMode
+    public var countIncludePad: Bool
+    public var clampMin: Int32
+    public var clampMax: Int32
+
+    enum CodingKeys: String, CodingKey {
+        case window, stride, padding, rounding
+        case countIncludePad = "count_include_pad"
+        case clampMin = "clamp_min"
+        case clampMax = "clamp_max"
+    }
+
+    public init(
+        window: Size2D, stride: Size2D, padding: Padding2D = .zero, rounding: RoundingMode = .halfAway,
+        countIncludePad: Bool = false, clampMin: Int32 = -128, clampMax: Int32 = 127
+    ) {
+        self.window = window
+        self.stride = stride
+        self.padding = padding
+        self.rounding = rounding
+        self.countIncludePad = countIncludePad
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// Global average pooling (Mean over H and W) of an NHWC tensor.
+/// `sum = Σ q − zp_in·n` over the `n = H·W` positions of each channel, then `requantizer(sum)`;
+/// the division by `n` is folded into the requantizer's multiplier and shift (TFLite MEAN does
+/// `M' = (M·2^k) div n`, `n' = n + k`). Output `[N, 1, 1, C]` with `keep_dims`, else `[N, C]`.
+public struct MeanParameters: Sendable, Hashable, Codable {
+    public var requantizer: Requantizer
+    public var keepDims: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case requantizer
+        case keepDims = "keep_dims"
+    }
+
+    public init(requantizer: Requantizer, keepDims: Bool = true) {
+        self.requantizer = requantizer
+        self.keepDims = keepDims
+    }
+}

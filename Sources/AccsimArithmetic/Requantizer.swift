@@ -1,0 +1,160 @@
+/// The requantizer: the unit that turns an int32 accumulator into a narrow output element.
+///
+/// `out = clamp(ROUND(acc, M, n) + zeroPoint, clampMin, clampMax)` where `acc` already includes the
+/// int32 bias, `M = multipliers[c]`, `n = shifts[c]` (a right shift: the real scale is `M · 2^−n`)
+/// and ROUND is the `rounding` mode. With one multiplier the parameters are per tensor; with more,
+/// per output channel (the innermost axis of an NHWC tensor). `M = 1` is the pure power-of-two
+/// ("single-shift") case.
+///
+/// For the two TFLite modes, `n = 31 − shift` where `shift` is TFLite's signed exponent: the left
+/// part `max(31 − n, 0)` is applied before SRDHM and the right part `max(n − 31, 0)` after it.
+public struct Requantizer: Sendable, Hashable, Codable {
+    /// Integer multipliers M, one per channel or a single one.
+    public var multipliers: [Int32]
+    /// Right shifts n (0...62), one per channel or a single one.
+    public var shifts: [Int32]
+    /// How ties and fractions are rounded.
+    public var rounding: RoundingMode
+    /// Output zero point added after rounding.
+    public var zeroPoint: Int32
+    /// Lower end of the output clamp (fused activation or type range).
+    public var clampMin: Int32
+    /// Upper end of the output clamp (fused activation or type range).
+    public var clampMax: Int32
+
+    enum CodingKeys: String, CodingKey {
+        case multipliers, shifts, rounding
+        case zeroPoint = "zero_point"
+        case clampMin = "clamp_min"
+        case clampMax = "clamp_max"
+    }
+
+    /// The largest right shift accepted: keeps `acc·M + 2^(n−1)` exact in 64 bits.
+    public static let maxShift: Int32 = 62
+
+    public init(
+        multipliers: [Int32], shifts: [Int32], rounding: RoundingMode,
+        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127
+    ) {
+        self.multipliers = multipliers
+        self.shifts = shifts
+        self.rounding = rounding
+        self.zeroPoint = zeroPoint
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+
+    /// A per-tensor requantizer.
+    public init(
+        multiplier: Int32, shift: Int32, rounding: RoundingMode,
+        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127
+    ) {
+        self.init(
+            multipliers: [multiplier], shifts: [shift], rounding: rounding,
+            zeroPoint: zeroPoint, clampMin: clampMin, clampMax: clampMax)
+    }
+
+    /// Number of channels the parameters describe (1 for per tensor).
+    public var channelCount: Int { multipliers.count }
+
+    /// Whether the parameters are per output channel.
+    public var isPerChannel: Bool { multipliers.count > 1 }
+
+    /// Problems with the parameters, each as (field, message); empty when valid.
+    public func problems() -> [(field: String, message: String)] {
+        var found: [(String, String)] = []
+        if multipliers.isEmpty {
+            found.append(("multipliers", "needs at least one multiplier"))
+        }
+        if multipliers.count != shifts.count {
+            found.append(("shifts", "has \(shifts.count) entries but multipliers has \(multipliers.count)"))
+        }
+        for (index, shift) in shifts.enumerated() where shift < 0 || shift > Self.maxShift {
+            found.append(("shifts[\(index)]", "shift \(shift) is outside 0...\(Self.maxShift)"))
+            break
+        }
+        if rounding.usesQ31Multiplier {
+            for (index, multiplier) in multipliers.enumerated() where multiplier < 0 {
+                found.append(("multipliers[\(index)]", "multiplier \(multiplier) is negative; \(rounding.rawValue) needs 0...2^31-1"))
+                break
+            }
+        }
+        if clampMin > clampMax {
+            found.append(("clamp_min", "clamp_min \(clampMin) is greater than clamp_max \(clampMax)"))
+        }
+        return found
+    }
+
+    /// The rounded, scaled value before the zero point and clamp: `ROUND(acc, M_c, n_c)`.
+    @inlinable
+    public func scaled(_ acc: Int32, channel: Int) -> Int64 {
+        let index = multipliers.count == 1 ? 0 : channel
+        return Self.round(acc, multiplier: multipliers[index], shift: Int(shifts[index]), mode: rounding)
+    }
+
+    /// The requantized output for accumulator `acc` of output channel `channel`.
+    @inlinable
+    public func apply(_ acc: Int32, channel: Int) -> Int32 {
+        let value = scaled(acc, channel: channel) + Int64(zeroPoint)
+        return Int32(min(max(value, Int64(clampMin)), Int64(clampMax)))
+    }
+
+    /// Everything a requantizer does to one element, for traces and debugging.
+    public struct Step: Sendable, Hashable {
+        /// The int32 input (accumulator plus bias).
+        public var input: Int32
+        /// The value after rounding and the zero point, before saturation.
+        public var beforeSaturation: Int64
+        /// Whether the clamp changed the value.
+        public var saturated: Bool
+        /// The final output.
+        public var output: Int32
+    }
+
+    /// The full step for one element: pre-saturation value, saturation flag and output.
+    public func step(_ acc: Int32, channel: Int) -> Step {
+        let value = scaled(acc, channel: channel) + Int64(zeroPoint)
+        let output = Int32(min(max(value, Int64(clampMin)), Int64(clampMax)))
+        return Step(input: acc, beforeSaturation: value, saturated: Int64(output) != value, output: output)
+    }
+
+    /// `ROUND(acc, M, n)` for one rounding mode; see ``RoundingMode`` for the formulas.
+    @inlinable
+    public static func round(_ acc: Int32, multiplier: Int32, shift: Int, mode: RoundingMode) -> Int64 {
+        switch mode {
+        case .tflite:
+            let tfliteShift = 31 - shift
+            return Int64(FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier: multiplier, shift: tfliteShift))
+        case .tfliteHalfUp:
+            let left = max(31 - shift, 0)
+            let right = max(shift - 31, 0)
+            let shifted = Int32(truncatingIfNeeded: Int64(acc) << left)
+            let high = Int64(FixedPoint.saturatingRoundingDoublingHighMul(shifted, multiplier))
+            return right == 0 ? high : (high + (Int64(1) << (right - 1))) >> right
+        case .halfUp, .halfAway, .halfEven, .floor:
+            return roundProduct(Int64(acc) * Int64(multiplier), shift: shift, mode: mode)
+        }
+    }
+
+    /// Rounds `product / 2^shift` (shift 0...62) in one of the plain modes.
+    @inlinable
+    public static func roundProduct(_ product: Int64, shift: Int, mode: RoundingMode) -> Int64 {
+        if shift == 0 { return product }
+        let half = Int64(1) << (shift - 1)
+        switch mode {
+        case .halfUp, .tfliteHalfUp:
+            return (product + half) >> shift
+        case .floor:
+            return product >> shift
+        case .halfAway, .tflite:
+            let magnitude = (product.magnitude + UInt64(half)) >> UInt64(shift)
+            return product < 0 ? -Int64(magnitude) : Int64(magnitude)
+        case .halfEven:
+            let floorValue = product >> shift
+            let remainder = product - (floorValue << shift)
+            if remainder > half { return floorValue + 1 }
+            if remainder < half { return floorValue }
+            return floorValue + (floorValue & 1)
+        }
+    }
+}

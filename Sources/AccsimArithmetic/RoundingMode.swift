@@ -1,0 +1,55 @@
+/// How a requantizer rounds `acc · M / 2^n` to an integer. Every mode is named exactly as in the
+/// model file; see docs/arithmetic.md for the formulas and the runtimes that use each one.
+public enum RoundingMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `(acc·M + 2^(n−1)) >> n`: ties toward +∞. Aidge BitShift with rounding; many RTL designs.
+    case halfUp = "half_up"
+    /// TFLite/LiteRT reference "double rounding": `RDBP(SRDHM(acc·2^left, M), right)`.
+    case tflite = "tflite"
+    /// LiteRT optimized kernels: `(SRDHM(acc·2^left, M) + 2^(right−1)) >> right`.
+    case tfliteHalfUp = "tflite_half_up"
+    /// Round to nearest, ties away from zero.
+    case halfAway = "half_away"
+    /// Round to nearest, ties to even.
+    case halfEven = "half_even"
+    /// `(acc·M) >> n`: toward −∞ (plain arithmetic shift).
+    case floor = "floor"
+
+    /// Whether the mode uses TFLite's Q31 fixed-point multiplier (SRDHM), where the multiplier
+    /// must be non-negative and the total shift is split into a left shift before SRDHM and a
+    /// right shift after it.
+    public var usesQ31Multiplier: Bool {
+        self == .tflite || self == .tfliteHalfUp
+    }
+}
+
+/// What a 32-bit accumulator does when a sum leaves the int32 range.
+public enum OverflowMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Two's complement wrap-around (the result modulo 2^32).
+    case wrap
+    /// Clamp to [Int32.min, Int32.max] after every addition.
+    case saturate
+
+    /// Adds two int32 values under this overflow mode.
+    @inlinable
+    public func add(_ a: Int32, _ b: Int32) -> Int32 {
+        switch self {
+        case .wrap:
+            return a &+ b
+        case .saturate:
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if !overflow { return sum }
+            return b > 0 ? .max : .min
+        }
+    }
+
+    /// Narrows a 64-bit value to int32 under this overflow mode.
+    @inlinable
+    public func narrow(_ value: Int64) -> Int32 {
+        switch self {
+        case .wrap:
+            return Int32(truncatingIfNeeded: value)
+        case .saturate:
+            return Int32(clamping: value)
+        }
+    }
+}

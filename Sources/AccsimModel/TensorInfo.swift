@@ -1,0 +1,34 @@
+import AccsimArithmetic
+
+/// A tensor of the graph: its name, shape, element type and quantization. Activations are NHWC
+/// (or `[N, D]` after a flatten); the first dimension of a graph input is the batch.
+public struct TensorInfo: Sendable, Hashable, Codable {
+    public var name: String
+    public var shape: [Int]
+    public var elementType: ElementType
+    public var quantization: Quantization?
+
+    enum CodingKeys: String, CodingKey {
+        case name, shape
+        case elementType = "type"
+        case quantization
+    }
+
+    public init(name: String, shape: [Int], elementType: ElementType, quantization: Quantization? = nil) {
+        self.name = name
+        self.shape = shape
+        self.elementType = elementType
+        self.quantization = quantization
+    }
+
+    /// Number of elements.
+    public var elementCount: Int { shape.reduce(1, *) }
+
+    /// Size in bytes at the element type's width.
+    public var byteCount: Int { elementCount * elementType.byteWidth }
+
+    /// The zero point of channel `channel` (0 when unquantized).
+    public func zeroPoint(channel: Int = 0) -> Int32 {
+        quantization?.zeroPoint(channel: channel) ?? 0
+    }
+}

@@ -1,0 +1,3 @@
+import AccsimCLI
+
+AccsimCommand.main()
