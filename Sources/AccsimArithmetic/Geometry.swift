@@ -68,10 +68,12 @@ public struct Padding2D: Sendable, Hashable, Codable {
 }
 
 /// Output extent of a sliding window: `(in + padBefore + padAfter − ((k − 1)·d + 1)) div s + 1`,
-/// or nil when the effective window does not fit the padded input.
+/// or nil when the effective window does not fit the padded input or any term overflows.
 public func slidingWindowOutputExtent(input: Int, padBefore: Int, padAfter: Int, kernel: Int, stride: Int, dilation: Int) -> Int? {
-    let effectiveKernel = (kernel - 1) * dilation + 1
-    let padded = input + padBefore + padAfter
-    guard stride > 0, kernel > 0, dilation > 0, padded >= effectiveKernel else { return nil }
-    return (padded - effectiveKernel) / stride + 1
+    guard stride > 0, kernel > 0, dilation > 0, input >= 0, padBefore >= 0, padAfter >= 0 else { return nil }
+    let (span, spanOverflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
+    let (padding, paddingOverflow) = padBefore.addingReportingOverflow(padAfter)
+    let (padded, paddedOverflow) = input.addingReportingOverflow(padding)
+    guard !spanOverflow, !paddingOverflow, !paddedOverflow, span < padded else { return nil }
+    return (padded - span - 1) / stride + 1
 }
