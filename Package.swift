@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "accsim", targets: ["accsim"]),
         .library(name: "AccsimArithmetic", targets: ["AccsimArithmetic"]),
+        .library(name: "AccsimJSON", targets: ["AccsimJSON"]),
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
@@ -30,14 +31,17 @@ let package = Package(
         ),
         // Integer semantics: rounding modes, requantizer, reference kernels. No files, no cycles.
         .target(name: "AccsimArithmetic", swiftSettings: strictSwift),
+        // Exact JSON: ordered values, a strict Decoder (unknown keys are errors) and a deterministic
+        // Encoder. Used by the .q manifest, hardware configs, reports and sweep results.
+        .target(name: "AccsimJSON", swiftSettings: strictSwift),
         // Graph IR, validation, the .q container and .npy I/O. No hardware.
-        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "CZlib"], swiftSettings: strictSwift),
+        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "CZlib"], swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
-        .target(name: "AccsimHardware", dependencies: ["AccsimModel"], swiftSettings: strictSwift),
+        .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON"], swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(name: "AccsimExecution", dependencies: ["AccsimArithmetic", "AccsimModel"], swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
-        .target(name: "AccsimReport", dependencies: ["AccsimModel", "AccsimExecution"], swiftSettings: strictSwift),
+        .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimJSON"], swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(
             name: "AccsimCLI",
@@ -49,13 +53,16 @@ let package = Package(
         ),
         // The executable: a one-line entry point into AccsimCLI.
         .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
-        .testTarget(name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimModelTests", dependencies: ["AccsimModel"],
+            name: "AccsimModelTests", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests", dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
-        .testTarget(name: "AccsimCLITests", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
+        // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
+        .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
     ]
 )

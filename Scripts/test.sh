@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): installs what is missing, runs the Python tests of
+# the helper scripts, then the Swift test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+python3 -m unittest discover -s Scripts -p 'test_*.py' -q
+swift test

@@ -1,0 +1,134 @@
+/// Everything `accsim run` reports, as a versioned, documented value (docs/report-format.md).
+/// Built by the CLI from what the engine and the graph counted; rendered by ``RunReportRenderer``.
+public struct RunReport: Sendable, Hashable, Codable {
+    /// Version of this report's JSON schema.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int = RunReport.currentSchemaVersion
+    public var accsimVersion: String
+    public var model: ModelSummary
+    public var hardware: HardwareSummary?
+    public var samples: Int
+    public var inputSource: String
+    public var layers: [LayerSummary]
+    public var totals: Totals
+    public var outputs: [OutputSummary]
+    public var accuracy: Accuracy?
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case accsimVersion = "accsim_version"
+        case model, hardware, samples
+        case inputSource = "input_source"
+        case layers, totals, outputs, accuracy
+    }
+
+    public init(
+        accsimVersion: String, model: ModelSummary, hardware: HardwareSummary?, samples: Int, inputSource: String,
+        layers: [LayerSummary], totals: Totals, outputs: [OutputSummary], accuracy: Accuracy?
+    ) {
+        self.accsimVersion = accsimVersion
+        self.model = model
+        self.hardware = hardware
+        self.samples = samples
+        self.inputSource = inputSource
+        self.layers = layers
+        self.totals = totals
+        self.outputs = outputs
+        self.accuracy = accuracy
+    }
+
+    public struct ModelSummary: Sendable, Hashable, Codable {
+        public var name: String
+        public var file: String
+        public var producer: String?
+        public init(name: String, file: String, producer: String?) {
+            self.name = name
+            self.file = file
+            self.producer = producer
+        }
+    }
+
+    public struct HardwareSummary: Sendable, Hashable, Codable {
+        public var name: String
+        public var file: String
+        public var configHash: String
+        enum CodingKeys: String, CodingKey {
+            case name, file
+            case configHash = "config_hash"
+        }
+        public init(name: String, file: String, configHash: String) {
+            self.name = name
+            self.file = file
+            self.configHash = configHash
+        }
+    }
+
+    public struct LayerSummary: Sendable, Hashable, Codable {
+        public var index: Int
+        public var name: String
+        public var op: String
+        public var outputShape: [Int]
+        public var outputType: String
+        /// MACs for the whole batch.
+        public var macs: Int
+        public var parameterBytes: Int
+        enum CodingKeys: String, CodingKey {
+            case index, name, op
+            case outputShape = "output_shape"
+            case outputType = "output_type"
+            case macs
+            case parameterBytes = "parameter_bytes"
+        }
+        public init(index: Int, name: String, op: String, outputShape: [Int], outputType: String, macs: Int, parameterBytes: Int) {
+            self.index = index
+            self.name = name
+            self.op = op
+            self.outputShape = outputShape
+            self.outputType = outputType
+            self.macs = macs
+            self.parameterBytes = parameterBytes
+        }
+    }
+
+    public struct Totals: Sendable, Hashable, Codable {
+        public var macs: Int
+        public var parameterBytes: Int
+        enum CodingKeys: String, CodingKey {
+            case macs
+            case parameterBytes = "parameter_bytes"
+        }
+        public init(macs: Int, parameterBytes: Int) {
+            self.macs = macs
+            self.parameterBytes = parameterBytes
+        }
+    }
+
+    public struct OutputSummary: Sendable, Hashable, Codable {
+        public var name: String
+        public var shape: [Int]
+        public var type: String
+        /// CRC32 (zlib) of the output's elements at their stored width, as 8 hex digits.
+        public var crc32: String
+        /// Argmax per sample, for outputs shaped `[N, classes]`.
+        public var predictions: [Int]?
+        public init(name: String, shape: [Int], type: String, crc32: String, predictions: [Int]?) {
+            self.name = name
+            self.shape = shape
+            self.type = type
+            self.crc32 = crc32
+            self.predictions = predictions
+        }
+    }
+
+    public struct Accuracy: Sendable, Hashable, Codable {
+        public var correct: Int
+        public var total: Int
+        public var top1: Double
+        public init(correct: Int, total: Int) {
+            self.correct = correct
+            self.total = total
+            self.top1 = total == 0 ? 0 : Double(correct) / Double(total)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import AccsimJSON
+import AccsimModel
+import Foundation
+import Testing
+
+@Suite struct RunCommandTests {
+    /// The README's example: the digits model on the 8x8 config with its held-out inputs and labels.
+    static let example = [
+        "--hw", "HardwareConfigs/8x8.json", "Models/digits.q",
+        "--input", "Models/digits_test_x.npy", "--labels", "Models/digits_test_y.npy",
+    ]
+
+    @Test func exampleMatchesTheQuantizationScriptSampleForSample() throws {
+        let result = try CLI.run(Self.example + ["--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONParser().parse(result.stdout)
+        let expected = try NPYFile.read(path: CLI.root.appendingPathComponent("Models/digits_expected_predictions.npy").path)
+        let predictions = report["outputs"]?[0]?["predictions"]?.arrayValue?.compactMap(\.intValue) ?? []
+        #expect(predictions.count == 360)
+        #expect(predictions == expected.intTensor()?.values.map(Int64.init))
+        // 348 of 360 held-out digits right, as Models/digits_accuracy.json records for the int8 model.
+        #expect(report["accuracy"]?["correct"]?.intValue == 348)
+        #expect(report["accuracy"]?["total"]?.intValue == 360)
+        #expect(report["samples"]?.intValue == 360)
+        // conv0 8·8·16·9 + conv1 4·4·32·144 + fc 32·10 = 83,264 MACs per sample.
+        #expect(report["totals"]?["macs"]?.intValue == 29_975_040)
+    }
+
+    @Test func tableReportShowsLayersAndAccuracy() throws {
+        let result = try CLI.run(Self.example)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("top-1     348/360 = 96.67%"))
+        #expect(result.stdout.contains("fully_connected"))
+        #expect(result.stdout.contains("29,975,040"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func outputIsByteIdenticalWhateverTheThreadCount() throws {
+        let one = try CLI.run(Self.example + ["--format", "json", "--threads", "1"])
+        let two = try CLI.run(Self.example + ["--format", "json", "--threads", "2"])
+        #expect(one.status == 0 && two.status == 0)
+        #expect(one.stdout == two.stdout)
+    }
+
+    @Test func writesOutputsAndRefusesToOverwrite() throws {
+        let directory = try CLI.temporaryDirectory()
+        let output = directory.appendingPathComponent("logits.npy").path
+        let first = try CLI.run(Self.example + ["--output", output])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let written = try NPYFile.read(path: output)
+        let expected = try NPYFile.read(path: CLI.root.appendingPathComponent("Models/digits_expected_logits.npy").path)
+        #expect(written.intTensor() == expected.intTensor())
+
+        let before = try Data(contentsOf: URL(fileURLWithPath: output))
+        let second = try CLI.run(Self.example + ["--output", output, "--batch", "1"])
+        #expect(second.status == 2)
+        let third = try CLI.run(Self.example + ["--output", output])
+        #expect(third.status == 2)
+        #expect(third.stderr.contains(output))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == before)
+        let forced = try CLI.run(Self.example + ["--output", output, "--force"])
+        #expect(forced.status == 0)
+    }
+
+    @Test func generatedInputIsDeterministic() throws {
+        let a = try CLI.run(["Models/digits.q", "--batch", "4", "--seed", "7", "--format", "json"])
+        let b = try CLI.run(["Models/digits.q", "--batch", "4", "--seed", "7", "--format", "json"])
+        let c = try CLI.run(["Models/digits.q", "--batch", "4", "--seed", "8", "--format", "json"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+        #expect(a.stdout.contains("generated, seed 7"))
+    }
+
+    @Test func missingModelIsBadInput() throws {
+        let result = try CLI.run(["Models/nope.q"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Models/nope.q"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func truncatedModelIsBadInputAndSaysSo() throws {
+        let directory = try CLI.temporaryDirectory()
+        let bytes = try Data(contentsOf: CLI.root.appendingPathComponent("Models/digits.q"))
+        let path = directory.appendingPathComponent("cut.q")
+        try bytes.prefix(bytes.count - 100).write(to: path)
+        let result = try CLI.run([path.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cut.q"))
+        #expect(result.stderr.contains("truncated"))
+    }
+
+    @Test func inputOfWrongShapeIsBadInput() throws {
+        let result = try CLI.run(["Models/digits.q", "--input", "Models/digits_test_y.npy"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("expects [N] + [8, 8, 1]"))
+    }
+
+    @Test func labelCountMustMatch() throws {
+        let result = try CLI.run(["Models/digits.q", "--labels", "Models/digits_test_y.npy"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("360 labels for 1 samples"))
+    }
+
+    @Test func unknownOptionIsUsageError() throws {
+        let result = try CLI.run(["Models/digits.q", "--frobnicate"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--frobnicate"))
+    }
+
+    @Test func badHardwareConfigIsBadInputNamingTheKey() throws {
+        let result = try CLI.run(["--hw", "8x8", "--set", "array.rows=0", "Models/digits.q"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("array.rows"))
+    }
+
+    @Test func helpAndVersionExitZero() throws {
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("inspect"))
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("0."))
+    }
+}
+
+@Suite struct InspectAndConfigCommandTests {
+    @Test func inspectListsLayersWithMACs() throws {
+        let result = try CLI.run(["inspect", "Models/digits.q"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("conv2d"))
+        #expect(result.stdout.contains("73,728"))
+        #expect(result.stdout.contains("83,264"))
+        #expect(result.stdout.contains("tflite"))
+    }
+
+    @Test func configShowAppliesOverrides() throws {
+        let result = try CLI.run(["config", "show", "8x8", "--set", "array.rows=4"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try JSONParser().parse(String(result.stdout.split(separator: "\n// config hash")[0]))
+        #expect(json["array"]?["rows"]?.intValue == 4)
+        #expect(json["array"]?["cols"]?.intValue == 8)
+        #expect(json["dram"]?["bandwidth_bytes_per_cycle"]?.intValue == 8)
+    }
+
+    @Test func configValidateRejectsUnknownKey() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("bad.json")
+        try Data(#"{"array": {"rows": 4, "colls": 4}}"#.utf8).write(to: path)
+        let result = try CLI.run(["config", "validate", path.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("array.colls"))
+        #expect(result.stderr.contains("bad.json"))
+    }
+}
