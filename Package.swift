@@ -60,7 +60,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests", dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic"],
-            resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+            swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The project's test command (README, .ci/run): installs what is missing, runs the Python tests of
-# the helper scripts, then the Swift test suite.
+# The project's test command (README, .ci/run): installs what is missing, checks that the committed
+# kernel fixtures still equal what the NumPy oracle computes, runs the Python tests of the helper
+# scripts, then the Swift test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
+python3 Scripts/make_kernel_fixtures.py --check
 python3 -m unittest discover -s Scripts -p 'test_*.py' -q
 swift test
