@@ -318,7 +318,9 @@ def requantize(x, x_zp, rq, out_type="int8"):
 
 
 def reshape(x, attrs):
-    return _i64(x).reshape(attrs["shape"])
+    """Reshape; the batch extent (1 in the file) follows the input's batch size."""
+    shape = [x.shape[0]] + [int(v) for v in attrs["shape"][1:]]
+    return _i64(x).reshape(shape)
 
 
 def pad(x, attrs):

@@ -59,9 +59,9 @@ public struct AvgPoolParameters: Sendable, Hashable, Codable {
 }
 
 /// Global average pooling (Mean over H and W) of an NHWC tensor.
-/// `sum = Σ q − zp_in·n` over the `n = H·W` positions of each channel, then `requantizer(sum)`;
-/// the division by `n` is folded into the requantizer's multiplier and shift (TFLite MEAN does
-/// `M' = (M·2^k) div n`, `n' = n + k`). Output `[N, 1, 1, C]` with `keep_dims`, else `[N, C]`.
+/// `sum = Σ q − zp_in·count` over the `count = H·W` positions of each channel, then
+/// `requantizer(sum)`; the division by `count` is folded into the requantizer's multiplier and
+/// right shift (TFLite MEAN: `M' = (M·2^k) div count` and the right shift grows by `k`). Output `[N, 1, 1, C]` with `keep_dims`, else `[N, C]`.
 public struct MeanParameters: Sendable, Hashable, Codable {
     public var requantizer: Requantizer
     public var keepDims: Bool
