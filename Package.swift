@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
+        .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,8 @@ let package = Package(
         .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "CZlib"], swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
         .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON"], swiftSettings: strictSwift),
+        // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
+        .target(name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(name: "AccsimExecution", dependencies: ["AccsimArithmetic", "AccsimModel"], swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
@@ -62,6 +65,9 @@ let package = Package(
             name: "AccsimExecutionTests", dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic"],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],
+            swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
     ]
