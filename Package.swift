@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
+        .library(name: "AccsimMapping", targets: ["AccsimMapping"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,10 @@ let package = Package(
         .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON"], swiftSettings: strictSwift),
         // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
         .target(name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
+        // Lowering a graph onto the hardware: tiling that fits the SRAMs, loop order, the Schedule.
+        .target(
+            name: "AccsimMapping", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming"],
+            swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(name: "AccsimExecution", dependencies: ["AccsimArithmetic", "AccsimModel"], swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
@@ -67,6 +72,10 @@ let package = Package(
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimMappingTests",
+            dependencies: ["AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic", "AccsimHardware"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),

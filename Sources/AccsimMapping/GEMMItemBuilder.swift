@@ -1,0 +1,153 @@
+import AccsimHardware
+import AccsimTiming
+
+/// Walks a GEMM layer's SRAM tiles in loop order (groups outermost) and turns each into a work
+/// item: the loads of the tiles that changed since the previous step, the folds and their cycles,
+/// the requantizer after the last k-chunk, and the store of the completed output tile.
+struct GEMMItemBuilder {
+    let lowering: GEMMLowering
+    let tiling: GEMMTiling
+    let layout: FoldLayout
+    let memory: DRAMMemoryMap
+    let requantizerLanes: Int
+    let foldCycles: FoldCycleFunction
+
+    /// The items, and the cycles of every fold shape used.
+    func build() -> (items: [WorkItem], foldCycles: [GEMMShape: TileCycles]) {
+        var items: [WorkItem] = []
+        items.reserveCapacity(lowering.groups * tiling.tilesPerGroup)
+        var cache: [GEMMShape: TileCycles] = [:]
+        var previousInput: [Int]?
+        var previousWeight: [Int]?
+        for group in 0..<lowering.groups {
+            let outer = tiling.order == .weightsOuter ? tiling.nTiles : tiling.mTiles
+            let inner = tiling.order == .weightsOuter ? tiling.mTiles : tiling.nTiles
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let (mIndex, nIndex) = tiling.order == .weightsOuter ? (i, o) : (o, i)
+                    for kIndex in 0..<tiling.kTiles {
+                        let tile = makeTile(group: group, mIndex: mIndex, nIndex: nIndex, kIndex: kIndex)
+                        var loads: [PendingTransfer] = []
+                        let inputKey = [group, mIndex, kIndex]
+                        if inputKey != previousInput {
+                            previousInput = inputKey
+                            if let load = inputLoad(tile) { loads.append(load) }
+                        }
+                        let weightKey = [group, nIndex, kIndex]
+                        if weightKey != previousWeight {
+                            previousWeight = weightKey
+                            loads.append(weightLoad(tile))
+                        }
+                        let compute = computeStep(tile, cache: &cache)
+                        items.append(WorkItem(
+                            loads: loads, startsOutputGeneration: tile.isFirstChunk, compute: compute,
+                            stores: tile.isLastChunk ? [outputStore(tile)] : []))
+                    }
+                }
+            }
+        }
+        return (items, cache)
+    }
+
+    private func makeTile(group: Int, mIndex: Int, nIndex: Int, kIndex: Int) -> GEMMTile {
+        let shape = lowering.shape
+        let m = mIndex * tiling.mTile..<min(shape.m, (mIndex + 1) * tiling.mTile)
+        let n = nIndex * tiling.nTile..<min(shape.n, (nIndex + 1) * tiling.nTile)
+        let k = kIndex * tiling.kTile..<min(shape.k, (kIndex + 1) * tiling.kTile)
+        return GEMMTile(group: group, mIndex: mIndex, nIndex: nIndex, kIndex: kIndex, m: m, n: n, k: k,
+                        isLastChunk: kIndex == tiling.kTiles - 1, layout: layout)
+    }
+
+    private func computeStep(_ tile: GEMMTile, cache: inout [GEMMShape: TileCycles]) -> ComputeStep {
+        var phases = TileCycles.zero
+        var accesses = ComputeAccesses()
+        let shapes = layout.foldShapes(m: tile.m.count, k: tile.k.count, n: tile.n.count,
+                                       tileStartsReduction: tile.isFirstChunk)
+        for (shape, count, starting) in shapes {
+            let cycles: TileCycles
+            if let cached = cache[shape] {
+                cycles = cached
+            } else {
+                cycles = foldCycles(shape)
+                cache[shape] = cycles
+            }
+            phases += cycles * count
+            // Every operand byte entering the array is one SRAM read: m·k inputs and k·n weights per fold.
+            accesses.inputBufferReads += count * shape.m * shape.k * lowering.inputElementBytes
+            accesses.weightBufferReads += count * shape.k * shape.n * lowering.weightElementBytes
+            // Each fold writes its m·n int32 partial sums and, unless it starts the reduction, reads them first.
+            accesses.outputBufferWrites += count * shape.m * shape.n * 4
+            accesses.outputBufferReads += (count - starting) * shape.m * shape.n * 4
+            accesses.macs += count * shape.macs
+        }
+        var requantizerCycles = 0
+        if tile.isLastChunk {
+            let outputs = tile.m.count * tile.n.count
+            requantizerCycles = ceilDiv(outputs, requantizerLanes)
+            accesses.requantizerOps = outputs
+            accesses.outputBufferReads += outputs * 4
+            accesses.outputBufferWrites += outputs * lowering.outputElementBytes
+        }
+        return ComputeStep(work: .gemm(tile), arrayPhases: phases, requantizerCycles: requantizerCycles,
+                           vectorCycles: 0, waitsFor: [], outputHalf: 0, accesses: accesses)
+    }
+
+    /// The input tile of `tile`, or nil when its rows all fall in the padding.
+    private func inputLoad(_ tile: GEMMTile) -> PendingTransfer? {
+        let base = memory.address(of: lowering.input) ?? 0
+        let width = lowering.inputElementBytes
+        switch lowering.source {
+        case .conv2D(let g):
+            let outputRows = tile.m.lowerBound / g.outputWidth..<ceilDiv(tile.m.upperBound, g.outputWidth)
+            let rows = g.inputRows(forOutputRows: outputRows)
+            guard !rows.isEmpty else { return nil }
+            let channel = tile.group * g.groupInputChannels + tile.k.lowerBound / g.taps
+            let channels = tile.k.count / g.taps
+            return PendingTransfer(
+                direction: .load, buffer: .input, tensor: lowering.input,
+                dramAddress: base + (rows.lowerBound * g.inputWidth * g.inputChannels + channel) * width,
+                pattern: DMAPattern(count: rows.count * g.inputWidth, chunkBytes: channels * width,
+                                    strideBytes: g.inputChannels * width))
+        case .fullyConnected:
+            return PendingTransfer(
+                direction: .load, buffer: .input, tensor: lowering.input,
+                dramAddress: base + tile.k.lowerBound * width, pattern: .contiguous(tile.k.count * width))
+        }
+    }
+
+    /// The weight tile of `tile`: filters `n` of the group, reduction range `k`.
+    private func weightLoad(_ tile: GEMMTile) -> PendingTransfer {
+        let base = memory.address(of: lowering.weights) ?? 0
+        let width = lowering.weightElementBytes
+        let filter = tile.group * lowering.shape.n + tile.n.lowerBound
+        switch lowering.source {
+        case .conv2D(let g):
+            // OHWI weights: per filter and tap, the chunk's channels are contiguous, Cin/groups apart.
+            let channel = tile.k.lowerBound / g.taps
+            let channels = tile.k.count / g.taps
+            return PendingTransfer(
+                direction: .load, buffer: .weight, tensor: lowering.weights,
+                dramAddress: base + (filter * g.taps * g.groupInputChannels + channel) * width,
+                pattern: DMAPattern(count: tile.n.count * g.taps, chunkBytes: channels * width,
+                                    strideBytes: g.groupInputChannels * width))
+        case .fullyConnected:
+            return PendingTransfer(
+                direction: .load, buffer: .weight, tensor: lowering.weights,
+                dramAddress: base + (filter * lowering.shape.k + tile.k.lowerBound) * width,
+                pattern: DMAPattern(count: tile.n.count, chunkBytes: tile.k.count * width,
+                                    strideBytes: lowering.shape.k * width))
+        }
+    }
+
+    /// The store of `tile`'s outputs: its pixels × its filters of the NHWC (or `[N, O]`) output.
+    private func outputStore(_ tile: GEMMTile) -> PendingTransfer {
+        let base = memory.address(of: lowering.output) ?? 0
+        let width = lowering.outputElementBytes
+        let channels = lowering.groups * lowering.shape.n
+        let channel = tile.group * lowering.shape.n + tile.n.lowerBound
+        return PendingTransfer(
+            direction: .store, buffer: .output, tensor: lowering.output,
+            dramAddress: base + (tile.m.lowerBound * channels + channel) * width,
+            pattern: DMAPattern(count: tile.m.count, chunkBytes: tile.n.count * width, strideBytes: channels * width))
+    }
+}
