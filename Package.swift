@@ -47,14 +47,17 @@ let package = Package(
             name: "AccsimMapping", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming"],
             swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
-        .target(name: "AccsimExecution", dependencies: ["AccsimArithmetic", "AccsimModel"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimExecution",
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
+            swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
-        .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimJSON"], swiftSettings: strictSwift),
+        .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(
             name: "AccsimCLI",
             dependencies: [
-                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimExecution", "AccsimReport",
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -67,7 +70,8 @@ let package = Package(
             name: "AccsimModelTests", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimExecutionTests", dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic"],
+            name: "AccsimExecutionTests",
+            dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         .testTarget(

@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimExecution
 import AccsimHardware
+import AccsimMapping
 import AccsimModel
 import AccsimReport
 import ArgumentParser
@@ -12,8 +13,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Simulate a model bit-exactly and print a per-layer report.",
         discussion: """
-            Without --input, a deterministic batch is generated from --seed (uniform over the input
-            type's range). Outputs are written with --output; --labels prints top-1 accuracy.
+            With --hw, the model is mapped onto the accelerator and the report gives cycles, stalls,
+            utilization and SRAM/DRAM traffic per layer for one inference (docs/timing.md). Without
+            --input, a deterministic batch is generated from --seed (uniform over the input type's
+            range). Outputs are written with --output; --labels prints top-1 accuracy.
             """
     )
 
@@ -26,19 +29,28 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
     var overrides: [String] = []
 
+    @Flag(name: .long, help: "Convert requantizers the hardware cannot run to what it offers, and report how many outputs change.")
+    var adaptRequant = false
+
+    @Flag(name: .long, help: "Timing and traffic only: compute no data (needs --hw).")
+    var noData = false
+
     @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy, matching the model input's type.", valueName: "x.npy"))
     var input: String?
 
     @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file.", valueName: "y.npy"))
     var output: String?
 
-    @Flag(name: .long, help: "Overwrite the --output file if it exists.")
+    @Option(name: .long, help: ArgumentHelp("Also write the JSON report to this file.", valueName: "run.json"))
+    var report: String?
+
+    @Flag(name: .long, help: "Overwrite the --output and --report files if they exist.")
     var force = false
 
     @Option(name: .long, help: ArgumentHelp("Labels [N] as .npy: prints top-1 accuracy.", valueName: "labels.npy"))
     var labels: String?
 
-    @Option(name: .long, help: "Report format: table or json.")
+    @Option(name: .long, help: "Report format: table, json or csv (one row per layer).")
     var format: ReportFormat = .table
 
     @Option(name: .long, help: "Samples to generate when no --input is given.")
@@ -54,16 +66,58 @@ struct RunCommand: ParsableCommand {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input != nil && batch != 1 { throw ValidationError("--batch applies only without --input") }
+        if hw == nil && !overrides.isEmpty { throw ValidationError("--set needs --hw") }
+        if hw == nil && (noData || adaptRequant) { throw ValidationError("--no-data and --adapt-requant need --hw") }
+        if noData && (output != nil || labels != nil) { throw ValidationError("--no-data computes no outputs: drop --output and --labels") }
     }
 
     func run() throws {
-        let graph = try QModelReader.read(path: model)
-        if hw == nil && !overrides.isEmpty { throw CLIError("--set needs --hw") }
+        var graph = try QModelReader.read(path: model)
         let hardware = try hw.map { try HardwareConfigLoader.load($0, overrides: overrides) }
-        let (batchTensor, inputSource) = try loadInputBatch(graph: graph)
-        let engine = ReferenceEngine(graph: graph, overflow: hardware?.config.array.overflow ?? .wrap)
-        let outputs = try engine.run(batch: batchTensor, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let samples = batchTensor.shape[0]
+        var notes: [String] = []
+        var original: Graph?
+        if let hardware {
+            let fitting = RequantizerFitting(capability: hardware.config.requantizer)
+            let mismatches = fitting.mismatches(in: graph)
+            if !mismatches.isEmpty {
+                guard adaptRequant else {
+                    throw CLIError(mismatches[0].description + (mismatches.count > 1 ? " (and \(mismatches.count - 1) more)" : "") + "; --adapt-requant converts them to what the hardware offers")
+                }
+                original = graph
+                graph = fitting.adapt(graph).graph
+                notes.append("--adapt-requant: converted \(mismatches.count) requantizer(s) in \(Set(mismatches.map(\.node)).count) layer(s)")
+            }
+        }
+        let simulation = try hardware.map { try HardwareSimulation(graph: graph, hardware: $0.config) }
+        let performance = simulation?.performance
+
+        var outputs: [String: IntTensor] = [:]
+        var samples = 0
+        var inputSource = "none (--no-data)"
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if !noData {
+            let (batches, source) = try loadInputBatches(graph: graph)
+            inputSource = source
+            samples = batches.values.first?.shape.first ?? 0
+            if let simulation {
+                outputs = try simulation.run(batches: batches, threads: workers)
+            } else {
+                outputs = try ReferenceEngine(graph: graph).run(batches: batches, threads: workers)
+            }
+            if let original {
+                let reference = try ReferenceEngine(graph: original, overflow: hardware?.config.array.overflow ?? .wrap).run(batches: batches, threads: workers)
+                let changed = graph.outputs.reduce(0) { count, name in
+                    count + zip(reference[name]?.values ?? [], outputs[name]?.values ?? []).filter { $0 != $1 }.count
+                }
+                let total = graph.outputs.reduce(0) { $0 + (outputs[$1]?.count ?? 0) }
+                notes.append("--adapt-requant: \(changed) of \(total) model outputs differ from the model's own requantizers")
+                if let labels, let before = reference[graph.outputs[0]], before.shape.count == 2 {
+                    let labelValues = try loadLabels(labels, count: samples)
+                    let correct = Classification.correctCount(predictions: Classification.argmax(before), labels: labelValues)
+                    notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
+                }
+            }
+        }
 
         var accuracy: RunReport.Accuracy?
         let primary = outputs[graph.outputs[0]]
@@ -72,17 +126,16 @@ struct RunCommand: ParsableCommand {
             guard let primary, primary.shape.count == 2 else {
                 throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' is not")
             }
-            let predictions = Classification.argmax(primary)
-            accuracy = .init(correct: Classification.correctCount(predictions: predictions, labels: labelValues), total: samples)
+            accuracy = .init(correct: Classification.correctCount(predictions: Classification.argmax(primary), labels: labelValues), total: samples)
         }
         if let path = output, let primary {
             try NPYFile.write(NPYArray(tensor: primary), to: path, overwrite: force)
         }
 
-        let report = RunReport(
+        let runReport = RunReport(
             accsimVersion: AccsimVersion.string,
             model: .init(name: graph.name, file: model, producer: graph.metadata["producer"]),
-            hardware: hardware.map { .init(name: $0.name, file: $0.file, configHash: $0.config.hash) },
+            hardware: hardware.map { .init(name: $0.name, file: $0.file, configHash: $0.hash, config: $0.config) },
             samples: samples,
             inputSource: inputSource,
             layers: graph.nodes.enumerated().map { index, node in
@@ -90,9 +143,12 @@ struct RunCommand: ParsableCommand {
                 return .init(
                     index: index, name: node.name, op: node.operation.kind.rawValue,
                     outputShape: info?.shape ?? [], outputType: info?.elementType.rawValue ?? "",
-                    macs: graph.macs(of: node) * samples, parameterBytes: graph.parameterBytes(of: node))
+                    macs: graph.macs(of: node), parameterBytes: graph.parameterBytes(of: node),
+                    performance: performance?[index])
             },
-            totals: .init(macs: graph.totalMACs * samples, parameterBytes: graph.totalParameterBytes),
+            totals: .init(
+                macs: graph.totalMACs, parameterBytes: graph.totalParameterBytes,
+                performance: performance.flatMap { layers in hardware.map { LayerPerformance.total(layers, hardware: $0.config) } }),
             outputs: graph.outputs.compactMap { name in
                 guard let tensor = outputs[name] else { return nil }
                 return .init(
@@ -101,26 +157,37 @@ struct RunCommand: ParsableCommand {
                     predictions: tensor.shape.count == 2 ? Classification.argmax(tensor) : nil)
             },
             accuracy: accuracy)
-        print(try format.render(report), terminator: "")
+        if let report {
+            try writeFile(Array(try runReport.renderJSON().utf8), to: report)
+        }
+        for note in notes {
+            FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
+        }
+        print(try format.render(runReport), terminator: "")
     }
 
-    /// The input batch from --input, or a seeded one.
-    private func loadInputBatch(graph: Graph) throws -> (IntTensor, String) {
-        guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
-            throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; accsim run supports single-input models")
-        }
+    /// One input batch per graph input, from --input (single-input models) or seeded.
+    private func loadInputBatches(graph: Graph) throws -> ([String: IntTensor], String) {
         if let input {
+            guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
+                throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models (omit it to generate inputs)")
+            }
             let array = try NPYFile.read(path: input)
             guard let tensor = array.intTensor() else {
                 throw CLIError("\(input): dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
             }
-            return (tensor, input)
+            return ([info.name: tensor], input)
         }
         var generator = SeededGenerator(seed: seed)
-        let shape = [batch] + info.shape.dropFirst()
-        let range = info.elementType.minValue...info.elementType.maxValue
-        let values = (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) }
-        return (IntTensor(shape: shape, elementType: info.elementType, values: values), "generated, seed \(seed)")
+        var batches: [String: IntTensor] = [:]
+        for name in graph.inputs {
+            guard let info = graph.tensor(named: name) else { continue }
+            let shape = [batch] + info.shape.dropFirst()
+            let range = info.elementType.minValue...info.elementType.maxValue
+            let values = (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) }
+            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: values)
+        }
+        return (batches, "generated, seed \(seed)")
     }
 
     /// Labels as integers, one per sample.
@@ -133,5 +200,15 @@ struct RunCommand: ParsableCommand {
             throw CLIError("\(path): \(tensor.count) labels for \(count) samples")
         }
         return tensor.values.map(Int.init)
+    }
+
+    /// Writes `bytes` to `path`, refusing to replace an existing file without --force.
+    private func writeFile(_ bytes: [UInt8], to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) && !force {
+            throw CLIError("\(path) exists; pass --force to overwrite it")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CLIError("\(path): cannot write the file")
+        }
     }
 }

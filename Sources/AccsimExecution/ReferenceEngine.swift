@@ -41,9 +41,20 @@ public struct ReferenceEngine: Sendable {
     /// Runs one sample. `inputs` maps each graph input to a tensor of its declared shape and type.
     /// `observe`, if given, sees every node's output as it is produced.
     public func runSample(_ inputs: [String: IntTensor], observe: ((Int, IntTensor) -> Void)? = nil) -> [String: IntTensor] {
+        runSample(inputs, observe: observe, substitute: nil)
+    }
+
+    /// Runs one sample; `substitute`, when it returns a tensor for a node, replaces the reference
+    /// kernel for that node (the scheduled execution computes conv and FC layers tile by tile).
+    func runSample(
+        _ inputs: [String: IntTensor], observe: ((Int, IntTensor) -> Void)?,
+        substitute: ((Int, Node, (Int) -> IntTensor) -> IntTensor?)?
+    ) -> [String: IntTensor] {
         var live = inputs
         for (index, node) in graph.nodes.enumerated() {
-            let output = execute(node, live: live)
+            let current = live
+            let output = substitute?(index, node) { slot in self.operand(node.inputs[slot], live: current) }
+                ?? execute(node, live: live)
             observe?(index, output)
             live[node.outputs[0]] = output
             for input in node.inputs where lastUse[input] == index && constants[input] == nil {
@@ -58,31 +69,57 @@ public struct ReferenceEngine: Sendable {
     /// Runs a batch for a graph with one input: `batch` is `[N, …]` where `…` is the input's
     /// declared shape without its batch dimension. Returns each graph output as `[N, …]`.
     public func run(batch: IntTensor, threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
-        guard graph.inputs.count == 1, let input = infos[graph.inputs[0]] else {
-            throw ExecutionError("the model has \(graph.inputs.count) inputs; batch runs need exactly one", isBadInput: true)
+        guard graph.inputs.count == 1 else {
+            throw ExecutionError("the model has \(graph.inputs.count) inputs; give one batch per input", isBadInput: true)
         }
-        let sampleShape = Array(input.shape.dropFirst())
-        guard batch.shape.count == input.shape.count, Array(batch.shape.dropFirst()) == sampleShape else {
-            throw ExecutionError("input batch has shape \(batch.shape) but the model input '\(input.name)' expects [N] + \(sampleShape)", isBadInput: true)
+        return try run(batches: [graph.inputs[0]: batch], threads: threads)
+    }
+
+    /// Runs a batch: one `[N, …]` tensor per graph input (the same N for all). Returns each graph
+    /// output as `[N, …]`.
+    public func run(batches: [String: IntTensor], threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
+        try run(batches: batches, threads: threads, substitute: nil)
+    }
+
+    func run(
+        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?
+    ) throws(ExecutionError) -> [String: IntTensor] {
+        var sampleCount: Int?
+        for name in graph.inputs {
+            guard let info = infos[name] else { continue }
+            guard let batch = batches[name] else {
+                throw ExecutionError("no input batch for model input '\(name)'", isBadInput: true)
+            }
+            let sampleShape = Array(info.shape.dropFirst())
+            guard batch.shape.count == info.shape.count, Array(batch.shape.dropFirst()) == sampleShape else {
+                throw ExecutionError("input batch has shape \(batch.shape) but the model input '\(name)' expects [N] + \(sampleShape)", isBadInput: true)
+            }
+            guard batch.elementType == info.elementType else {
+                throw ExecutionError("input batch is \(batch.elementType.rawValue) but the model input '\(name)' is \(info.elementType.rawValue)", isBadInput: true)
+            }
+            if let count = sampleCount, count != batch.shape[0] {
+                throw ExecutionError("input batches differ in size (\(count) and \(batch.shape[0]) for '\(name)')", isBadInput: true)
+            }
+            sampleCount = batch.shape[0]
         }
-        guard batch.elementType == input.elementType else {
-            throw ExecutionError("input batch is \(batch.elementType.rawValue) but the model input '\(input.name)' is \(input.elementType.rawValue)", isBadInput: true)
-        }
-        let sampleCount = batch.shape[0]
-        let sampleSize = sampleShape.reduce(1, *)
-        let declaredShape = [1] + sampleShape
-        var results = [[String: IntTensor]](repeating: [:], count: sampleCount)
+        let samples = sampleCount ?? 0
+        var results = [[String: IntTensor]](repeating: [:], count: samples)
         let engine = self
+        let inputInfos = graph.inputs.compactMap { infos[$0] }
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            let workers = max(1, min(threads, sampleCount))
+            let workers = max(1, min(threads, samples))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var sample = worker
-                while sample < sampleCount {
-                    let start = sample * sampleSize
-                    let values = Array(batch.values[start..<start + sampleSize])
-                    let tensor = IntTensor(shape: declaredShape, elementType: batch.elementType, values: values)
-                    slots[sample] = engine.runSample([input.name: tensor])
+                while sample < samples {
+                    var inputs: [String: IntTensor] = [:]
+                    for info in inputInfos {
+                        guard let batch = batches[info.name] else { continue }
+                        let size = info.elementCount
+                        let start = sample * size
+                        inputs[info.name] = IntTensor(shape: info.shape, elementType: batch.elementType, values: Array(batch.values[start..<start + size]))
+                    }
+                    slots[sample] = engine.runSample(inputs, observe: nil, substitute: substitute)
                     sample += workers
                 }
             }
@@ -91,21 +128,26 @@ public struct ReferenceEngine: Sendable {
         for name in graph.outputs {
             guard let info = infos[name] else { continue }
             var values: [Int32] = []
-            values.reserveCapacity(sampleCount * info.elementCount)
+            values.reserveCapacity(samples * info.elementCount)
             for result in results { values.append(contentsOf: result[name]?.values ?? []) }
-            outputs[name] = IntTensor(shape: [sampleCount] + info.shape.dropFirst(), elementType: info.elementType, values: values)
+            outputs[name] = IntTensor(shape: [samples] + info.shape.dropFirst(), elementType: info.elementType, values: values)
         }
         return outputs
     }
 
     /// Executes one node given the live tensors (validation guarantees its inputs are there).
-    private func execute(_ node: Node, live: [String: IntTensor]) -> IntTensor {
-        func operand(_ slot: Int) -> IntTensor {
-            let name = node.inputs[slot]
-            if let constant = constants[name] { return constant }
-            guard let tensor = live[name] else { preconditionFailure("validated graph: '\(name)' is not live at node '\(node.name)'") }
-            return tensor
-        }
+    /// The tensor `name`: a constant, or a live activation (validation guarantees one of them).
+    func operand(_ name: String, live: [String: IntTensor]) -> IntTensor {
+        if let constant = constants[name] { return constant }
+        guard let tensor = live[name] else { preconditionFailure("validated graph: '\(name)' is not live") }
+        return tensor
+    }
+
+    /// The tensor information of `name`.
+    func info(_ name: String) -> TensorInfo? { infos[name] }
+
+    func execute(_ node: Node, live: [String: IntTensor]) -> IntTensor {
+        func operand(_ slot: Int) -> IntTensor { self.operand(node.inputs[slot], live: live) }
         func zeroPoint(_ slot: Int) -> Int32 { infos[node.inputs[slot]]?.zeroPoint() ?? 0 }
         let outputInfo = infos[node.outputs[0]]
         let outputType = outputInfo?.elementType ?? .int8
@@ -157,7 +199,7 @@ public struct ReferenceEngine: Sendable {
         }
     }
 
-    private func weightZeroPoints(_ name: String) -> [Int32] {
+    func weightZeroPoints(_ name: String) -> [Int32] {
         infos[name]?.quantization?.zeroPoints ?? [0]
     }
 }

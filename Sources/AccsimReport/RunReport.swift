@@ -1,6 +1,9 @@
+import AccsimExecution
+import AccsimHardware
+
 /// Everything `accsim run` reports, as a versioned, documented value (docs/report-format.md).
 /// Built by the CLI from what the engine and the graph counted; rendered by ``RunReportRenderer``.
-public struct RunReport: Sendable, Hashable, Codable {
+public struct RunReport: Sendable, Hashable, Encodable {
     /// Version of this report's JSON schema.
     public static let currentSchemaVersion = 1
 
@@ -38,7 +41,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         self.accuracy = accuracy
     }
 
-    public struct ModelSummary: Sendable, Hashable, Codable {
+    public struct ModelSummary: Sendable, Hashable, Encodable {
         public var name: String
         public var file: String
         public var producer: String?
@@ -49,38 +52,38 @@ public struct RunReport: Sendable, Hashable, Codable {
         }
     }
 
-    public struct HardwareSummary: Sendable, Hashable, Codable {
+    public struct HardwareSummary: Sendable, Hashable, Encodable {
         public var name: String
         public var file: String
         public var configHash: String
+        /// The resolved config (every key).
+        public var config: HardwareConfig
         enum CodingKeys: String, CodingKey {
             case name, file
             case configHash = "config_hash"
+            case config
         }
-        public init(name: String, file: String, configHash: String) {
+        public init(name: String, file: String, configHash: String, config: HardwareConfig) {
             self.name = name
             self.file = file
             self.configHash = configHash
+            self.config = config
         }
     }
 
-    public struct LayerSummary: Sendable, Hashable, Codable {
+    public struct LayerSummary: Sendable, Hashable, Encodable {
         public var index: Int
         public var name: String
         public var op: String
         public var outputShape: [Int]
         public var outputType: String
-        /// MACs for the whole batch.
+        /// MACs for one inference (batch 1, as declared).
         public var macs: Int
         public var parameterBytes: Int
-        enum CodingKeys: String, CodingKey {
-            case index, name, op
-            case outputShape = "output_shape"
-            case outputType = "output_type"
-            case macs
-            case parameterBytes = "parameter_bytes"
-        }
-        public init(index: Int, name: String, op: String, outputShape: [Int], outputType: String, macs: Int, parameterBytes: Int) {
+        /// Cycles, utilization and traffic on the hardware, for one inference (with `--hw`).
+        public var performance: LayerPerformance?
+
+        public init(index: Int, name: String, op: String, outputShape: [Int], outputType: String, macs: Int, parameterBytes: Int, performance: LayerPerformance?) {
             self.index = index
             self.name = name
             self.op = op
@@ -88,23 +91,58 @@ public struct RunReport: Sendable, Hashable, Codable {
             self.outputType = outputType
             self.macs = macs
             self.parameterBytes = parameterBytes
+            self.performance = performance
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: PerformanceKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(name, forKey: .name)
+            try container.encode(op, forKey: .op)
+            try container.encode(outputShape, forKey: .outputShape)
+            try container.encode(outputType, forKey: .outputType)
+            try container.encode(macs, forKey: .macs)
+            try container.encode(parameterBytes, forKey: .parameterBytes)
+            try performance?.encodeFields(into: &container)
         }
     }
 
-    public struct Totals: Sendable, Hashable, Codable {
+    public struct Totals: Sendable, Hashable, Encodable {
         public var macs: Int
         public var parameterBytes: Int
-        enum CodingKeys: String, CodingKey {
-            case macs
-            case parameterBytes = "parameter_bytes"
-        }
-        public init(macs: Int, parameterBytes: Int) {
+        public var performance: LayerPerformance?
+
+        public init(macs: Int, parameterBytes: Int, performance: LayerPerformance?) {
             self.macs = macs
             self.parameterBytes = parameterBytes
+            self.performance = performance
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: PerformanceKeys.self)
+            try container.encode(macs, forKey: .macs)
+            try container.encode(parameterBytes, forKey: .parameterBytes)
+            try performance?.encodeFields(into: &container)
         }
     }
 
-    public struct OutputSummary: Sendable, Hashable, Codable {
+    /// Keys of a layer or totals object (docs/report-format.md).
+    enum PerformanceKeys: String, CodingKey {
+        case index, name, op
+        case outputShape = "output_shape"
+        case outputType = "output_type"
+        case macs
+        case parameterBytes = "parameter_bytes"
+        case cycles, utilization
+        case mappingEfficiency = "mapping_efficiency"
+        case sram, dram
+        case requantizerOps = "requantizer_ops"
+        case vectorOps = "vector_ops"
+        case latencyMicroseconds = "latency_us"
+        case energyPicojoules = "energy_pj"
+    }
+
+    public struct OutputSummary: Sendable, Hashable, Encodable {
         public var name: String
         public var shape: [Int]
         public var type: String
@@ -121,7 +159,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         }
     }
 
-    public struct Accuracy: Sendable, Hashable, Codable {
+    public struct Accuracy: Sendable, Hashable, Encodable {
         public var correct: Int
         public var total: Int
         public var top1: Double
@@ -130,5 +168,20 @@ public struct RunReport: Sendable, Hashable, Codable {
             self.total = total
             self.top1 = total == 0 ? 0 : Double(correct) / Double(total)
         }
+    }
+}
+
+extension LayerPerformance {
+    /// Writes the performance fields after a layer's own (macs is written by the layer).
+    fileprivate func encodeFields(into container: inout KeyedEncodingContainer<RunReport.PerformanceKeys>) throws {
+        try container.encode(cycles, forKey: .cycles)
+        try container.encode(utilization, forKey: .utilization)
+        try container.encode(mappingEfficiency, forKey: .mappingEfficiency)
+        try container.encode(sram, forKey: .sram)
+        try container.encode(dram, forKey: .dram)
+        try container.encode(requantizerOps, forKey: .requantizerOps)
+        try container.encode(vectorOps, forKey: .vectorOps)
+        try container.encode(latencyMicroseconds, forKey: .latencyMicroseconds)
+        try container.encodeIfPresent(energyPicojoules, forKey: .energyPicojoules)
     }
 }

@@ -22,8 +22,20 @@ import Testing
         #expect(report["accuracy"]?["correct"]?.intValue == 348)
         #expect(report["accuracy"]?["total"]?.intValue == 360)
         #expect(report["samples"]?.intValue == 360)
-        // conv0 8·8·16·9 + conv1 4·4·32·144 + fc 32·10 = 83,264 MACs per sample.
-        #expect(report["totals"]?["macs"]?.intValue == 29_975_040)
+        // conv0 8·8·16·9 + conv1 4·4·32·144 + fc 32·10 = 83,264 MACs per inference.
+        #expect(report["totals"]?["macs"]?.intValue == 83_264)
+        // The timing fields of the report's schema, per layer and in total.
+        let conv = try #require(report["layers"]?[0])
+        #expect(conv["name"]?.stringValue == "conv1")
+        #expect(conv["macs"]?.intValue == 9_216)
+        let cycles = try #require(conv["cycles"])
+        let total = try #require(cycles["total"]?.intValue)
+        let parts = [cycles["prologue"], cycles["compute"], cycles["stall"]?["total"], cycles["epilogue"]].compactMap { $0?.intValue }
+        #expect(parts.count == 4 && parts.reduce(0, +) == total)
+        #expect(conv["sram"]?["weight"]?["write_bytes"]?.intValue == 144)  // 16 filters · 3·3 · 1 channel, loaded once
+        #expect(conv["dram"]?["write_bytes"]?.intValue == 1_024)  // 8·8·16 int8 outputs
+        #expect(report["hardware"]?["config"]?["array"]?["rows"]?.intValue == 8)
+        #expect(report["hardware"]?["config_hash"]?.stringValue?.count == 16)
     }
 
     @Test func tableReportShowsLayersAndAccuracy() throws {
@@ -31,7 +43,8 @@ import Testing
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("top-1     348/360 = 96.67%"))
         #expect(result.stdout.contains("fully_connected"))
-        #expect(result.stdout.contains("29,975,040"))
+        #expect(result.stdout.contains("83,264"))
+        #expect(result.stdout.contains("per inference: "))
         #expect(result.stderr.isEmpty)
     }
 
@@ -112,6 +125,53 @@ import Testing
         let result = try CLI.run(["--hw", "8x8", "--set", "array.rows=0", "Models/digits.q"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("array.rows"))
+    }
+
+    @Test func csvHasOneRowPerLayer() throws {
+        let result = try CLI.run(Self.example + ["--format", "csv"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines[0].hasPrefix("index,name,op,macs,parameter_bytes,cycles_total"))
+        #expect(lines[1].hasPrefix("0,conv1,conv2d,9216,208,"))
+        #expect(lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == lines[0].split(separator: ",").count })
+    }
+
+    @Test func reportFileEqualsJSONOutputAndIsNotOverwritten() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let result = try CLI.run(Self.example + ["--report", path, "--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == result.stdout)
+        let again = try CLI.run(Self.example + ["--report", path])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("--force"))
+    }
+
+    @Test func timingOnlyRunComputesNoData() throws {
+        let timing = try CLI.run(["--hw", "8x8", "Models/digits.q", "--no-data", "--format", "json"])
+        let full = try CLI.run(Self.example + ["--format", "json"])
+        #expect(timing.status == 0, "stderr: \(timing.stderr)")
+        let a = try JSONParser().parse(timing.stdout), b = try JSONParser().parse(full.stdout)
+        #expect(a["totals"] == b["totals"])
+        #expect(a["samples"]?.intValue == 0)
+        #expect(a["outputs"]?.arrayValue?.isEmpty == true)
+    }
+
+    @Test func requantizerTheHardwareLacksIsRejectedUnlessAdapted() throws {
+        let narrow = ["--hw", "8x8", "--set", "requantizer.multiplier_bits=16", "Models/digits.q",
+                      "--input", "Models/digits_test_x.npy", "--labels", "Models/digits_test_y.npy"]
+        let rejected = try CLI.run(narrow)
+        #expect(rejected.status == 2)
+        #expect(rejected.stderr.contains("layer 'conv1'"))
+        #expect(rejected.stderr.contains("needs 31 bits"))
+        #expect(rejected.stderr.contains("--adapt-requant"))
+
+        let adapted = try CLI.run(narrow + ["--adapt-requant"])
+        #expect(adapted.status == 0, "stderr: \(adapted.stderr)")
+        #expect(adapted.stderr.contains("converted 4 requantizer(s) in 4 layer(s)"))
+        #expect(adapted.stderr.contains("model outputs differ from the model's own requantizers"))
+        #expect(adapted.stderr.contains("top-1 with the model's own requantizers 348/360"))
     }
 
     @Test func helpAndVersionExitZero() throws {

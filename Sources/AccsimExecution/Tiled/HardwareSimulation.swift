@@ -1,0 +1,98 @@
+import AccsimArithmetic
+import AccsimHardware
+import AccsimMapping
+import AccsimModel
+import AccsimTiming
+
+/// A graph mapped onto a hardware config: the schedule, every layer's timing and traffic, and a
+/// data path that computes conv and fully connected layers tile by tile, fold by fold, in the
+/// order the schedule gives, with the hardware's accumulator overflow.
+///
+/// Data: the array's fold partial sums start at 0 and add their products in reduction order
+/// (`overflow.add`, as the PEs do); each partial sum is added to the accumulator buffer with
+/// `overflow.add` in schedule order; the bias is added last, then the requantizer. Under `wrap`
+/// this equals the reference engine whatever the order; under `saturate` it is the hardware's
+/// order, which can differ from the reference's per-product order.
+public struct HardwareSimulation: Sendable {
+    public let graph: Graph
+    public let hardware: HardwareConfig
+    public let schedule: Schedule
+    /// Timing and traffic per layer, in node order.
+    public let results: [LayerResult]
+    private let reference: ReferenceEngine
+
+    /// Maps `graph` (validated) onto `hardware` (validated) and times every layer.
+    public init(graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
+        self.graph = graph
+        self.hardware = hardware
+        do {
+            schedule = try Mapper(hardware: hardware).schedule(graph)
+        } catch {
+            throw ExecutionError(node: error.layer, error.message)
+        }
+        results = schedule.results()
+        reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow)
+    }
+
+    /// When the data path follows the schedule tile by tile.
+    public enum TiledData: Sendable {
+        /// Always (the tests compare it with the reference engine).
+        case always
+        /// Only when the order can change results (saturating accumulators); with wrapping
+        /// accumulators the reference kernels give the identical result faster.
+        case whenOrderMatters
+    }
+
+    /// Runs a batch (one `[N, …]` tensor per graph input) and returns each graph output `[N, …]`.
+    public func run(batches: [String: IntTensor], threads: Int = 1, tiled: TiledData = .whenOrderMatters) throws(ExecutionError) -> [String: IntTensor] {
+        let followOrder = tiled == .always || hardware.array.overflow == .saturate
+        guard followOrder else { return try reference.run(batches: batches, threads: threads) }
+        let simulation = self
+        return try reference.run(batches: batches, threads: threads) { index, node, operand in
+            simulation.tiledGEMM(layer: simulation.schedule.layers[index], node: node, operand: operand)
+        }
+    }
+
+    /// The output of a conv or fully connected layer computed along the schedule; nil for other layers.
+    func tiledGEMM(layer: LayerSchedule, node: Node, operand: (Int) -> IntTensor) -> IntTensor? {
+        guard case .gemm(let plan) = layer.work else { return nil }
+        let overflow = hardware.array.overflow
+        let input = operand(0), weights = operand(1)
+        let bias = node.inputs.count > 2 ? operand(2).values : nil
+        let inputZeroPoint = reference.info(node.inputs[0])?.zeroPoint() ?? 0
+        let weightZeroPoints = reference.weightZeroPoints(node.inputs[1])
+        guard let outputInfo = reference.info(node.outputs[0]), let requantizer = node.operation.outputRequantizer else { return nil }
+        let groups = plan.lowering.groups
+        let operands: [GEMMOperands] = (0..<groups).map { group in
+            switch node.operation {
+            case .conv2D(let parameters):
+                GEMMOperands.conv2D(
+                    input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+                    parameters: parameters, group: group)
+            default:
+                GEMMOperands.fullyConnected(input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints)
+            }
+        }
+        var accumulators = operands.map { [Int32](repeating: 0, count: $0.m * $0.n) }
+        for step in layer.steps {
+            guard let tile = step.compute?.tile else { continue }
+            operands[tile.group].accumulate(folds: tile.folds, overflow: overflow, into: &accumulators[tile.group])
+        }
+        // Scatter C[m, n] of each group to NHWC / [N, O] and requantize after the bias.
+        let groupColumns = plan.lowering.shape.n
+        let channels = groups * groupColumns
+        var values = [Int32](repeating: 0, count: outputInfo.elementCount)
+        for group in 0..<groups {
+            let c = accumulators[group]
+            for row in 0..<operands[group].m {
+                for column in 0..<groupColumns {
+                    let channel = group * groupColumns + column
+                    var acc = c[row * groupColumns + column]
+                    if let bias { acc = overflow.add(acc, bias[channel]) }
+                    values[row * channels + channel] = requantizer.apply(acc, channel: channel)
+                }
+            }
+        }
+        return IntTensor(shape: outputInfo.shape, elementType: outputInfo.elementType, values: values)
+    }
+}

@@ -1,0 +1,138 @@
+import AccsimArithmetic
+import AccsimHardware
+import AccsimModel
+import Foundation
+import Testing
+
+@testable import AccsimExecution
+
+/// Every bundled hardware config, resolved.
+private func bundledConfigs() throws -> [(String, HardwareConfig)] {
+    let folder = ModelFiles.folder.deletingLastPathComponent().appendingPathComponent("HardwareConfigs")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+    return try files.map { ($0, try HardwareConfigLoader.load(folder.appendingPathComponent($0).path).config) }
+}
+
+/// The first `count` samples of a batch `[N, …]`.
+private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
+    let size = batch.count / batch.shape[0]
+    return IntTensor(shape: [count] + batch.shape.dropFirst(), elementType: batch.elementType, values: Array(batch.values[0..<count * size]))
+}
+
+@Suite struct HardwareSimulationTests {
+    /// Tiled execution (fold by fold, in schedule order) equals the reference engine bit for bit,
+    /// for every example model on every bundled config.
+    @Test(arguments: ["digits", "every_op"])
+    func tiledExecutionEqualsTheReferenceOnEveryBundledConfig(model: String) throws {
+        let graph = try QModelReader.read(path: ModelFiles.path("\(model).q"))
+        let inputFile = model == "digits" ? "digits_test_x.npy" : "every_op_input.npy"
+        let inputs = prefix(try ModelFiles.tensor(inputFile), 8)
+        let batches = [graph.inputs[0]: inputs]
+        let configs = try bundledConfigs()
+        #expect(configs.count == 9)
+        for (file, config) in configs {
+            let expected = try ReferenceEngine(graph: graph, overflow: config.array.overflow).run(batches: batches)
+            let simulation = try HardwareSimulation(graph: graph, hardware: config)
+            let tiled = try simulation.run(batches: batches, threads: 2, tiled: .always)
+            #expect(tiled == expected, "\(model) on \(file)")
+        }
+    }
+
+    /// Under saturating accumulators the result follows the hardware's order. An FC layer whose
+    /// running sum first saturates, then sees pairs (+16129, −16129) inside each 8-row fold:
+    /// - reference (saturate after every product): each pair clamps at Int32.max on + and drops
+    ///   16129 on −, ending at Int32.max − 16129 = 2,147,467,518;
+    /// - the 8×8 weight-stationary array sums each fold exactly (the pairs cancel) and saturates
+    ///   only in the accumulator buffer: Int32.max = 2,147,483,647.
+    /// With bias −2,147,483,000 and a unit requantizer to int16: 647 versus −15,482.
+    /// Under wrap both orders give the same (wrapped) sum.
+    @Test func saturatingAccumulationFollowsTheHardwareOrder() throws {
+        let positives = 133_152  // a multiple of 8; 133,152 · 16,129 exceeds Int32.max
+        let pairs = 24
+        let depth = positives + 2 * pairs
+        var weights = [Int32](repeating: 127, count: positives)
+        for _ in 0..<pairs { weights += [127, -127] }
+        let requantizer = Requantizer(multiplier: 1, shift: 0, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let graph = Graph(
+            name: "saturation",
+            tensors: [
+                TensorInfo(name: "x", shape: [1, depth], elementType: .int8),
+                TensorInfo(name: "w", shape: [1, depth], elementType: .int8),
+                TensorInfo(name: "b", shape: [1], elementType: .int32),
+                TensorInfo(name: "y", shape: [1, 1], elementType: .int16),
+            ],
+            constants: [
+                "w": ConstantData(elementType: .int8, values: weights),
+                "b": ConstantData(elementType: .int32, values: [-2_147_483_000]),
+            ],
+            nodes: [Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: requantizer)), inputs: ["x", "w", "b"], outputs: ["y"])],
+            inputs: ["x"], outputs: ["y"])
+        try graph.validate()
+        let batch = ["x": IntTensor(shape: [1, depth], elementType: .int8, repeating: 127)]
+
+        var config = HardwareConfig.standard
+        config.array.overflow = .saturate
+        let reference = try ReferenceEngine(graph: graph, overflow: .saturate).run(batches: batch)
+        let hardware = try HardwareSimulation(graph: graph, hardware: config).run(batches: batch, tiled: .always)
+        #expect(reference["y"]?.values == [-15_482])
+        #expect(hardware["y"]?.values == [647])
+        // The default (.whenOrderMatters) follows the hardware order because the config saturates.
+        #expect(try HardwareSimulation(graph: graph, hardware: config).run(batches: batch)["y"]?.values == [647])
+
+        config.array.overflow = .wrap
+        let wrapped = try HardwareSimulation(graph: graph, hardware: config).run(batches: batch, tiled: .always)
+        let wrappedReference = try ReferenceEngine(graph: graph, overflow: .wrap).run(batches: batch)
+        #expect(wrapped == wrappedReference)
+    }
+
+    /// Every layer's cycles add up: total = prologue + compute + stalls + epilogue, and the
+    /// totals are the sums of the layers.
+    @Test func cycleBreakdownAddsUp() throws {
+        let graph = try QModelReader.read(path: ModelFiles.path("every_op.q"))
+        for (file, config) in try bundledConfigs() {
+            let simulation = try HardwareSimulation(graph: graph, hardware: config)
+            let layers = simulation.performance
+            for (layer, p) in zip(graph.nodes, layers) {
+                #expect(p.cycles.total == p.cycles.prologue + p.cycles.compute + p.cycles.stall.total + p.cycles.epilogue, "\(layer.name) on \(file)")
+                #expect(p.cycles.compute == p.cycles.array + p.cycles.requantizer + p.cycles.vector, "\(layer.name) on \(file)")
+                #expect(p.macs == graph.macs(of: layer), "\(layer.name) on \(file)")
+                #expect(p.utilization >= 0 && p.utilization <= 1)
+                #expect(p.mappingEfficiency >= 0 && p.mappingEfficiency <= 1)
+            }
+            let total = LayerPerformance.total(layers, hardware: config)
+            #expect(total.cycles.total == layers.reduce(0) { $0 + $1.cycles.total })
+            #expect(total.dram.readBytes == layers.reduce(0) { $0 + $1.dram.readBytes })
+            #expect(total.macs == graph.totalMACs)
+            #expect((total.energyPicojoules != nil) == config.energy.isEnabled)
+        }
+    }
+
+    /// A layer whose smallest tile cannot fit is an error naming the layer and the buffer: a 1×1
+    /// conv over a 600-pixel-wide row needs at least one whole input row (600 B) in a buffer half,
+    /// but a double-buffered 1 KiB input buffer holds 512 B per half.
+    @Test func impossibleMappingNamesLayerAndBuffer() throws {
+        let requantizer = Requantizer(multiplier: 1, shift: 0, rounding: .halfUp)
+        let graph = Graph(
+            name: "wide",
+            tensors: [
+                TensorInfo(name: "x", shape: [1, 1, 600, 1], elementType: .int8),
+                TensorInfo(name: "w", shape: [1, 1, 1, 1], elementType: .int8),
+                TensorInfo(name: "y", shape: [1, 1, 600, 1], elementType: .int8),
+            ],
+            constants: ["w": ConstantData(elementType: .int8, values: [1])],
+            nodes: [Node(name: "wide_conv", operation: .conv2D(Conv2DParameters(requantizer: requantizer)), inputs: ["x", "w"], outputs: ["y"])],
+            inputs: ["x"], outputs: ["y"])
+        try graph.validate()
+        var config = HardwareConfig.standard
+        config.sram.input.kib = 1
+        config.sram.input.banks = 1
+        do {
+            _ = try HardwareSimulation(graph: graph, hardware: config)
+            Issue.record("expected a mapping error")
+        } catch {
+            #expect(error.node == "wide_conv")
+            #expect(error.message.contains("input buffer") || error.message.contains("sram.input"), "message: \(error.message)")
+            #expect(error.message.contains("600"), "message: \(error.message)")
+        }
+    }
+}
