@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
+import AccsimTiming
 import Foundation
 import Testing
 
@@ -134,5 +135,44 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
             #expect(error.message.contains("input buffer") || error.message.contains("sram.input"), "message: \(error.message)")
             #expect(error.message.contains("600"), "message: \(error.message)")
         }
+    }
+}
+
+/// Under `convention = scale_sim` a layer's array cycles follow SCALE-Sim's per-fold formula with
+/// the full array: the 4×6×5 GEMM (a 1×1 conv over a 2×2×6 input with 5 filters) on a 4×4 array —
+/// WS: folds ceil(K/R)·ceil(N/C) = 2·2, each 2R + C + T − 2 = 8 + 4 + 4 − 2 = 14 → 56;
+/// OS: folds ceil(M/R)·ceil(N/C) = 1·2, each T + R + C − 2 = 6 + 4 + 4 − 2 = 12 → 24;
+/// IS: folds ceil(K/R)·ceil(M/C) = 2·1, each 2R + C + T − 2 = 8 + 4 + 5 − 2 = 15 → 30.
+/// The native model gives 46, 29 and 28 for the same folds (docs/timing.md).
+@Suite struct ScaleSimConventionTests {
+    static func graph() -> Graph {
+        let requantizer = Requantizer(multiplier: 1, shift: 4, rounding: .halfUp)
+        return Graph(
+            name: "gemm4x6x5",
+            tensors: [
+                TensorInfo(name: "x", shape: [1, 2, 2, 6], elementType: .int8),
+                TensorInfo(name: "w", shape: [5, 1, 1, 6], elementType: .int8),
+                TensorInfo(name: "y", shape: [1, 2, 2, 5], elementType: .int8),
+            ],
+            constants: ["w": ConstantData(elementType: .int8, values: (0..<30).map { Int32($0 % 7) - 3 })],
+            nodes: [Node(name: "gemm", operation: .conv2D(Conv2DParameters(requantizer: requantizer)), inputs: ["x", "w"], outputs: ["y"])],
+            inputs: ["x"], outputs: ["y"])
+    }
+
+    @Test(arguments: [
+        (Dataflow.weightStationary, 56, 46), (.outputStationary, 24, 29), (.inputStationary, 30, 28),
+    ])
+    func arrayCyclesFollowTheConvention(dataflow: Dataflow, scaleSim: Int, native: Int) throws {
+        var config = HardwareConfig.standard
+        config.array.rows = 4
+        config.array.cols = 4
+        config.array.dataflow = dataflow
+        config.convention = .scaleSim
+        let scaled = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
+        #expect(scaled.cycles.array == scaleSim)
+        #expect(scaled.cycles.array == ArrayTimingModel(config: config).scaleSimLayerCycles(GEMMShape(m: 4, k: 6, n: 5)).total)
+        config.convention = .native
+        let nativeRun = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
+        #expect(nativeRun.cycles.array == native)
     }
 }
