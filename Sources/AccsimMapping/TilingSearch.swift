@@ -5,10 +5,15 @@ import AccsimHardware
 /// Candidates per dimension come from ``tileCandidates(extent:unit:)``: output rows of a conv (or
 /// the single row of an FC) with unit 1; input channels of a conv with unit 1, or reduction
 /// elements of an FC with unit `R` when k lies along the array rows (weight and input stationary);
-/// filters with unit `C` when n lies along the columns (weight and output stationary). A candidate
+/// filters with unit `C` when n lies along the columns (weight and output stationary). For each
+/// row and channel candidate the filter candidates also include the most filters that fit the
+/// weight and accumulator buffers (and that number rounded down to a multiple of `C`), so a layer
+/// whose full reduction fits only a few filters at a time keeps its inputs resident without
+/// falling back to one filter per tile. A candidate
 /// is kept when its largest tile fits every buffer (half of it when double-buffered). Every kept
 /// candidate is estimated under both loop orders; the winner has the fewest DRAM bytes read, then
-/// the fewest SRAM tiles, then weights-outer, then the larger mT, nT, kT, in that order.
+/// the fewest array folds (each fold pays the array's fill and drain), then the fewest SRAM tiles,
+/// then weights-outer, then the larger mT, nT, kT, in that order.
 struct TilingSearch {
     let lowering: GEMMLowering
     let layout: FoldLayout
@@ -72,6 +77,25 @@ struct TilingSearch {
             weightBytes: lowering.groups * weightPasses * weightOnce, biasBytes: lowering.biasBytes)
     }
 
+    /// The array folds one group needs under `tiling`: the sum over its SRAM tiles of each tile's
+    /// folds (tiles of at most two sizes per dimension: full ones and a remainder).
+    func folds(of tiling: GEMMTiling) -> Int {
+        func sizes(_ extent: Int, _ tile: Int) -> [(size: Int, count: Int)] {
+            let full = extent / tile, rest = extent % tile
+            return [(tile, full), (rest, rest > 0 ? 1 : 0)].filter { $0.count > 0 }
+        }
+        let shape = lowering.shape
+        var total = 0
+        for (m, mCount) in sizes(shape.m, tiling.mTile) {
+            for (k, kCount) in sizes(shape.k, tiling.kTile) {
+                for (n, nCount) in sizes(shape.n, tiling.nTile) {
+                    total += mCount * kCount * nCount * layout.foldCount(m: m, k: k, n: n)
+                }
+            }
+        }
+        return total
+    }
+
     /// The best candidate, or an error naming the buffer the smallest tile overflows.
     func choose(layer: String) throws(MappingError) -> Choice {
         let rowCandidates = tileCandidates(extent: lowering.mUnits, unit: 1)
@@ -85,9 +109,19 @@ struct TilingSearch {
             extent: lowering.shape.n, unit: layout.dataflow == .inputStationary ? 1 : layout.cols)
 
         var best: (key: [Int], choice: Choice)?
+        let filterUnit = layout.dataflow == .inputStationary ? 1 : layout.cols
         for rows in rowCandidates {
             for channels in channelCandidates {
-                for filters in filterCandidates {
+                // The most filters whose weights and accumulators fit beside this row/channel tile.
+                let kTile = channels * lowering.kUnit
+                let byWeights = weight.tileBytes / max(1, kTile * lowering.weightElementBytes)
+                let byAccumulators = output.tileBytes / max(1, rows * lowering.mUnit * 4)
+                let fitting = min(lowering.shape.n, byWeights, byAccumulators)
+                var candidates = filterCandidates
+                for extra in [fitting, fitting / filterUnit * filterUnit] where extra >= 1 && !candidates.contains(extra) {
+                    candidates.append(extra)
+                }
+                for filters in candidates {
                     let need = requirement(rows: rows, channels: channels, filters: filters)
                     guard need.shortfalls(input: input, weight: weight, output: output).isEmpty else { continue }
                     let estimates = LoopOrder.allCases.map { estimate($0, rows: rows, channels: channels, filters: filters) }
@@ -99,7 +133,7 @@ struct TilingSearch {
                     }
                     for (rank, estimate) in estimates.enumerated() {
                         let candidate = tiling(estimate.order)
-                        let key = [estimate.totalBytes, candidate.tilesPerGroup, rank,
+                        let key = [estimate.totalBytes, folds(of: candidate), candidate.tilesPerGroup, rank,
                                    -candidate.mTile, -candidate.nTile, -candidate.kTile]
                         if let current = best, !key.lexicographicallyPrecedes(current.key) { continue }
                         best = (key, Choice(tiling: candidate, estimates: estimates))

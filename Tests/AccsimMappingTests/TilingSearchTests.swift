@@ -125,7 +125,10 @@ import Testing
                                   padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
     }
 
-    /// Tiny weight buffer (1 KiB, 512 per half): nT ≤ 512 / 9 → 32 (nn = 4). The input half (1 KiB)
+    /// Tiny weight buffer (1 KiB, 512 per half): nT ≤ 512 / 9. Among the tilings with the fewest DRAM
+    /// bytes and array folds, nT = 40 (the 42 filters whose accumulators fit beside 16 output rows,
+    /// rounded down to the 8 columns: tiles 40, 40, 40, 8 → 5+5+5+1 = 16 n-folds, as many as 4 × 32)
+    /// wins on the larger nT (nn = 4). The input half (1 KiB)
     /// holds 16 output rows (17 input rows · 48 = 816 B), not 32 (1,536 B): nm = 2, and the two
     /// tiles read 17 + 17 = 34 rows = 1,632 B.
     /// weights-outer: 4 · 1,632 + 1,152 = 7,680; inputs-outer: 1,632 + 2 · 1,152 = 3,936 → inputs-outer.
@@ -133,7 +136,7 @@ import Testing
         let hardware = MappingFixtures.hardware(rows: 8, cols: 8, input: (2, true), weight: (1, true), output: (256, true))
         let layer = try #require(try MappingFixtures.schedule(Self.flipGraph(), on: hardware).layers.first)
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 768, kTile: 9, nTile: 32, order: .inputsOuter, mTiles: 2, kTiles: 1, nTiles: 4))
+        #expect(plan.tiling == GEMMTiling(mTile: 768, kTile: 9, nTile: 40, order: .inputsOuter, mTiles: 2, kTiles: 1, nTiles: 4))
         #expect(plan.estimate(.weightsOuter) == DRAMReadEstimate(order: .weightsOuter, inputBytes: 6_528, weightBytes: 1_152, biasBytes: 512))
         #expect(plan.estimate(.inputsOuter) == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_632, weightBytes: 2_304, biasBytes: 512))
         #expect(layer.loadedBytes(.input) == 1_632)
@@ -145,13 +148,14 @@ import Testing
 
     /// Tiny input buffer (1 KiB, 512 per half): at most 10 input rows (480 B) → 8 output rows per
     /// tile (nm = 4), reading 9 + 10 + 10 + 9 = 38 rows = 1,824 B. The weight half (1 KiB) holds
-    /// nT = 64 (576 B), nn = 2.
+    /// 113 filters and the accumulators 85 beside 8 output rows; rounded down to the 8 columns,
+    /// nT = 80 (tiles 80 and 48: 10 + 6 n-folds, as many as 2 × 64), nn = 2.
     /// weights-outer: 2 · 1,824 + 1,152 = 4,800; inputs-outer: 1,824 + 4 · 1,152 = 6,432 → weights-outer.
     @Test func tinyInputBufferPicksWeightsOuter() throws {
         let hardware = MappingFixtures.hardware(rows: 8, cols: 8, input: (1, true), weight: (2, true), output: (256, true))
         let layer = try #require(try MappingFixtures.schedule(Self.flipGraph(), on: hardware).layers.first)
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 384, kTile: 9, nTile: 64, order: .weightsOuter, mTiles: 4, kTiles: 1, nTiles: 2))
+        #expect(plan.tiling == GEMMTiling(mTile: 384, kTile: 9, nTile: 80, order: .weightsOuter, mTiles: 4, kTiles: 1, nTiles: 2))
         #expect(plan.estimate(.weightsOuter) == DRAMReadEstimate(order: .weightsOuter, inputBytes: 3_648, weightBytes: 1_152, biasBytes: 512))
         #expect(plan.estimate(.inputsOuter) == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_824, weightBytes: 4_608, biasBytes: 512))
         #expect(layer.loadedBytes(.input) == 3_648)
