@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
         .library(name: "AccsimMapping", targets: ["AccsimMapping"]),
+        .library(name: "AccsimImport", targets: ["AccsimImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,8 @@ let package = Package(
             name: "AccsimExecution",
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
             swiftSettings: strictSwift),
+        // Readers of foreign model formats (TFLite, …) producing a validated Graph.
+        .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
         .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
@@ -73,6 +76,9 @@ let package = Package(
             name: "AccsimExecutionTests",
             dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
             swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimImportTests", dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],

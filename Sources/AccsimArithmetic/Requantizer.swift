@@ -8,6 +8,10 @@
 ///
 /// For the two TFLite modes, `n = 31 − shift` where `shift` is TFLite's signed exponent: the left
 /// part `max(31 − n, 0)` is applied before SRDHM and the right part `max(n − 31, 0)` after it.
+///
+/// The `double_half_away` mode (LiteRT's reference FULLY_CONNECTED) ignores `M` and `n` and
+/// multiplies by `realMultipliers[c]` in double precision instead; every other mode ignores
+/// `realMultipliers`.
 public struct Requantizer: Sendable, Hashable, Codable {
     /// Integer multipliers M, one per channel or a single one.
     public var multipliers: [Int32]
@@ -21,12 +25,16 @@ public struct Requantizer: Sendable, Hashable, Codable {
     public var clampMin: Int32
     /// Upper end of the output clamp (fused activation or type range).
     public var clampMax: Int32
+    /// Real multipliers `r`, one per channel or a single one: required by `double_half_away`
+    /// (`ROUND = round_half_away(Double(acc) · r)`), ignored by every other mode.
+    public var realMultipliers: [Double]?
 
     enum CodingKeys: String, CodingKey {
         case multipliers, shifts, rounding
         case zeroPoint = "zero_point"
         case clampMin = "clamp_min"
         case clampMax = "clamp_max"
+        case realMultipliers = "real_multipliers"
     }
 
     /// The largest right shift accepted: keeps `acc·M + 2^(n−1)` exact in 64 bits.
@@ -34,7 +42,7 @@ public struct Requantizer: Sendable, Hashable, Codable {
 
     public init(
         multipliers: [Int32], shifts: [Int32], rounding: RoundingMode,
-        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127
+        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127, realMultipliers: [Double]? = nil
     ) {
         self.multipliers = multipliers
         self.shifts = shifts
@@ -42,16 +50,17 @@ public struct Requantizer: Sendable, Hashable, Codable {
         self.zeroPoint = zeroPoint
         self.clampMin = clampMin
         self.clampMax = clampMax
+        self.realMultipliers = realMultipliers
     }
 
     /// A per-tensor requantizer.
     public init(
         multiplier: Int32, shift: Int32, rounding: RoundingMode,
-        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127
+        zeroPoint: Int32 = 0, clampMin: Int32 = -128, clampMax: Int32 = 127, realMultipliers: [Double]? = nil
     ) {
         self.init(
             multipliers: [multiplier], shifts: [shift], rounding: rounding,
-            zeroPoint: zeroPoint, clampMin: clampMin, clampMax: clampMax)
+            zeroPoint: zeroPoint, clampMin: clampMin, clampMax: clampMax, realMultipliers: realMultipliers)
     }
 
     /// Number of channels the parameters describe (1 for per tensor).
@@ -82,6 +91,19 @@ public struct Requantizer: Sendable, Hashable, Codable {
         if clampMin > clampMax {
             found.append(("clamp_min", "clamp_min \(clampMin) is greater than clamp_max \(clampMax)"))
         }
+        if rounding.usesRealMultiplier {
+            if let reals = realMultipliers {
+                if reals.count != multipliers.count {
+                    found.append(("real_multipliers", "has \(reals.count) entries but multipliers has \(multipliers.count)"))
+                }
+                for (index, real) in reals.enumerated() where !(real.isFinite && real >= 0) {
+                    found.append(("real_multipliers[\(index)]", "real multiplier \(real) must be finite and non-negative"))
+                    break
+                }
+            } else {
+                found.append(("real_multipliers", "\(rounding.rawValue) needs real_multipliers"))
+            }
+        }
         return found
     }
 
@@ -89,6 +111,9 @@ public struct Requantizer: Sendable, Hashable, Codable {
     @inlinable
     public func scaled(_ acc: Int32, channel: Int) -> Int64 {
         let index = multipliers.count == 1 ? 0 : channel
+        if rounding == .doubleHalfAway, let reals = realMultipliers {
+            return Self.roundReal(acc, real: reals[reals.count == 1 ? 0 : channel])
+        }
         return Self.round(acc, multiplier: multipliers[index], shift: Int(shifts[index]), mode: rounding)
     }
 
@@ -133,7 +158,22 @@ public struct Requantizer: Sendable, Hashable, Codable {
             return right == 0 ? high : (high + (Int64(1) << (right - 1))) >> right
         case .halfUp, .halfAway, .halfEven, .floor:
             return roundProduct(Int64(acc) * Int64(multiplier), shift: shift, mode: mode)
+        case .doubleHalfAway:
+            // Without a requantizer's real multiplier, the real factor is M·2^−n (exact in double).
+            return roundReal(acc, real: Double(multiplier) * Double(sign: .plus, exponent: -shift, significand: 1))
         }
+    }
+
+    /// `round_half_away(Double(acc) · real)`: one IEEE double multiplication, then C `round`
+    /// (ties away from zero), as LiteRT's reference FULLY_CONNECTED computes it; saturated to
+    /// ±2^62 (beyond any clamp range) so that it always fits Int64.
+    @inlinable
+    public static func roundReal(_ acc: Int32, real: Double) -> Int64 {
+        let value = (Double(acc) * real).rounded(.toNearestOrAwayFromZero)
+        let limit = Double(Int64(1) << 62)
+        if !(value > -limit) { return -(Int64(1) << 62) }
+        if !(value < limit) { return Int64(1) << 62 }
+        return Int64(value)
     }
 
     /// Rounds `product / 2^shift` (shift 0...62) in one of the plain modes.
@@ -146,7 +186,7 @@ public struct Requantizer: Sendable, Hashable, Codable {
             return (product + half) >> shift
         case .floor:
             return product >> shift
-        case .halfAway, .tflite:
+        case .halfAway, .tflite, .doubleHalfAway:
             let magnitude = (product.magnitude + UInt64(half)) >> UInt64(shift)
             return product < 0 ? -Int64(magnitude) : Int64(magnitude)
         case .halfEven:

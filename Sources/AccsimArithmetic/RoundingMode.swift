@@ -13,12 +13,27 @@ public enum RoundingMode: String, Sendable, Hashable, Codable, CaseIterable {
     case halfEven = "half_even"
     /// `(acc·M) >> n`: toward −∞ (plain arithmetic shift).
     case floor = "floor"
+    /// `round_half_away(Double(acc) · r)` with the requantizer's real multiplier `r` in double
+    /// precision (``Requantizer/realMultipliers``): LiteRT's reference FULLY_CONNECTED. Not an
+    /// integer-hardware operation; it exists to reproduce that kernel exactly.
+    case doubleHalfAway = "double_half_away"
 
     /// Whether the mode uses TFLite's Q31 fixed-point multiplier (SRDHM), where the multiplier
     /// must be non-negative and the total shift is split into a left shift before SRDHM and a
     /// right shift after it.
     public var usesQ31Multiplier: Bool {
         self == .tflite || self == .tfliteHalfUp
+    }
+
+    /// Whether the mode multiplies by a real (double-precision) multiplier instead of `M·2^−n`.
+    public var usesRealMultiplier: Bool {
+        self == .doubleHalfAway
+    }
+
+    /// Whether integer hardware can implement the mode (every mode but the double-precision one,
+    /// which exists only to reproduce LiteRT's reference FULLY_CONNECTED).
+    public var isIntegerHardwareMode: Bool {
+        !usesRealMultiplier
     }
 }
 

@@ -18,6 +18,9 @@ extension HardwareConfig {
         try require([0, 8, 16, 32].contains(requantizer.multiplierBits), "requantizer.multiplier_bits", "must be 0, 8, 16 or 32, got \(requantizer.multiplierBits)")
         try require((0...62).contains(requantizer.maxShift), "requantizer.max_shift", "must lie in 0...62, got \(requantizer.maxShift)")
         try require(!requantizer.roundingModes.isEmpty, "requantizer.rounding_modes", "needs at least one rounding mode")
+        for mode in requantizer.roundingModes where !mode.isIntegerHardwareMode {
+            throw HardwareConfigError(keyPath: "requantizer.rounding_modes", "'\(mode.rawValue)' is not an integer-hardware rounding mode (it multiplies in double precision)")
+        }
         try require(requantizer.lanes > 0, "requantizer.lanes", "must be positive, got \(requantizer.lanes)")
 
         try require(vectorUnit.lanes > 0, "vector_unit.lanes", "must be positive, got \(vectorUnit.lanes)")

@@ -150,7 +150,7 @@ struct QModelCorruptionTests {
         }
         #expect(Support.decodeError(inNode, file: "m.q") == ModelError(
             file: "m.q", node: "conv0", field: "attributes.requantizer.rounding_mode",
-            "unknown key 'rounding_mode' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max)"))
+            "unknown key 'rounding_mode' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max, real_multipliers)"))
 
         let misspelt = try Support.edited { manifest in
             Support.editElement(&manifest, key: "tensors", index: 1) { tensor in

@@ -20,8 +20,8 @@ extension ReferenceKernels {
     /// `numerator / divisor` rounded to an integer by `rounding`, exactly (no intermediate
     /// rounding), for any positive divisor:
     /// - `halfAway`: nearest, ties away from zero (`tflite` behaves the same: TFLite's and
-    ///   Aidge's average pooling round this way; `tfliteHalfUp` too, as no pooling divides with
-    ///   SRDHM);
+    ///   Aidge's average pooling round this way; `tfliteHalfUp` and `doubleHalfAway` too, as no
+    ///   pooling divides with SRDHM or a double multiplier);
     /// - `halfUp`: nearest, ties toward +∞;
     /// - `halfEven`: nearest, ties to the even quotient;
     /// - `floor`: toward −∞.
@@ -47,7 +47,7 @@ extension ReferenceKernels {
             if twiceRemainder > divisor { return quotient + 1 }
             if twiceRemainder < divisor { return quotient }
             return quotient + (quotient & 1)
-        case .halfAway, .tflite, .tfliteHalfUp:
+        case .halfAway, .tflite, .tfliteHalfUp, .doubleHalfAway:
             if twiceRemainder > divisor { return quotient + 1 }
             if twiceRemainder < divisor { return quotient }
             // A tie: away from zero. quotient + 1/2 is the exact value; it is negative iff

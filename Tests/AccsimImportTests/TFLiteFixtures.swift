@@ -1,0 +1,84 @@
+import AccsimArithmetic
+import AccsimExecution
+import AccsimImport
+import AccsimModel
+import Foundation
+
+/// The committed LiteRT fixtures (Fixtures/tflite, written by Scripts/make_tflite_fixtures.py):
+/// per model the `.tflite` file, the int8 inputs `[S, …]` and LiteRT's outputs for both resolvers.
+enum TFLiteFixtures {
+    struct Fixture: Sendable {
+        var name: String
+        var model: String
+        var input: String
+        /// Per subgraph output: the file of LiteRT's result for each kernel variant.
+        var outputs: [[String: String]]
+    }
+
+    /// The fixture directory inside the test bundle.
+    static var directory: String {
+        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite") else {
+            fatalError("Fixtures/tflite/manifest.json is missing from the test bundle")
+        }
+        return url.deletingLastPathComponent().path
+    }
+
+    /// Every fixture in `manifest.json`.
+    static let all: [Fixture] = {
+        let path = directory + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path),
+            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let entries = root["fixtures"] as? [[String: Any]]
+        else { fatalError("cannot read \(path)") }
+        return entries.map { entry in
+            let outputs = (entry["outputs"] as? [[String: Any]] ?? []).map { output in
+                output.compactMapValues { $0 as? String }
+            }
+            return Fixture(
+                name: entry["name"] as? String ?? "", model: entry["model"] as? String ?? "",
+                input: entry["input"] as? String ?? "", outputs: outputs)
+        }
+    }()
+
+    /// Fixture names, for parameterised tests.
+    static var names: [String] { all.map(\.name) }
+
+    static func fixture(_ name: String) -> Fixture {
+        guard let fixture = all.first(where: { $0.name == name }) else { fatalError("no fixture '\(name)'") }
+        return fixture
+    }
+
+    /// The bytes of a fixture file.
+    static func bytes(_ file: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file)))
+    }
+
+    /// An int8 `.npy` fixture as a tensor.
+    static func tensor(_ file: String) throws -> IntTensor {
+        let array = try NPYFile.read(path: directory + "/" + file)
+        guard let tensor = array.intTensor() else { throw ModelError(file: file, "not an integer array") }
+        return tensor
+    }
+
+    /// Imports `fixture` for `kernels`.
+    static func graph(_ fixture: Fixture, _ kernels: TFLiteImporter.Options.Kernels) throws -> Graph {
+        try TFLiteImporter.importModel(path: directory + "/" + fixture.model, options: .init(kernels: kernels))
+    }
+
+    /// Runs `graph` on the fixture's inputs; the outputs in subgraph order.
+    static func run(_ graph: Graph, _ fixture: Fixture) throws -> [IntTensor] {
+        let input = try tensor(fixture.input)
+        let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
+        return graph.outputs.map { results[$0]! }
+    }
+
+    /// LiteRT's outputs for `kernels`, in subgraph order.
+    static func expected(_ fixture: Fixture, _ kernels: TFLiteImporter.Options.Kernels) throws -> [IntTensor] {
+        var tensors: [IntTensor] = []
+        for output in fixture.outputs {
+            guard let file = output[kernels.rawValue] else { throw ModelError(file: fixture.name, "no \(kernels.rawValue) output") }
+            tensors.append(try tensor(file))
+        }
+        return tensors
+    }
+}
