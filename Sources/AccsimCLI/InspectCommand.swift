@@ -13,7 +13,7 @@ struct InspectCommand: ParsableCommand {
     var model: String
 
     func run() throws {
-        let graph = try QModelReader.read(path: model)
+        let graph = try ModelLoading.load(model)
         print(ModelInspection(graph: graph, file: model).render(), terminator: "")
     }
 }

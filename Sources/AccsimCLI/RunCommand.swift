@@ -72,8 +72,8 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var graph = try QModelReader.read(path: model)
-        let hardware = try hw.map { try HardwareConfigLoader.load($0, overrides: overrides) }
+        var graph = try ModelLoading.load(model)
+        let hardware = try hw.map { try HardwareLoading.load($0, overrides: overrides) }
         var notes: [String] = []
         var original: Graph?
         if let hardware {

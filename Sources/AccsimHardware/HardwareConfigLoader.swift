@@ -10,6 +10,12 @@ public struct ResolvedHardware: Sendable, Hashable {
     public var config: HardwareConfig
     /// Hash of the resolved config's canonical JSON (see ``HardwareConfig/hash``).
     public var hash: String { config.hash }
+
+    public init(name: String, file: String, config: HardwareConfig) {
+        self.name = name
+        self.file = file
+        self.config = config
+    }
 }
 
 /// Reads hardware configs: a file is layered over ``HardwareConfig/standard`` (so every key has a
@@ -69,6 +75,29 @@ public enum HardwareConfigLoader {
         }
         try config.validate()
         return config
+    }
+
+    /// `config` with `overrides` applied (for configs that come from elsewhere, such as a
+    /// SCALE-Sim `.cfg`), decoded strictly and validated.
+    public static func apply(overrides: [String], to config: HardwareConfig) throws(HardwareConfigError) -> HardwareConfig {
+        guard !overrides.isEmpty else { return config }
+        var tree: JSONValue
+        do {
+            tree = try JSONWriter().value(of: config)
+        } catch {
+            throw HardwareConfigError("internal: cannot encode the config: \(error)")
+        }
+        for override in overrides {
+            try apply(override: override, to: &tree)
+        }
+        let result: HardwareConfig
+        do {
+            result = try StrictJSONDecoder().decode(HardwareConfig.self, from: tree)
+        } catch {
+            throw HardwareConfigError(keyPath: error.path.isEmpty ? nil : error.path, error.message)
+        }
+        try result.validate()
+        return result
     }
 
     /// `override` is `key.path=value`; the value is JSON when it parses as JSON (numbers, true,

@@ -1,0 +1,99 @@
+import AccsimArithmetic
+import AccsimModel
+import Foundation
+
+/// Reads SCALE-Sim topology CSV files into accsim graphs.
+///
+/// SCALE-Sim describes layers, not a network: each row is an independent layer with its own input
+/// extents and no padding, so consecutive rows rarely chain. accsim therefore gives each row its
+/// own graph input and output; the layers run one after another, as SCALE-Sim runs them.
+///
+/// - Convolution rows: `name, ifmap H, ifmap W, filter H, filter W, channels, filters, stride,`;
+///   a name containing `DP` marks a depthwise layer (SCALE-Sim writes the channel count as the
+///   filter count; a multiple of the channels is read as a depth multiplier).
+/// - GEMM rows (a header whose second column is `M`): `name, M, N, K,` — an `M×K · K×N` product,
+///   built as a 1×1 convolution over an `M×1` image with `K` channels and `N` filters, which
+///   lowers to exactly that GEMM.
+/// Rows end in a comma; blank lines are skipped; the first line is the header.
+///
+/// Weights are seeded random int8 without biases, built by ``GraphBuilder`` (its requantizers keep
+/// typical outputs spread over int8); activations are int8 with zero point 0.
+public enum ScaleSimTopology {
+    /// Parses `text` (the file at `file`, for error messages) into a graph.
+    public static func parse(_ text: String, file: String, seed: UInt64 = 0) throws(ModelError) -> Graph {
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        lines = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard let header = lines.first else {
+            throw ModelError(file: file, "empty topology file")
+        }
+        let headerFields = fields(of: header)
+        let isGEMM = headerFields.count >= 2 && headerFields[1].uppercased() == "M"
+        var builder = GraphBuilder(name: baseName(file), seed: seed, metadata: [
+            "producer": "accsim SCALE-Sim topology import",
+            "source_model": file,
+            "semantics": "accsim",
+            "weights": "seeded random int8, seed \(seed)",
+        ])
+        var outputs: [String] = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            let row = fields(of: line)
+            let lineNumber = index + 2
+            guard let name = row.first, !name.isEmpty else {
+                throw ModelError(file: file, field: "line \(lineNumber)", "missing layer name")
+            }
+            func number(_ column: Int, _ what: String) throws(ModelError) -> Int {
+                guard column < row.count else {
+                    throw ModelError(file: file, node: name, field: "line \(lineNumber), column \(column + 1)", "missing \(what)")
+                }
+                guard let value = Int(row[column]), value > 0 else {
+                    throw ModelError(file: file, node: name, field: "line \(lineNumber), column \(column + 1)", "\(what) must be a positive integer, got '\(row[column])'")
+                }
+                return value
+            }
+            if isGEMM {
+                let m = try number(1, "M"), n = try number(2, "N"), k = try number(3, "K")
+                // An M×K · K×N product is a 1×1 convolution over an M×1 image with K channels.
+                let input = builder.input(name + ".a", shape: [1, m, 1, k])
+                outputs.append(builder.conv(input, name: name, filters: n, kernel: Size2D(1), relu: false, bias: false))
+            } else {
+                let height = try number(1, "ifmap height"), width = try number(2, "ifmap width")
+                let filterHeight = try number(3, "filter height"), filterWidth = try number(4, "filter width")
+                let channels = try number(5, "channels"), filters = try number(6, "number of filters")
+                let stride = try number(7, "stride")
+                if filterHeight > height || filterWidth > width {
+                    throw ModelError(file: file, node: name, field: "line \(lineNumber)", "the \(filterHeight)x\(filterWidth) filter does not fit the \(height)x\(width) ifmap (SCALE-Sim topologies have no padding)")
+                }
+                // A depthwise row states the channel count as its filter count; a multiple of the
+                // channels is a depth multiplier.
+                let depthwise = name.contains("DP")
+                let outChannels = depthwise ? (filters % channels == 0 ? filters : channels) : filters
+                let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
+                outputs.append(builder.conv(
+                    input, name: name, filters: outChannels, kernel: Size2D(height: filterHeight, width: filterWidth),
+                    stride: Size2D(stride), groups: depthwise ? channels : 1, relu: false, bias: false))
+            }
+        }
+        if outputs.isEmpty {
+            throw ModelError(file: file, "the topology has no layers")
+        }
+        let graph = builder.build(outputs: outputs)
+        do {
+            try graph.validate()
+        } catch {
+            throw error.inFile(file)
+        }
+        return graph
+    }
+
+    /// Comma-separated fields, trimmed, without the empty field after the trailing comma.
+    static func fields(of line: String) -> [String] {
+        var parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        while parts.last == "" { parts.removeLast() }
+        return parts
+    }
+
+    static func baseName(_ file: String) -> String {
+        let last = file.split(separator: "/").last.map(String.init) ?? file
+        return last.hasSuffix(".csv") ? String(last.dropLast(4)) : last
+    }
+}

@@ -1,0 +1,88 @@
+import AccsimJSON
+import Foundation
+import Testing
+
+/// `accsim run --hw their.cfg their_topology.csv` on the SCALE-Sim example in Models/scalesim/:
+/// an 8×8 weight-stationary array under SCALE-Sim's convention. Per layer, SCALE-Sim's compute
+/// cycles are folds · (2R + C + T − 2) with folds = ceil(K/R)·ceil(N/C), T = M output pixels
+/// (R = C = 8), times the groups of a depthwise layer:
+/// - Conv1: 34×34×3, 3×3, 16 filters, stride 1 → M = 32·32 = 1024, K = 27, N = 16:
+///   folds 4·2 = 8, 8 · (16 + 8 + 1024 − 2) = 8 · 1046 = 8368.
+/// - Conv2: 32×32×16, 3×3, 32 filters, stride 2 → M = 15·15 = 225, K = 144, N = 32:
+///   folds 18·4 = 72, 72 · 247 = 17,784.
+/// - DP_Conv3: depthwise over 17×17×32 → 32 groups of M = 225, K = 9, N = 1: 2 folds each,
+///   32 · 2 · 247 = 15,808.
+/// - PW_Conv4: 15×15×32, 1×1, 64 filters → M = 225, K = 32, N = 64: folds 4·8 = 32, 32 · 247 = 7,904.
+/// - FC5: 1×1×64, 10 filters → M = 1, K = 64, N = 10: folds 8·2 = 16, 16 · 23 = 368.
+@Suite struct ScaleSimTests {
+    @Test func arrayCyclesEqualScaleSimsFormula() throws {
+        let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONParser().parse(result.stdout)
+        let layers = report["layers"]?.arrayValue ?? []
+        #expect(layers.compactMap { $0["name"]?.stringValue } == ["Conv1", "Conv2", "DP_Conv3", "PW_Conv4", "FC5"])
+        #expect(layers.compactMap { $0["cycles"]?["array"]?.intValue } == [8368, 17784, 15808, 7904, 368])
+        #expect(report["hardware"]?["config"]?["convention"]?.stringValue == "scale_sim")
+        #expect(report["hardware"]?["config"]?["array"]?["dataflow"]?.stringValue == "weight_stationary")
+        // Every layer ran on generated data: one output per layer.
+        #expect(report["outputs"]?.arrayValue?.count == 5)
+    }
+
+    /// GEMM topologies: QKV is M = 64, K = 64, N = 192 → folds 8·24 = 192, 192 · (16 + 8 + 64 − 2) = 16,512.
+    @Test func gemmTopology() throws {
+        let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_gemm.csv", "--no-data", "--format", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONParser().parse(result.stdout)
+        #expect(report["layers"]?[0]?["cycles"]?["array"]?.intValue == 16_512)
+        #expect(report["layers"]?[0]?["macs"]?.intValue == 786_432)  // 64 · 64 · 192
+    }
+
+    @Test func malformedTopologyNamesTheLine() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("bad.csv")
+        try Data("Layer name, H, W, FH, FW, C, N, S,\nConv1, 34, 34, 3, 3, three, 16, 1,\n".utf8).write(to: path)
+        let result = try CLI.run([path.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("line 2, column 6"))
+        #expect(result.stderr.contains("'three'"))
+    }
+
+    @Test func unknownConfigKeyIsNamed() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("bad.cfg")
+        try Data("[architecture_presets]\nArrayHeight: 8\nArrayWidht: 8\nDataflow: os\n".utf8).write(to: path)
+        let result = try CLI.run(["--hw", path.path, "Models/scalesim/example_topology.csv"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("ArrayWidht"))
+    }
+
+    @Test func importWritesAModelThatRunsTheSame() throws {
+        let directory = try CLI.temporaryDirectory()
+        let output = directory.appendingPathComponent("topology.q").path
+        let imported = try CLI.run(["import", "Models/scalesim/example_topology.csv", "-o", output])
+        #expect(imported.status == 0, "stderr: \(imported.stderr)")
+        let direct = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json"])
+        let viaQ = try CLI.run(["--hw", "Models/scalesim/example.cfg", output, "--format", "json"])
+        let a = try JSONParser().parse(direct.stdout), b = try JSONParser().parse(viaQ.stdout)
+        #expect(a["layers"] == b["layers"])
+        #expect(a["outputs"] == b["outputs"])
+    }
+}
+
+@Suite struct GenerateCommandTests {
+    /// ResNet-18 at 224×224: 1,814,073,344 MACs (the published 1.8 GMAC) and 11,702,112 parameter
+    /// bytes: 11,678,912 int8 weights (3·64·49 stem, 4·64·64·9 stage 1, then per stage
+    /// c·2c·9 + 3·(2c)²·9 + c·2c projection, fc 512·1000) + 5,800 int32 biases · 4 B.
+    @Test func resnet18HasItsWellKnownSize() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("r18.q").path
+        let result = try CLI.run(["generate", "resnet18", "-o", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("31 layers, 1814073344 MACs, 11702112 parameter bytes"))
+        let again = try CLI.run(["generate", "resnet18", "-o", path])
+        #expect(again.status == 2)
+        let unknown = try CLI.run(["generate", "vgg99", "-o", path + "2"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("known: resnet18"))
+    }
+}
