@@ -176,3 +176,20 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
         #expect(nativeRun.cycles.array == native)
     }
 }
+
+@Suite struct OperandTypeTests {
+    /// The array multiplies `array.input_type` activations: an int8 model on a uint8×int8 array is
+    /// an error naming the layer and the config key.
+    @Test func activationTypeMustMatchTheArray() throws {
+        let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
+        var config = HardwareConfig.standard
+        config.array.inputType = .uint8
+        do {
+            _ = try HardwareSimulation(graph: graph, hardware: config)
+            Issue.record("expected an operand type error")
+        } catch {
+            #expect(error.node == "conv1")
+            #expect(error.message == "activations 'input' are int8 but the array multiplies uint8 activations (array.input_type)")
+        }
+    }
+}

@@ -25,6 +25,12 @@ public struct HardwareSimulation: Sendable {
     public init(graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
         self.graph = graph
         self.hardware = hardware
+        for node in graph.nodes {
+            switch node.operation {
+            case .conv2D, .fullyConnected: try Self.checkOperandTypes(node, graph: graph, hardware: hardware)
+            default: continue
+            }
+        }
         do {
             schedule = try Mapper(hardware: hardware).schedule(graph)
         } catch {
@@ -32,6 +38,16 @@ public struct HardwareSimulation: Sendable {
         }
         results = schedule.results()
         reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow)
+    }
+
+    /// The array multiplies `array.input_type` activations by `array.weight_type` weights.
+    private static func checkOperandTypes(_ node: Node, graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
+        if let input = graph.tensor(named: node.inputs[0]), input.elementType != hardware.array.inputType {
+            throw ExecutionError(node: node.name, "activations '\(input.name)' are \(input.elementType.rawValue) but the array multiplies \(hardware.array.inputType.rawValue) activations (array.input_type)")
+        }
+        if let weights = graph.tensor(named: node.inputs[1]), weights.elementType != hardware.array.weightType {
+            throw ExecutionError(node: node.name, "weights '\(weights.name)' are \(weights.elementType.rawValue) but the array multiplies \(hardware.array.weightType.rawValue) weights (array.weight_type)")
+        }
     }
 
     /// When the data path follows the schedule tile by tile.
