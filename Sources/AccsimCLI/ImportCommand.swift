@@ -6,15 +6,17 @@ import ArgumentParser
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Convert a TFLite model or a SCALE-Sim topology into an accsim .q model.",
+        abstract: "Convert a TFLite or ONNX model, or a SCALE-Sim topology, into an accsim .q model.",
         discussion: """
             TFLite models keep LiteRT's integer semantics exactly (docs/import-tflite.md): by default
             its optimized kernels; --tflite-kernels reference selects its reference kernels.
+            Quantized ONNX models (QDQ or QOperator) get integer requantizers under --requant
+            (docs/import-onnx.md); the import reports the worst scale approximation.
             SCALE-Sim topologies (.csv) become one independent layer per row with seeded weights.
             """
     )
 
-    @Argument(help: ArgumentHelp("The model to import (.tflite or a SCALE-Sim topology .csv).", valueName: "model"))
+    @Argument(help: ArgumentHelp("The model to import (.tflite, .onnx or a SCALE-Sim topology .csv).", valueName: "model"))
     var input: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The .q file to write.", valueName: "model.q"))
@@ -23,16 +25,20 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "LiteRT kernels whose semantics a TFLite import reproduces: optimized or reference.")
     var tfliteKernels: TFLiteKernelChoice = .optimized
 
+    @Option(name: .long, help: ArgumentHelp("ONNX requantizers: fixed-point, fixed-point:BITS or single-shift.", valueName: "policy"))
+    var requant: RequantPolicyArgument?
+
     @Flag(name: .long, help: "Overwrite the output file if it exists.")
     var force = false
 
     func run() throws {
-        let graph = try ModelLoading.load(input, tfliteKernels: tfliteKernels.kernels)
+        let settings = ImportSettings(tfliteKernels: tfliteKernels.kernels, requantPolicy: requant?.policy ?? .default)
+        let (graph, notes) = try ModelLoading.loadWithNotes(input, settings: settings)
         try QModelWriter.write(graph, to: output, overwrite: force)
         var line = "\(output): \(graph.name), \(graph.nodes.count) layers, \(graph.totalMACs) MACs"
         if let semantics = graph.metadata["semantics"] { line += ", semantics \(semantics)" }
-        if let inexact = graph.metadata["tflite_inexact"] { line += "\nnote: not bit-exact with LiteRT's optimized kernels: \(inexact)" }
         print(line)
+        for note in notes { print("note: \(note)") }
     }
 }
 

@@ -86,3 +86,27 @@ import Testing
         #expect(unknown.stderr.contains("known: resnet18"))
     }
 }
+
+@Suite struct ImportCommandTests {
+    static let onnx = "Tests/AccsimImportTests/Fixtures/onnx/branch_qdq_s8_pt.onnx"
+
+    /// `accsim import` of an ONNX QDQ model reports the policy's worst scale approximation and the
+    /// onnxruntime agreement; the written .q runs like the .onnx itself.
+    @Test func onnxImportReportsTheApproximation() throws {
+        let directory = try CLI.temporaryDirectory()
+        let output = directory.appendingPathComponent("m.q").path
+        let result = try CLI.run(["import", Self.onnx, "-o", output])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("8 layers, 51840 MACs, semantics onnxruntime"))
+        #expect(result.stdout.contains("under fixed_point(32, half_even)"))
+        #expect(result.stdout.contains("differ from onnxruntime's float32 arithmetic: 0"))
+        let shift = try CLI.run(["import", Self.onnx, "-o", output, "--force", "--requant", "single-shift"])
+        #expect(shift.status == 0)
+        #expect(shift.stdout.contains("under single_shift"))
+        let direct = try CLI.run([Self.onnx, "--batch", "3", "--format", "json"])
+        let viaQ = try CLI.run([output, "--batch", "3", "--format", "json"])
+        #expect(direct.status == 0 && viaQ.status == 0)
+        let bad = try CLI.run(["import", Self.onnx, "-o", output, "--force", "--requant", "fixed-point:40"])
+        #expect(bad.status == 2)
+    }
+}
