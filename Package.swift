@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
         .library(name: "AccsimMapping", targets: ["AccsimMapping"]),
         .library(name: "AccsimImport", targets: ["AccsimImport"]),
+        .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +55,12 @@ let package = Package(
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
+        // Design-space sweeps: grids of config overrides, sharding, the point runner (data computed
+        // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
+        .target(
+            name: "AccsimSweep",
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
         .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
@@ -61,7 +68,7 @@ let package = Package(
             name: "AccsimCLI",
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
-                "AccsimImport",
+                "AccsimImport", "AccsimSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -87,6 +94,10 @@ let package = Package(
         .testTarget(
             name: "AccsimMappingTests",
             dependencies: ["AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic", "AccsimHardware"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimSweepTests",
+            dependencies: ["accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic", "AccsimExecution", "AccsimMapping"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),

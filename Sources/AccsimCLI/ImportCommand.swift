@@ -1,6 +1,9 @@
+import AccsimArithmetic
+import AccsimExecution
 import AccsimImport
 import AccsimModel
 import ArgumentParser
+import Foundation
 
 /// `accsim import`: convert a foreign model into a `.q` file.
 struct ImportCommand: ParsableCommand {
@@ -28,8 +31,18 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("ONNX requantizers: fixed-point, fixed-point:BITS or single-shift.", valueName: "policy"))
     var requant: RequantPolicyArgument?
 
+    @Option(name: .customLong("input"), help: ArgumentHelp("Inputs [N, …] to measure the imported model's accuracy on (with --labels).", valueName: "x.npy"))
+    var samples: String?
+
+    @Option(name: .long, help: ArgumentHelp("Labels [N]: report top-1 of the imported model (and, for ONNX under another policy, of the default fixed-point policy).", valueName: "labels.npy"))
+    var labels: String?
+
     @Flag(name: .long, help: "Overwrite the output file if it exists.")
     var force = false
+
+    func validate() throws {
+        if (samples == nil) != (labels == nil) { throw ValidationError("--input and --labels go together") }
+    }
 
     func run() throws {
         let settings = ImportSettings(tfliteKernels: tfliteKernels.kernels, requantPolicy: requant?.policy ?? .default)
@@ -39,6 +52,32 @@ struct ImportCommand: ParsableCommand {
         if let semantics = graph.metadata["semantics"] { line += ", semantics \(semantics)" }
         print(line)
         for note in notes { print("note: \(note)") }
+        if let samples, let labels {
+            let x = try Self.tensor(samples), y = try Self.tensor(labels).values.map(Int.init)
+            print("top-1 \(settings.requantPolicy.description): \(try Self.top1(graph, x, y))")
+            if URL(fileURLWithPath: input).pathExtension.lowercased() == "onnx", settings.requantPolicy != .default {
+                let baseline = try ModelLoading.load(input, settings: ImportSettings(tfliteKernels: settings.tfliteKernels))
+                print("top-1 \(RequantPolicy.default.description): \(try Self.top1(baseline, x, y))")
+            }
+        }
+    }
+
+    /// An integer .npy file as a tensor.
+    private static func tensor(_ path: String) throws -> IntTensor {
+        let array = try NPYFile.read(path: path)
+        guard let tensor = array.intTensor() else { throw CLIError("\(path): expected an integer array, got dtype \(array.dtype)") }
+        return tensor
+    }
+
+    /// "correct/total = p%" of `graph` on inputs `x` against `labels`.
+    private static func top1(_ graph: Graph, _ x: IntTensor, _ labels: [Int]) throws -> String {
+        let outputs = try ReferenceEngine(graph: graph).run(batch: x, threads: ProcessInfo.processInfo.activeProcessorCount)
+        guard let logits = outputs[graph.outputs[0]], logits.shape.count == 2 else {
+            throw CLIError("--labels needs a model output shaped [N, classes]")
+        }
+        guard labels.count == logits.shape[0] else { throw CLIError("\(labels.count) labels for \(logits.shape[0]) samples") }
+        let correct = Classification.correctCount(predictions: Classification.argmax(logits), labels: labels)
+        return "\(correct)/\(labels.count) = \(String(format: "%.2f", 100 * Double(correct) / Double(labels.count))) %"
     }
 }
 

@@ -1,0 +1,96 @@
+import AccsimArithmetic
+import AccsimHardware
+import AccsimJSON
+import AccsimModel
+import AccsimSweep
+import Foundation
+
+/// A sweep as the command line or a sweep file states it, turned into a ``SweepPlan``: models
+/// loaded and hashed, input data checked against them, the base config resolved and every varied
+/// key checked against it.
+struct SweepDefinition {
+    var models: [(file: String, input: String?, labels: String?)]
+    var hw: String?
+    var overrides: [String]
+    var dimensions: [SweepDimension]
+    var adaptRequant: Bool
+
+    init(command: SweepRunCommand) throws {
+        if let path = command.sweepFile {
+            let file = try SweepFile.read(path: path)
+            models = file.models.map { ($0.file, $0.input, $0.labels) }
+            hw = file.hw
+            overrides = file.overrides
+            dimensions = file.dimensions
+            adaptRequant = file.adaptRequant
+        } else {
+            models = command.models.map { ($0, command.input, command.labels) }
+            hw = command.hw
+            overrides = command.overrides
+            dimensions = try command.vary.map(SweepDimension.parseVary) + command.zip.map(SweepDimension.parseZip)
+            adaptRequant = command.adaptRequant
+        }
+    }
+
+    /// Loads everything and builds the plan; bad files and arguments are errors (status 2).
+    func plan() throws -> SweepPlan {
+        let base = try baseConfig()
+        let space = try SweepSpace(modelCount: models.count, dimensions: dimensions)
+        let tree = try JSONWriter().value(of: base)
+        try space.checkKeys(against: tree)
+        var loaded: [SweepModel] = []
+        var seen: [String: String] = [:]
+        for entry in models {
+            guard let bytes = FileManager.default.contents(atPath: entry.file) else {
+                throw CLIError("\(entry.file): cannot read the model file")
+            }
+            let hash = SweepHash.hex([UInt8](bytes))
+            if let other = seen[hash] {
+                throw CLIError("\(entry.file) has the same content as \(other): give each model once")
+            }
+            seen[hash] = entry.file
+            let graph = try ModelLoading.load(entry.file)
+            let data = try entry.input.map { try Self.loadData(graph: graph, model: entry.file, input: $0, labels: entry.labels) }
+            loaded.append(SweepModel(file: entry.file, graph: graph, contentHash: hash, data: data))
+        }
+        return SweepPlan(models: loaded, base: base, space: space, adaptRequantizers: adaptRequant)
+    }
+
+    /// The base config: the --hw file (or the defaults) with the fixed overrides.
+    private func baseConfig() throws -> HardwareConfig {
+        if let hw {
+            return try HardwareLoading.load(hw, overrides: overrides).config
+        }
+        return try HardwareConfigLoader.resolve(bytes: Array("{}".utf8), defaultName: "default", overrides: overrides)
+    }
+
+    /// The input batch (and labels) for `graph`, checked against its single input.
+    static func loadData(graph: Graph, model: String, input: String, labels: String?) throws -> SweepInputData {
+        guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
+            throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models")
+        }
+        let array = try NPYFile.read(path: input)
+        guard let tensor = array.intTensor() else {
+            throw CLIError("\(input): dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
+        }
+        guard tensor.elementType == info.elementType, tensor.shape.count == info.shape.count,
+              Array(tensor.shape.dropFirst()) == Array(info.shape.dropFirst()) else {
+            throw CLIError("\(input): \(tensor.elementType.rawValue)\(tensor.shape) does not fit model '\(model)' input '\(info.name)' (\(info.elementType.rawValue)[N, \(info.shape.dropFirst().map(String.init).joined(separator: ", "))])")
+        }
+        var labelValues: [Int]?
+        if let labels {
+            guard let output = graph.tensor(named: graph.outputs[0]), output.shape.count == 2 else {
+                throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' of '\(model)' is not")
+            }
+            let labelArray = try NPYFile.read(path: labels)
+            guard let labelTensor = labelArray.intTensor() else {
+                throw CLIError("\(labels): labels must be integers, got dtype \(labelArray.dtype)")
+            }
+            guard labelTensor.count == tensor.shape[0] else {
+                throw CLIError("\(labels): \(labelTensor.count) labels for \(tensor.shape[0]) samples")
+            }
+            labelValues = labelTensor.values.map(Int.init)
+        }
+        return SweepInputData(batches: [info.name: tensor], labels: labelValues)
+    }
+}

@@ -1,0 +1,80 @@
+import AccsimSweep
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `accsim sweep merge`: combine the outputs of a sweep's shards into one file, in grid order.
+struct SweepMergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine shard outputs into one results file, every point once, in grid order.",
+        discussion: """
+            All inputs must be in the same format (CSV: with the same columns). A point present in \
+            several inputs is kept once when the copies agree; copies that differ, or an input \
+            ending in an incomplete row, are errors.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Shard outputs.", valueName: "results"))
+    var files: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Write the merged rows to this file (default: stdout).", valueName: "merged.jsonl"))
+    var out: String?
+
+    @Option(name: .long, help: "Input format: jsonl or csv (default: from the first file's extension).")
+    var format: SweepFormat?
+
+    @Flag(name: .long, help: "Overwrite --out if it exists.")
+    var force = false
+
+    func run() throws {
+        let merged: SweepMerge.Result
+        do {
+            merged = try SweepMerge.merge(files: files, format: format)
+        } catch {
+            throw CLIError(error)
+        }
+        let bytes = merged.bytes
+        if let out {
+            if FileManager.default.fileExists(atPath: out) && !force {
+                throw CLIError("\(out) exists; pass --force to overwrite it")
+            }
+            try SweepFileWriting.writeAtomically(bytes, to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+        var note = "merged \(files.count) file(s): \(merged.records.count) row(s)"
+        if merged.duplicates > 0 { note += ", \(merged.duplicates) duplicate(s) kept once" }
+        SweepRunCommand.note(note)
+    }
+}
+
+/// Whole-file writes that never leave a half-written file: a temporary file next to the target,
+/// fsynced, then renamed over it.
+enum SweepFileWriting {
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            throw CLIError("\(path): cannot write the file")
+        }
+        do {
+            try handle.write(contentsOf: Data(bytes))
+            try handle.synchronize()
+            try handle.close()
+            // rename(2) replaces the target atomically.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CLIError("\(path): cannot replace the file (errno \(errno))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError("\(path): cannot write the file: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import AccsimArithmetic
+import AccsimExecution
+import AccsimHardware
+import AccsimMapping
+import AccsimModel
+
+/// Turns points into rows: resolves the point's config (the base config with the point's
+/// overrides, through ``HardwareConfigLoader/apply(overrides:to:)``), maps and times the model on
+/// it (``SweepTiming``, as ``HardwareSimulation`` does), and takes the outputs from the data
+/// cache, which runs a ``HardwareSimulation`` only for the first point of each ``SweepDataKey``.
+struct SweepEvaluator: Sendable {
+    let plan: SweepPlan
+    let cache: SweepDataCache
+    /// Threads a data computation may use.
+    let dataThreads: Int
+
+    /// A point with its config resolved and its id.
+    struct ResolvedPoint: Sendable {
+        var point: SweepPoint
+        var config: Result<HardwareConfig, SweepPointError>
+        var configHash: String
+        var id: String
+    }
+
+    /// Resolves `point`'s config and id (cheap: no mapping).
+    func resolve(_ point: SweepPoint) -> ResolvedPoint {
+        let model = plan.models[point.modelIndex]
+        let overrides = point.overrides
+        let config: Result<HardwareConfig, SweepPointError>
+        let configHash: String
+        do {
+            let resolved = try HardwareConfigLoader.apply(overrides: overrides, to: plan.base)
+            config = .success(resolved)
+            configHash = resolved.hash
+        } catch {
+            config = .failure(SweepPointError(error.description))
+            configHash = SweepHash.hex(Array(([plan.base.hash] + overrides).joined(separator: "\n").utf8))
+        }
+        let id = SweepHash.pointID(modelHash: model.contentHash, configHash: configHash)
+        return ResolvedPoint(point: point, config: config, configHash: configHash, id: id)
+    }
+
+    /// The row of a resolved point: metrics and outputs, or invalid with the reason.
+    func evaluate(_ resolved: ResolvedPoint) -> SweepRow {
+        let model = plan.models[resolved.point.modelIndex]
+        var row = SweepRow(
+            id: resolved.id, index: resolved.point.index, model: model.graph.name, modelFile: model.file,
+            modelHash: model.contentHash, values: resolved.point.assignments, status: .invalid, error: nil,
+            configHash: resolved.configHash, setupHash: plan.setupHashes[resolved.point.modelIndex], metrics: nil, data: nil)
+        do throws(SweepPointError) {
+            let hardware = try resolved.config.get()
+            let (graph, adapted) = try fittedGraph(model.graph, on: hardware)
+            let (schedule, performance) = try SweepTiming.time(graph, on: hardware)
+            let metrics = SweepRow.Metrics(total: LayerPerformance.total(performance, hardware: hardware), hardware: hardware)
+            var data: SweepRow.Data?
+            if let input = model.data {
+                let key = SweepDataKey(model: resolved.point.modelIndex, hardware: hardware, adapted: adapted, schedule: schedule)
+                let summary = try cache.summary(for: key) {
+                    computeData(graph: graph, hardware: hardware, input: input)
+                }.get()
+                data = SweepRow.Data(key: key.digest(modelHash: model.contentHash), summary: summary)
+            }
+            row.status = .ok
+            row.metrics = metrics
+            row.data = data
+        } catch {
+            // One line: CSV rows and the progress display read line by line.
+            row.error = String(error.message.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        }
+        return row
+    }
+
+    /// Runs the input data through a ``HardwareSimulation`` of `graph` on `hardware` (the tiled
+    /// data path under `saturate`, the reference kernels under `wrap`) and summarises the outputs.
+    private func computeData(graph: Graph, hardware: HardwareConfig, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
+        let outputs: [String: IntTensor]
+        do {
+            let simulation = try HardwareSimulation(graph: graph, hardware: hardware)
+            outputs = try simulation.run(batches: input.batches, threads: dataThreads)
+        } catch {
+            return .failure(SweepPointError(error.description))
+        }
+        do {
+            return .success(try SweepDataSummary(outputs: outputs, graph: graph, data: input))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The model's graph with its requantizers fitted to `hardware`, and whether any changed; a
+    /// mismatch without ``SweepPlan/adaptRequantizers`` makes the point invalid.
+    private func fittedGraph(_ graph: Graph, on hardware: HardwareConfig) throws(SweepPointError) -> (Graph, Bool) {
+        let fitting = RequantizerFitting(capability: hardware.requantizer)
+        let mismatches = fitting.mismatches(in: graph)
+        guard !mismatches.isEmpty else { return (graph, false) }
+        guard plan.adaptRequantizers else {
+            let more = mismatches.count > 1 ? " (and \(mismatches.count - 1) more)" : ""
+            throw SweepPointError(mismatches[0].description + more + "; --adapt-requant converts them to what the hardware offers")
+        }
+        return (fitting.adapt(graph).graph, true)
+    }
+}
