@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "AccsimMapping", targets: ["AccsimMapping"]),
         .library(name: "AccsimImport", targets: ["AccsimImport"]),
         .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
+        .library(name: "AccsimTrace", targets: ["AccsimTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,10 +49,13 @@ let package = Package(
         .target(
             name: "AccsimMapping", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming"],
             swiftSettings: strictSwift),
+        // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
+        // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
+        .target(name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON"], swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(
             name: "AccsimExecution",
-            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace"],
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
@@ -68,7 +72,7 @@ let package = Package(
             name: "AccsimCLI",
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
-                "AccsimImport", "AccsimSweep",
+                "AccsimImport", "AccsimTrace", "AccsimSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -87,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "AccsimImportTests", dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimTraceTests",
+            dependencies: ["AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "CZlib"],
+            swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],

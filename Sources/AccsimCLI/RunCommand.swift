@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
 
+    @OptionGroup(title: "Golden-model trace (Traces/FORMAT.md)")
+    var trace: TraceRunOptions
+
     func validate() throws {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -69,6 +72,7 @@ struct RunCommand: ParsableCommand {
         if hw == nil && !overrides.isEmpty { throw ValidationError("--set needs --hw") }
         if hw == nil && (noData || adaptRequant) { throw ValidationError("--no-data and --adapt-requant need --hw") }
         if noData && (output != nil || labels != nil) { throw ValidationError("--no-data computes no outputs: drop --output and --labels") }
+        try trace.validate(hasHardware: hw != nil, noData: noData)
     }
 
     func run() throws {
@@ -101,6 +105,9 @@ struct RunCommand: ParsableCommand {
             samples = batches.values.first?.shape.first ?? 0
             if let simulation {
                 outputs = try simulation.run(batches: batches, threads: workers)
+                if let note = try trace.record(simulation: simulation, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force) {
+                    notes.append(note)
+                }
             } else {
                 outputs = try ReferenceEngine(graph: graph).run(batches: batches, threads: workers)
             }

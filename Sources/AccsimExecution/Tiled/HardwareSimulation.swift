@@ -69,8 +69,21 @@ public struct HardwareSimulation: Sendable {
         }
     }
 
-    /// The output of a conv or fully connected layer computed along the schedule; nil for other layers.
-    func tiledGEMM(layer: LayerSchedule, node: Node, operand: (Int) -> IntTensor) -> IntTensor? {
+    // Trace hook (AccsimExecution/Tracing): one sample with every conv/FC layer observed.
+    /// Runs one sample along the schedule; `observe` sees every layer's output, `observer(index)`
+    /// what the tiled data path computes for conv/FC layer `index` (nil: not observed).
+    func runSample(
+        _ inputs: [String: IntTensor], observe: @escaping (Int, IntTensor) -> Void,
+        observer: @escaping (Int) -> TiledGEMMObserver?
+    ) -> [String: IntTensor] {
+        reference.runSample(inputs, observe: observe) { index, node, operand in
+            self.tiledGEMM(layer: self.schedule.layers[index], node: node, operand: operand, observer: observer(index))
+        }
+    }
+
+    /// The output of a conv or fully connected layer computed along the schedule; nil for other
+    /// layers. `observer` (tracing) sees the operands, the accumulators and every requantizer step.
+    func tiledGEMM(layer: LayerSchedule, node: Node, operand: (Int) -> IntTensor, observer: TiledGEMMObserver? = nil) -> IntTensor? {
         guard case .gemm(let plan) = layer.work else { return nil }
         let overflow = hardware.array.overflow
         let input = operand(0), weights = operand(1)
@@ -94,6 +107,7 @@ public struct HardwareSimulation: Sendable {
             guard let tile = step.compute?.tile else { continue }
             operands[tile.group].accumulate(folds: tile.folds, overflow: overflow, into: &accumulators[tile.group])
         }
+        observer?.observe(operands: operands, accumulators: accumulators)  // trace hook
         // Scatter C[m, n] of each group to NHWC / [N, O] and requantize after the bias.
         let groupColumns = plan.lowering.shape.n
         let channels = groups * groupColumns
@@ -105,7 +119,13 @@ public struct HardwareSimulation: Sendable {
                     let channel = group * groupColumns + column
                     var acc = c[row * groupColumns + column]
                     if let bias { acc = overflow.add(acc, bias[channel]) }
-                    values[row * channels + channel] = requantizer.apply(acc, channel: channel)
+                    if let observer {  // trace hook: the requantizer step with everything it did
+                        let step = requantizer.step(acc, channel: channel)
+                        observer.observe(row: row, channel: channel, accumulator: c[row * groupColumns + column], bias: bias?[channel], step: step)
+                        values[row * channels + channel] = step.output
+                    } else {
+                        values[row * channels + channel] = requantizer.apply(acc, channel: channel)
+                    }
                 }
             }
         }

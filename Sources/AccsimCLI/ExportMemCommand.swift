@@ -1,0 +1,132 @@
+import AccsimArithmetic
+import AccsimExecution
+import AccsimJSON
+import AccsimModel
+import AccsimTrace
+import ArgumentParser
+import Foundation
+
+/// `accsim export-mem`: `$readmemh` images of one layer's tensors for RTL bring-up.
+struct ExportMemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-mem",
+        abstract: "Write $readmemh hex images of a layer's input, weights, bias, accumulators and expected output.",
+        discussion: """
+            One sample (the first of --input, or generated from --seed as `accsim run` does) runs along
+            the schedule of --hw. In DIR, for layer L: L.input.hex (NHWC), L.weights.hex (conv OHWI,
+            FC [O, D]), L.bias.hex (int32), L.acc.hex (int32 accumulators before bias, [pixels,
+            channels], for conv/FC) and L.output.hex, each element two's complement at its width,
+            --word-elements per line (element 0 in the low bits); L.mem.json lists shapes, types,
+            zero points and files.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The model file.", valueName: "model.q"))
+    var model: String
+
+    @Option(name: .long, help: ArgumentHelp("Hardware config: a JSON file or the name of a bundled config.", valueName: "config"))
+    var hw: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The layer: node index or name.", valueName: "layer"))
+    var layer: String
+
+    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy (single-input models).", valueName: "x.npy"))
+    var input: String?
+
+    @Option(name: .long, help: "Sample of the input batch.")
+    var sample: Int = 0
+
+    @Option(name: .long, help: "Seed of the generated input when no --input is given.")
+    var seed: UInt64 = 0
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))
+    var output: String
+
+    @Option(name: .long, help: "Elements packed into one line (memory word).")
+    var wordElements: Int = 1
+
+    @Flag(name: .long, help: "Overwrite existing files.")
+    var force = false
+
+    func validate() throws {
+        if wordElements < 1 { throw ValidationError("--word-elements must be at least 1") }
+        if sample < 0 { throw ValidationError("--sample must be at least 0") }
+        if input == nil && sample != 0 { throw ValidationError("--sample needs --input") }
+    }
+
+    func run() throws {
+        let graph = try ModelLoading.load(model)
+        let hardware = try HardwareLoading.load(hw, overrides: overrides)
+        let simulation = try HardwareSimulation(graph: graph, hardware: hardware.config)
+        guard let index = Int(layer).flatMap({ graph.nodes.indices.contains($0) ? $0 : nil }) ?? graph.nodes.firstIndex(where: { $0.name == layer }) else {
+            throw CLIError("model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
+        }
+        let inputs = try simulation.sample(sample, of: try batches(graph))
+        let tensors = simulation.layerTensors(index, sample: inputs)
+
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let base = tensors.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        var files = JSONObject()
+        func image(_ role: String, _ tensor: IntTensor?, layout: String, zeroPoints: [Int32]? = nil) throws {
+            guard let tensor else { return }
+            let bits = tensor.elementType.byteWidth * 8
+            let file = "\(String(base)).\(role).hex"
+            let text = MemoryImage.readmemh(
+                tensor.values, bits: bits, elementsPerWord: wordElements,
+                comments: ["accsim export-mem: layer \(tensors.layer) '\(tensors.name)' \(role) \(tensor.elementType.rawValue)\(tensor.shape) \(layout)",
+                           "\(tensor.values.count) elements, \(wordElements) per word, element 0 in the low bits, two's complement"])
+            try write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file))
+            var entry: JSONObject = ["file": .string(file), "shape": .array(tensor.shape.map { .int(Int64($0)) }),
+                                     "type": .string(tensor.elementType.rawValue), "bits": .int(Int64(bits)), "layout": .string(layout)]
+            if let zeroPoints { _ = entry.appendUnique("zero_points", .array(zeroPoints.map { .int(Int64($0)) })) }
+            _ = files.appendUnique(role, .object(entry))
+        }
+        try image("input", tensors.input, layout: tensors.input.shape.count == 4 ? "NHWC" : "row-major", zeroPoints: [tensors.inputZeroPoint])
+        try image("weights", tensors.weights, layout: tensors.weights?.shape.count == 4 ? "OHWI" : "[O, D]", zeroPoints: tensors.weightZeroPoints)
+        try image("bias", tensors.bias, layout: "[O]")
+        try image("acc", tensors.accumulators, layout: "[pixels, channels], before bias")
+        try image("output", tensors.output, layout: tensors.output.shape.count == 4 ? "NHWC" : "row-major",
+                  zeroPoints: [graph.tensor(named: graph.nodes[index].outputs[0])?.zeroPoint() ?? 0])
+        let manifest: JSONObject = [
+            "layer": .int(Int64(index)), "name": .string(tensors.name), "op": .string(tensors.op),
+            "model": .string(graph.name), "hardware": .string(hardware.name), "hardware_hash": .string(hardware.hash),
+            "sample": .int(Int64(sample)), "elements_per_word": .int(Int64(wordElements)), "files": .object(files),
+        ]
+        let json = try JSONWriter().serialize(.object(manifest)) + [10]
+        try write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"))
+        FileHandle.standardError.write(Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
+    }
+
+    /// The input batches: --input, or one generated sample per graph input from --seed.
+    private func batches(_ graph: Graph) throws -> [String: IntTensor] {
+        if let input {
+            guard graph.inputs.count == 1 else {
+                throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models")
+            }
+            let array = try NPYFile.read(path: input)
+            guard let tensor = array.intTensor() else { throw CLIError("\(input): dtype \(array.dtype) is not an integer type") }
+            return [graph.inputs[0]: tensor]
+        }
+        var generator = SeededGenerator(seed: seed)
+        var batches: [String: IntTensor] = [:]
+        for name in graph.inputs {
+            guard let info = graph.tensor(named: name) else { continue }
+            let shape = [1] + info.shape.dropFirst()
+            let range = info.elementType.minValue...info.elementType.maxValue
+            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) })
+        }
+        return batches
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) && !force {
+            throw CLIError("\(path) exists; pass --force to overwrite it")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CLIError("\(path): cannot write the file")
+        }
+    }
+}
