@@ -15,17 +15,19 @@ public enum SyntheticModels {
         }
     }
 
-    /// ResNet-18 for 224×224×3 inputs (≈ 1.8 GMAC): a 7×7/2 stem, 3×3/2 max pooling, four stages of
-    /// two basic blocks (64, 128, 256, 512 channels; the first block of stages 2–4 strides by 2 with a
-    /// 1×1/2 projection shortcut), global average pooling and a 1000-way fully connected layer.
-    public static func resnet18(seed: UInt64 = 0) -> Graph {
+    /// ResNet-18 for `resolution`×`resolution`×3 inputs (≈ 1.8 GMAC at the standard 224): a 7×7/2
+    /// stem, 3×3/2 max pooling, four stages of two basic blocks (64, 128, 256, 512 channels; the
+    /// first block of stages 2–4 strides by 2 with a 1×1/2 projection shortcut), global average
+    /// pooling and a 1000-way fully connected layer. Smaller resolutions (tests) keep every layer.
+    public static func resnet18(seed: UInt64 = 0, resolution: Int = 224) -> Graph {
+        precondition(resolution >= 1, "resnet18: resolution \(resolution)")
         var b = GraphBuilder(name: "resnet18", seed: seed, metadata: [
             "producer": "accsim generate resnet18",
             "source_model": "ResNet-18 shape (He et al. 2016), seeded random int8 weights, seed \(seed)",
             "semantics": "accsim",
         ])
         let same1 = Padding2D(top: 1, bottom: 1, left: 1, right: 1)
-        var x = b.input("image", shape: [1, 224, 224, 3])
+        var x = b.input("image", shape: [1, resolution, resolution, 3])
         x = b.conv(x, name: "conv1", filters: 64, kernel: Size2D(7), stride: Size2D(2), padding: Padding2D(top: 3, bottom: 3, left: 3, right: 3))
         x = b.maxPool(x, name: "pool1", window: Size2D(3), stride: Size2D(2), padding: same1)
         var channels = 64
