@@ -19,8 +19,26 @@ enum BinaryFile {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw ModelError(file: path, "cannot read: \(lastError())") }
         if (status.st_mode & S_IFMT) == S_IFDIR { throw ModelError(file: path, "is a directory, not a file") }
+        // A regular file is read straight into an array of its size (one copy, no growth); a
+        // file that turns out shorter or longer than `stat` said, or a pipe, continues in chunks.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(status.st_size)))
+        if (status.st_mode & S_IFMT) == S_IFREG && status.st_size > 0 {
+            let size = Int(status.st_size)
+            var failure: Int32 = 0
+            bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                while initialized < size {
+                    let count = posixRead(descriptor, buffer.baseAddress! + initialized, size - initialized)
+                    if count > 0 {
+                        initialized += count
+                    } else if count == 0 || errno != EINTR {
+                        if count < 0 { failure = errno }
+                        break
+                    }
+                }
+            }
+            if failure != 0 { throw ModelError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
+            if bytes.count < size { return bytes }
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, $0.count) }
