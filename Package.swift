@@ -21,8 +21,8 @@ let package = Package(
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
         .library(name: "AccsimMapping", targets: ["AccsimMapping"]),
         .library(name: "AccsimImport", targets: ["AccsimImport"]),
-        .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
         .library(name: "AccsimTrace", targets: ["AccsimTrace"]),
+        .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,8 +34,12 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // Integer semantics: rounding modes, requantizer, reference kernels. No files, no cycles.
-        .target(name: "AccsimArithmetic", swiftSettings: strictSwift),
+        // AVX-512 VNNI int8 GEMM (vpdpbusd), chosen at run time; the fast kernels' portable Swift
+        // path is its fallback and the tests compare the two.
+        .target(name: "CAccsimKernels", path: "Sources/CAccsimKernels"),
+        // Integer semantics: rounding modes, requantizer, reference kernels (the oracle) and the
+        // fast kernels that must equal them. No files, no cycles.
+        .target(name: "AccsimArithmetic", dependencies: ["CAccsimKernels"], swiftSettings: strictSwift),
         // Exact JSON: ordered values, a strict Decoder (unknown keys are errors) and a deterministic
         // Encoder. Used by the .q manifest, hardware configs, reports and sweep results.
         .target(name: "AccsimJSON", swiftSettings: strictSwift),

@@ -1,0 +1,203 @@
+import AccsimArithmetic
+import Testing
+
+/// The fast convolution and fully connected kernels against the reference kernels (under `wrap`,
+/// where the order of the additions cannot matter): seeded random shapes with groups, depthwise,
+/// dilation, asymmetric padding and strides, int8 and uint8 operands, weight zero points, K of any
+/// length, adversarial operands that overflow int32, every thread count and both kernel paths.
+@Suite struct FastConvolutionTests {
+    /// A random convolution: parameters, operands and the expected (reference) results.
+    struct ConvCase: CustomStringConvertible {
+        var input: IntTensor
+        var inputZeroPoint: Int32
+        var weights: IntTensor
+        var weightZeroPoints: [Int32]
+        var bias: [Int32]?
+        var parameters: Conv2DParameters
+
+        var description: String {
+            "input \(input.shape) \(input.elementType.rawValue) zp \(inputZeroPoint), weights \(weights.shape) \(weights.elementType.rawValue) zp \(weightZeroPoints), groups \(parameters.groups), stride \(parameters.stride), dilation \(parameters.dilation), padding \(parameters.padding), \(parameters.requantizer.rounding.rawValue)"
+        }
+
+        func expectedAccumulators() -> IntTensor {
+            ReferenceKernels.conv2DAccumulators(
+                input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+                bias: bias, parameters: parameters, overflow: .wrap)
+        }
+
+        func expectedOutput() -> IntTensor {
+            ReferenceKernels.conv2D(
+                input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+                bias: bias, parameters: parameters, overflow: .wrap, outputType: .int8)
+        }
+
+        func prepared(_ path: KernelPath) -> FastConvolution? {
+            FastConvolution(conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path)
+        }
+    }
+
+    static func randomCase(seed: UInt64, extremes: Bool = false) -> ConvCase {
+        var random = FastTestRandom(seed: seed)
+        while true {
+            let groupsKind = random.int(0...3)  // 0, 1: plain; 2: grouped; 3: depthwise
+            var groups = 1, cin = random.int(1...20), cout = random.int(1...40)
+            if groupsKind == 2 {
+                groups = random.int(2...4)
+                cin = groups * random.int(1...6)
+                cout = groups * random.int(1...20)
+            } else if groupsKind == 3 {
+                groups = random.int(1...12)
+                cin = groups
+                cout = groups * random.int(1...3)
+            }
+            let kernel = Size2D(height: random.int(1...5), width: random.int(1...5))
+            let stride = Size2D(height: random.int(1...3), width: random.int(1...3))
+            let dilation = random.int(0...3) == 0 ? Size2D(height: random.int(1...3), width: random.int(1...3)) : Size2D(1)
+            let padding = random.bool()
+                ? Padding2D(top: random.int(0...3), bottom: random.int(0...3), left: random.int(0...3), right: random.int(0...3))
+                : .zero
+            let batch = random.int(1...2), height = random.int(1...14), width = random.int(1...14)
+            guard
+                slidingWindowOutputExtent(input: height, padBefore: padding.top, padAfter: padding.bottom, kernel: kernel.height, stride: stride.height, dilation: dilation.height) != nil,
+                slidingWindowOutputExtent(input: width, padBefore: padding.left, padAfter: padding.right, kernel: kernel.width, stride: stride.width, dilation: dilation.width) != nil
+            else { continue }
+            let inputType: ElementType = random.bool() ? .int8 : .uint8
+            let weightType: ElementType = random.int(0...3) == 0 ? .uint8 : .int8
+            let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
+            let weightZeroPoints: [Int32] = switch random.int(0...3) {
+            case 0: []
+            case 1: [0]
+            case 2: [random.int32(weightType.minValue...weightType.maxValue)]
+            default: (0..<cout).map { _ in random.int32(weightType.minValue...weightType.maxValue) }
+            }
+            let rounding = random.element(RoundingMode.allCases)
+            let requantizer = random.requantizer(rounding, channels: random.bool() ? cout : 1)
+            let bias: [Int32]? = random.int(0...4) == 0 ? nil : (0..<cout).map { _ in random.int32(extremes ? Int32.min...Int32.max : -100_000...100_000) }
+            return ConvCase(
+                input: IntTensor(shape: [batch, height, width, cin], elementType: inputType, values: random.values(batch * height * width * cin, inputType, extremes: extremes)),
+                inputZeroPoint: inputZeroPoint,
+                weights: IntTensor(shape: [cout, kernel.height, kernel.width, cin / groups], elementType: weightType, values: random.values(cout * kernel.height * kernel.width * cin / groups, weightType, extremes: extremes)),
+                weightZeroPoints: weightZeroPoints, bias: bias,
+                parameters: Conv2DParameters(stride: stride, dilation: dilation, padding: padding, groups: groups, requantizer: requantizer))
+        }
+    }
+
+    @Test(arguments: 0..<120)
+    func randomConvolutionsEqualReference(seed: Int) throws {
+        let c = Self.randomCase(seed: UInt64(seed))
+        let expectedAccumulators = c.expectedAccumulators(), expectedOutput = c.expectedOutput()
+        for path in KernelPath.available {
+            let fast = try #require(c.prepared(path), "\(c)")
+            for threads in [1, 3] {
+                #expect(fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint, threads: threads) == expectedAccumulators, "\(path) \(threads) threads: \(c)")
+                #expect(fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8, threads: threads) == expectedOutput, "\(path) \(threads) threads: \(c)")
+            }
+        }
+    }
+
+    @Test(arguments: 0..<30)
+    func adversarialOperandsWrapLikeTheReference(seed: Int) throws {
+        // Only extreme values (and extreme biases): products of ±255·±255 and sums that leave int32.
+        let c = Self.randomCase(seed: 10_000 + UInt64(seed), extremes: true)
+        for path in KernelPath.available {
+            let fast = try #require(c.prepared(path))
+            #expect(fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint) == c.expectedAccumulators(), "\(path): \(c)")
+            #expect(fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8) == c.expectedOutput(), "\(path): \(c)")
+        }
+    }
+
+    /// K well past int32's safe length: 255 · 255 · 70,001 > 2^32, so the sums wrap several times.
+    @Test(arguments: [KernelPath.vnni, .portable])
+    func longReductionsWrap(path: KernelPath) throws {
+        guard path.isAvailable else { return }
+        let depth = 70_001
+        var random = FastTestRandom(seed: 99)
+        for (inputType, weightType) in [(ElementType.uint8, ElementType.uint8), (.int8, .int8), (.uint8, .int8)] {
+            let input = IntTensor(shape: [2, depth], elementType: inputType, values: (0..<(2 * depth)).map { i in i % 3 == 0 ? inputType.minValue : inputType.maxValue })
+            let weights = IntTensor(shape: [3, depth], elementType: weightType, values: random.values(3 * depth, weightType, extremes: true))
+            let weightZeroPoints: [Int32] = [weightType.maxValue, weightType.minValue, 0]
+            let inputZeroPoint = inputType == .uint8 ? Int32(0) : Int32(127)
+            let requantizer = Requantizer(multipliers: [1, 3, 5], shifts: [20, 21, 22], rounding: .halfEven)
+            let bias: [Int32] = [Int32.max, Int32.min, 1]
+            let expected = ReferenceKernels.fullyConnectedAccumulators(
+                input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias, overflow: .wrap)
+            let fast = try #require(FastConvolution(
+                fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+                parameters: FullyConnectedParameters(requantizer: requantizer), path: path))
+            #expect(fast.accumulators(input: input, inputZeroPoint: inputZeroPoint) == expected)
+            let wide = expected.values.map { Int64($0) }
+            #expect(wide.contains { $0 != wide[0] }, "the operands should give distinct sums")
+        }
+    }
+
+    @Test(arguments: 0..<40)
+    func randomFullyConnectedEqualReference(seed: Int) throws {
+        var random = FastTestRandom(seed: 20_000 + UInt64(seed))
+        let batch = random.int(1...9), depth = random.element([1, 3, 4, 7, 8, 63, 64, 65, 127, 200, random.int(1...700)])
+        let outputs = random.element([1, 15, 16, 17, 33, 64, 65, random.int(1...150)])
+        let inputType: ElementType = random.bool() ? .int8 : .uint8, weightType: ElementType = random.int(0...3) == 0 ? .uint8 : .int8
+        let input = IntTensor(shape: [batch, depth], elementType: inputType, values: random.values(batch * depth, inputType))
+        let weights = IntTensor(shape: [outputs, depth], elementType: weightType, values: random.values(outputs * depth, weightType))
+        let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
+        let weightZeroPoints: [Int32] = random.bool() ? [0] : (0..<outputs).map { _ in random.int32(-3...3) }
+        let bias: [Int32]? = random.bool() ? (0..<outputs).map { _ in random.int32(-1000...1000) } : nil
+        let parameters = FullyConnectedParameters(requantizer: random.requantizer(random.element(RoundingMode.allCases), channels: random.bool() ? outputs : 1))
+        let expected = ReferenceKernels.fullyConnected(
+            input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+            parameters: parameters, overflow: .wrap, outputType: .int8)
+        for path in KernelPath.available {
+            let fast = try #require(FastConvolution(fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path))
+            for threads in [1, 2, 5] {
+                #expect(fast.run(input: input, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected, "\(path), \(threads) threads")
+            }
+        }
+    }
+
+    /// The VNNI and the portable GEMM, each run explicitly, on layers large enough for every tile
+    /// shape (row tails, partial 16-column blocks, K tails, several chunks and column pieces).
+    @Test(.enabled(if: KernelPath.vnni.isAvailable, "this CPU has no AVX-512 VNNI"))
+    func vnniAndPortablePathsAgree() throws {
+        var random = FastTestRandom(seed: 7)
+        for (size, cin, cout, kernel, stride) in [(23, 37, 77, 3, 1), (30, 3, 64, 7, 2), (9, 130, 200, 1, 1), (5, 64, 300, 3, 2)] {
+            let padding = Padding2D(top: kernel / 2, bottom: kernel / 2, left: kernel / 2, right: kernel / 2)
+            let parameters = Conv2DParameters(stride: Size2D(stride), padding: padding, requantizer: random.requantizer(.tflite, channels: cout))
+            let input = IntTensor(shape: [1, size, size, cin], elementType: .int8, values: random.values(size * size * cin, .int8))
+            let weights = IntTensor(shape: [cout, kernel, kernel, cin], elementType: .int8, values: random.values(cout * kernel * kernel * cin, .int8))
+            let bias = (0..<cout).map { _ in random.int32(-9999...9999) }
+            let vnni = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .vnni))
+            let portable = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .portable))
+            #expect(vnni.path == .vnni && portable.path == .portable)
+            let expected = ReferenceKernels.conv2D(
+                input: input, inputZeroPoint: -7, weights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters,
+                overflow: .wrap, outputType: .int8)
+            let fromVNNI = vnni.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 2)
+            let fromPortable = portable.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 1)
+            #expect(fromVNNI == fromPortable)
+            #expect(fromVNNI == expected)
+            #expect(vnni.accumulators(input: input, inputZeroPoint: -7) == portable.accumulators(input: input, inputZeroPoint: -7, threads: 4))
+        }
+    }
+
+    @Test func identicalForEveryThreadCount() throws {
+        let c = Self.randomCase(seed: 3)
+        var random = FastTestRandom(seed: 5)
+        let input = IntTensor(shape: [2, 17, 19, 24], elementType: .int8, values: random.values(2 * 17 * 19 * 24, .int8))
+        let weights = IntTensor(shape: [160, 3, 3, 24], elementType: .int8, values: random.values(160 * 9 * 24, .int8))
+        let parameters = Conv2DParameters(stride: Size2D(1), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: c.parameters.requantizer.channelCount == 1 ? c.parameters.requantizer : random.requantizer(.halfUp, channels: 160))
+        let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: nil, parameters: parameters))
+        let one = fast.run(input: input, inputZeroPoint: 3, outputType: .int8, threads: 1)
+        for threads in [2, 3, 4, 8] {
+            #expect(fast.run(input: input, inputZeroPoint: 3, outputType: .int8, threads: threads) == one)
+        }
+    }
+
+    @Test func unsupportedOperandTypesAreRefused() {
+        #expect(!FastConvolution.supports(inputType: .int16, inputZeroPoint: 0))
+        #expect(!FastConvolution.supports(inputType: .int32, inputZeroPoint: 0))
+        #expect(!FastConvolution.supports(inputType: .uint8, inputZeroPoint: -1))
+        #expect(!FastConvolution.supports(inputType: .int8, inputZeroPoint: 128))
+        #expect(FastConvolution.supports(inputType: .int8, inputZeroPoint: -128))
+        let weights = IntTensor(shape: [1, 1, 1, 1], elementType: .int16, values: [300])
+        #expect(FastConvolution(conv2DWeights: weights, weightZeroPoints: [], bias: nil, parameters: Conv2DParameters(requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .halfUp))) == nil)
+    }
+}
