@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
 
+    @Option(name: .long, help: "Kernels computing the data: fast (packed int8 GEMM, AVX-512 VNNI when the CPU has it) or reference (the one-element-at-a-time oracle). Both give the same bits.")
+    var kernels: KernelSelection = .fast
+
     @OptionGroup(title: "Golden-model trace (Traces/FORMAT.md)")
     var trace: TraceRunOptions
 
@@ -92,7 +95,7 @@ struct RunCommand: ParsableCommand {
                 notes.append("--adapt-requant: converted \(mismatches.count) requantizer(s) in \(Set(mismatches.map(\.node)).count) layer(s)")
             }
         }
-        let simulation = try hardware.map { try HardwareSimulation(graph: graph, hardware: $0.config) }
+        let simulation = try hardware.map { try HardwareSimulation(graph: graph, hardware: $0.config, kernels: kernels) }
         let performance = simulation?.performance
 
         var outputs: [String: IntTensor] = [:]
@@ -109,10 +112,10 @@ struct RunCommand: ParsableCommand {
                     notes.append(note)
                 }
             } else {
-                outputs = try ReferenceEngine(graph: graph).run(batches: batches, threads: workers)
+                outputs = try ReferenceEngine(graph: graph, kernels: kernels).run(batches: batches, threads: workers)
             }
             if let original {
-                let reference = try ReferenceEngine(graph: original, overflow: hardware?.config.array.overflow ?? .wrap).run(batches: batches, threads: workers)
+                let reference = try ReferenceEngine(graph: original, overflow: hardware?.config.array.overflow ?? .wrap, kernels: kernels).run(batches: batches, threads: workers)
                 let changed = graph.outputs.reduce(0) { count, name in
                     count + zip(reference[name]?.values ?? [], outputs[name]?.values ?? []).filter { $0 != $1 }.count
                 }
@@ -219,3 +222,5 @@ struct RunCommand: ParsableCommand {
         }
     }
 }
+
+extension KernelSelection: ExpressibleByArgument {}

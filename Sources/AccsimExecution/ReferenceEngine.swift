@@ -8,28 +8,42 @@ import Dispatch
 /// Samples are independent, so a batch is spread over `threads` workers; each sample's result
 /// lands in its own slot and the batch is assembled in sample order, so the outputs are identical
 /// whatever the thread count.
+///
+/// With `kernels: .fast` the engine computes the same bits with ``FastKernels``: convolution and
+/// fully connected layers with 8-bit operands through the packed int8 GEMM when the accumulators
+/// wrap (under `saturate` the reference kernels keep their order), Add, MaxPool, Mean and
+/// Requantize with the row kernels; threads a batch leaves idle (fewer samples than threads) go
+/// to the kernels of each sample, which split output tiles, so results stay byte-identical.
+/// Constants are widened to `Int32` only when a reference kernel reads them, and layers are
+/// prepared (weights packed) on first use: a timing-only run touches neither.
 public struct ReferenceEngine: Sendable {
     public let graph: Graph
     /// What the int32 accumulators do on overflow.
     public let overflow: OverflowMode
-    private let constants: [String: IntTensor]
+    /// The kernels that compute the layers (reference: the oracle).
+    public let kernels: KernelSelection
+    /// The constants that have tensor information (the ones ``operand(_:live:)`` serves).
+    private let constantNames: Set<String>
+    /// Constants widened to `Int32` for the reference kernels, on first use.
+    private let constants = PreparedCache<String, IntTensor>()
+    /// Conv and FC layers prepared for the fast kernels (nil: not eligible), by output tensor.
+    private let prepared = PreparedCache<String, FastConvolution?>()
     private let infos: [String: TensorInfo]
     /// For each tensor, the index of the last node that reads it (graph outputs: never freed).
     private let lastUse: [String: Int]
+    /// Threads each fast kernel may use within one sample.
+    private var kernelThreads = 1
 
-    /// Prepares `graph`, which must have passed `Graph.validate()`.
-    public init(graph: Graph, overflow: OverflowMode = .wrap) {
+    /// Prepares `graph`, which must have passed `Graph.validate()`. `kernels` chooses the
+    /// reference kernels (the default, the oracle) or the bit-identical fast ones.
+    public init(graph: Graph, overflow: OverflowMode = .wrap, kernels: KernelSelection = .reference) {
         self.graph = graph
         self.overflow = overflow
+        self.kernels = kernels
         var infos: [String: TensorInfo] = [:]
         for tensor in graph.tensors { infos[tensor.name] = tensor }
         self.infos = infos
-        var constants: [String: IntTensor] = [:]
-        for (name, data) in graph.constants {
-            guard let info = infos[name] else { continue }
-            constants[name] = IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values())
-        }
-        self.constants = constants
+        constantNames = Set(graph.constants.keys.filter { infos[$0] != nil })
         var lastUse: [String: Int] = [:]
         for (index, node) in graph.nodes.enumerated() {
             for input in node.inputs { lastUse[input] = index }
@@ -57,7 +71,7 @@ public struct ReferenceEngine: Sendable {
                 ?? execute(node, live: live)
             observe?(index, output)
             live[node.outputs[0]] = output
-            for input in node.inputs where lastUse[input] == index && constants[input] == nil {
+            for input in node.inputs where lastUse[input] == index && !constantNames.contains(input) {
                 live[input] = nil
             }
         }
@@ -104,11 +118,13 @@ public struct ReferenceEngine: Sendable {
         }
         let samples = sampleCount ?? 0
         var results = [[String: IntTensor]](repeating: [:], count: samples)
-        let engine = self
+        let workers = max(1, min(threads, samples))
+        var withKernelThreads = self
+        withKernelThreads.kernelThreads = max(1, threads / workers)  // threads the samples leave idle
+        let engine = withKernelThreads
         let inputInfos = graph.inputs.compactMap { infos[$0] }
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            let workers = max(1, min(threads, samples))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var sample = worker
                 while sample < samples {
@@ -138,7 +154,9 @@ public struct ReferenceEngine: Sendable {
     /// Executes one node given the live tensors (validation guarantees its inputs are there).
     /// The tensor `name`: a constant, or a live activation (validation guarantees one of them).
     func operand(_ name: String, live: [String: IntTensor]) -> IntTensor {
-        if let constant = constants[name] { return constant }
+        if constantNames.contains(name), let data = graph.constants[name], let info = infos[name] {
+            return constants.value(for: name) { IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values()) }
+        }
         guard let tensor = live[name] else { preconditionFailure("validated graph: '\(name)' is not live") }
         return tensor
     }
@@ -153,6 +171,9 @@ public struct ReferenceEngine: Sendable {
         let outputType = outputInfo?.elementType ?? .int8
         let outputZeroPoint = outputInfo?.zeroPoint() ?? 0
 
+        if kernels == .fast, let output = executeFast(node, live: live, outputType: outputType) {
+            return output
+        }
         switch node.operation {
         case .conv2D(let p):
             return ReferenceKernels.conv2D(
@@ -201,5 +222,56 @@ public struct ReferenceEngine: Sendable {
 
     func weightZeroPoints(_ name: String) -> [Int32] {
         infos[name]?.quantization?.zeroPoints ?? [0]
+    }
+
+    /// `node` computed by the fast kernels, or nil where they do not apply (the reference kernel
+    /// then runs): conv/FC need wrapping accumulators, constant 8-bit weights and 8-bit inputs.
+    private func executeFast(_ node: Node, live: [String: IntTensor], outputType: ElementType) -> IntTensor? {
+        func operand(_ slot: Int) -> IntTensor { self.operand(node.inputs[slot], live: live) }
+        func zeroPoint(_ slot: Int) -> Int32 { infos[node.inputs[slot]]?.zeroPoint() ?? 0 }
+        switch node.operation {
+        case .conv2D, .fullyConnected:
+            guard overflow == .wrap else { return nil }
+            let input = operand(0)
+            guard FastConvolution.supports(inputType: input.elementType, inputZeroPoint: zeroPoint(0)),
+                let layer = prepared.value(for: node.outputs[0], make: { prepareFast(node) })
+            else { return nil }
+            return layer.run(input: input, inputZeroPoint: zeroPoint(0), outputType: outputType, threads: kernelThreads)
+        case .add(let p):
+            return FastKernels.add(
+                operand(0), zeroPointA: zeroPoint(0), operand(1), zeroPointB: zeroPoint(1), parameters: p,
+                output: FastRequantizer(p.output), overflow: overflow, outputType: outputType, threads: kernelThreads)
+        case .maxPool(let p):
+            return FastKernels.maxPool(operand(0), parameters: p, threads: kernelThreads)
+        case .mean(let p):
+            return FastKernels.mean(operand(0), zeroPoint: zeroPoint(0), parameters: p, requantizer: FastRequantizer(p.requantizer), outputType: outputType)
+        case .requantize(let r):
+            return FastKernels.requantize(operand(0), zeroPoint: zeroPoint(0), requantizer: FastRequantizer(r), outputType: outputType, threads: kernelThreads)
+        default:
+            return nil
+        }
+    }
+
+    /// A conv or FC layer prepared for the fast kernels straight from its stored weight bytes
+    /// (never widened to `Int32`); nil when the weights are not a constant of an 8-bit type.
+    private func prepareFast(_ node: Node) -> FastConvolution? {
+        let weightsName = node.inputs[1]
+        guard let data = graph.constants[weightsName], let info = infos[weightsName] else { return nil }
+        var bias: [Int32]?
+        if node.inputs.count > 2 {
+            guard let biasData = graph.constants[node.inputs[2]] else { return nil }
+            bias = biasData.int32Values()
+        }
+        let zeroPoints = weightZeroPoints(weightsName)
+        return data.bytes.withUnsafeBytes { raw -> FastConvolution? in
+            switch node.operation {
+            case .conv2D(let p):
+                FastConvolution(conv2DWeights: raw, weightType: data.elementType, shape: info.shape, weightZeroPoints: zeroPoints, bias: bias, parameters: p)
+            case .fullyConnected(let p):
+                FastConvolution(fullyConnectedWeights: raw, weightType: data.elementType, shape: info.shape, weightZeroPoints: zeroPoints, bias: bias, parameters: p)
+            default:
+                nil
+            }
+        }
     }
 }

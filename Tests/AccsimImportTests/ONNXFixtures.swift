@@ -3,6 +3,7 @@ import AccsimExecution
 import AccsimImport
 import AccsimModel
 import Foundation
+import Testing
 
 /// The committed onnxruntime fixtures (Fixtures/onnx, written by Scripts/make_onnx_fixtures.py):
 /// per model the `.onnx` file, the int8/uint8 input `[S, …]` its first QuantizeLinear produces and
@@ -67,10 +68,13 @@ enum ONNXFixtures {
         try ONNXImporter.importModel(path: path(fixture.model), options: .init(policy: policy))
     }
 
-    /// Runs `graph` on the fixture's input; its single output.
+    /// Runs `graph` on the fixture's input; its single output. The fast kernels run too and must
+    /// give the reference kernels' bits.
     static func run(_ graph: Graph, _ fixture: Fixture) throws -> IntTensor {
         let input = try tensor(fixture.input)
         let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
+        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        #expect(fast == results, "\(fixture.model): the fast kernels differ from the reference kernels")
         return results[graph.outputs[0]]!
     }
 

@@ -3,6 +3,7 @@ import AccsimExecution
 import AccsimImport
 import AccsimModel
 import Foundation
+import Testing
 
 /// The committed LiteRT fixtures (Fixtures/tflite, written by Scripts/make_tflite_fixtures.py):
 /// per model the `.tflite` file, the int8 inputs `[S, …]` and LiteRT's outputs for both resolvers.
@@ -69,6 +70,8 @@ enum TFLiteFixtures {
     static func run(_ graph: Graph, _ fixture: Fixture) throws -> [IntTensor] {
         let input = try tensor(fixture.input)
         let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
+        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        #expect(fast == results, "\(fixture.model): the fast kernels differ from the reference kernels")
         return graph.outputs.map { results[$0]! }
     }
 

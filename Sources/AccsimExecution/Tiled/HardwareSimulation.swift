@@ -21,8 +21,10 @@ public struct HardwareSimulation: Sendable {
     public let results: [LayerResult]
     private let reference: ReferenceEngine
 
-    /// Maps `graph` (validated) onto `hardware` (validated) and times every layer.
-    public init(graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
+    /// Maps `graph` (validated) onto `hardware` (validated) and times every layer. `kernels`
+    /// computes the data of the layers that do not follow the schedule (all of them under `wrap`):
+    /// the fast kernels by default, bit-identical to the reference ones.
+    public init(graph: Graph, hardware: HardwareConfig, kernels: KernelSelection = .fast) throws(ExecutionError) {
         self.graph = graph
         self.hardware = hardware
         for node in graph.nodes {
@@ -37,7 +39,7 @@ public struct HardwareSimulation: Sendable {
             throw ExecutionError(node: error.layer, error.message)
         }
         results = schedule.results()
-        reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow)
+        reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow, kernels: kernels)
     }
 
     /// The array multiplies `array.input_type` activations by `array.weight_type` weights.
@@ -55,7 +57,7 @@ public struct HardwareSimulation: Sendable {
         /// Always (the tests compare it with the reference engine).
         case always
         /// Only when the order can change results (saturating accumulators); with wrapping
-        /// accumulators the reference kernels give the identical result faster.
+        /// accumulators the engine's kernels (fast by default) give the identical result faster.
         case whenOrderMatters
     }
 
