@@ -1,0 +1,112 @@
+import AccsimArithmetic
+import ArgumentParser
+import Foundation
+
+/// `accsim bench`: how fast the data path is — each fast kernel beside the naive reference kernel
+/// and the CPU's measured int8 peak, the requantizer and elementwise kernels, and a ResNet-18-shaped
+/// model end to end (with data, and timing only) as separate processes with their peak memory.
+///
+/// Not part of the test suite: it takes tens of seconds and its numbers depend on the machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the fast kernels (GMAC/s vs the reference and the CPU peak) and ResNet-18 end to end.",
+        discussion: """
+            Kernels run on seeded random operands and are checked bit for bit against the reference
+            kernels. GMAC/s columns: the reference kernel, the portable Swift GEMM and the AVX-512
+            VNNI GEMM on one thread, and VNNI on --threads threads; "peak" is a register-only
+            vpdpbusd loop on this core. End to end runs `accsim run --hw <config> <model>` (and with
+            --no-data) as child processes: wall time including process start, and the children's
+            peak RSS. Without --model a ResNet-18-shaped model (`accsim generate resnet18`) is
+            written to a temporary directory.
+            """,
+        subcommands: [PeakMemoryCommand.self]
+    )
+
+    @Option(name: .long, help: "Threads for the multi-threaded kernel column and the in-process runs (default: all cores).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Runs of each end-to-end command (the best and the median are reported).")
+    var runs: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("Model for the end-to-end runs (default: a generated ResNet-18).", valueName: "model.q"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Hardware config of the end-to-end runs.", valueName: "config"))
+    var hw: String = "32x32-ws"
+
+    @Flag(name: .long, help: "Skip the kernel measurements.")
+    var skipKernels = false
+
+    @Flag(name: .long, help: "Skip the end-to-end measurements.")
+    var skipEndToEnd = false
+
+    @Flag(name: .long, help: "Shorter measurements (fewer repetitions; less stable numbers).")
+    var quick = false
+
+    @Option(name: .long, help: ArgumentHelp("Only the kernels whose name contains this text.", valueName: "text"))
+    var filter: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this kernel path (vnni or portable), for profiling.", valueName: "path"))
+    var path: String?
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let path, KernelPath(rawValue: path) == nil { throw ValidationError("--path must be vnni or portable") }
+        if let path, let kernelPath = KernelPath(rawValue: path), !kernelPath.isAvailable {
+            throw ValidationError("--path \(path): not available on this CPU")
+        }
+    }
+
+    func run() throws {
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let paths = KernelPath.available.map(\.rawValue).joined(separator: ", ")
+        print("accsim bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM paths available: \(paths) (default \(KernelPath.best.rawValue)), threads \(workers)")
+        if !skipKernels {
+            print("")
+            print(KernelBench(threads: workers, quick: quick, filter: filter, paths: path.flatMap(KernelPath.init(rawValue:)).map { [$0] } ?? KernelPath.available).render(), terminator: "")
+        }
+        if !skipEndToEnd {
+            print("")
+            print(try EndToEndBench(model: model, hardware: hw, runs: runs, threads: workers).render(), terminator: "")
+        }
+    }
+}
+
+/// Wall-clock measurement helpers shared by the benchmarks.
+enum BenchClock {
+    /// Seconds since an arbitrary origin (monotonic wall clock).
+    static func now() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
+
+    /// CPU seconds the calling thread has used: immune to the thread waiting for a busy machine,
+    /// so single-thread rates are per-core rates.
+    static func threadCPUTime() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// The best time of `body` over repetitions: at least `minimumRuns`, and more until
+    /// `minimumSeconds` of wall time have been spent (at most `maximumRuns`). `cpu`: measure the
+    /// calling thread's CPU time instead of wall time (for single-threaded work).
+    static func best(minimumRuns: Int = 3, maximumRuns: Int = 200, minimumSeconds: Double = 0.3, cpu: Bool = false, _ body: () -> Void) -> Double {
+        var best = Double.infinity
+        var runs = 0
+        let start = now()
+        while runs < minimumRuns || (now() - start < minimumSeconds && runs < maximumRuns) {
+            let t0 = cpu ? threadCPUTime() : now()
+            body()
+            best = min(best, (cpu ? threadCPUTime() : now()) - t0)
+            runs += 1
+        }
+        return best
+    }
+
+    /// `value` with `decimals` digits after the point.
+    static func format(_ value: Double, _ decimals: Int = 1) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}
