@@ -55,6 +55,18 @@ import Testing
         #expect(one.stdout == two.stdout)
     }
 
+    /// The oracle and the fast kernels print the same report (output CRCs included) and exit 0.
+    @Test func referenceAndFastKernelsGiveTheSameReport() throws {
+        let fast = try CLI.run(Self.example + ["--format", "json", "--kernels", "fast"])
+        let reference = try CLI.run(Self.example + ["--format", "json", "--kernels", "reference"])
+        #expect(fast.status == 0 && reference.status == 0, "stderr: \(fast.stderr) \(reference.stderr)")
+        #expect(fast.stdout == reference.stdout)
+        #expect(fast.stdout.contains("\"crc32\": \"58081c3f\""))
+        let wrong = try CLI.run(Self.example + ["--kernels", "turbo"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("--kernels"))
+    }
+
     @Test func writesOutputsAndRefusesToOverwrite() throws {
         let directory = try CLI.temporaryDirectory()
         let output = directory.appendingPathComponent("logits.npy").path
