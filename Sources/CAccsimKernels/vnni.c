@@ -8,6 +8,7 @@
 
 #include "CAccsimKernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -256,27 +257,22 @@ ACCSIM_AVX512_TARGET void accsim_max_pool_avx512(
     int32_t lower, int32_t upper) {
     const __m512i lo = _mm512_set1_epi32(lower), hi = _mm512_set1_epi32(upper);
     const size_t channels = g->channels;
-    const int32_t *taps[64];
+    // One slot per window position, allocated once per call (not per output).
+    const int32_t **taps = malloc(sizeof(*taps) * (g->window_height * g->window_width + 1));
+    if (taps == NULL) __builtin_trap();
     for (size_t row = first_row; row < first_row + rows; row++) {
         const size_t ox = row % g->out_width, oy = (row / g->out_width) % g->out_height;
         const size_t b = row / (g->out_width * g->out_height);
         int32_t *out = dst + row * channels;
         // The in-image taps, in (ky, kx) order (the order does not matter for a maximum).
         size_t count = 0;
-        int overflowed = 0;
         for (size_t ky = 0; ky < g->window_height; ky++) {
             const ptrdiff_t iy = (ptrdiff_t)(oy * g->stride_height + ky) - (ptrdiff_t)g->pad_top;
             if (iy < 0 || iy >= (ptrdiff_t)g->height) continue;
             for (size_t kx = 0; kx < g->window_width; kx++) {
                 const ptrdiff_t ix = (ptrdiff_t)(ox * g->stride_width + kx) - (ptrdiff_t)g->pad_left;
                 if (ix < 0 || ix >= (ptrdiff_t)g->width) continue;
-                const int32_t *tap = src + ((b * g->height + (size_t)iy) * g->width + (size_t)ix) * channels;
-                if (count < 64) {
-                    taps[count++] = tap;
-                } else {
-                    // More than 64 taps: fold the extra ones into the first slot's running result below.
-                    overflowed = 1;
-                }
+                taps[count++] = src + ((b * g->height + (size_t)iy) * g->width + (size_t)ix) * channels;
             }
         }
         if (count == 0) {
@@ -288,24 +284,10 @@ ACCSIM_AVX512_TARGET void accsim_max_pool_avx512(
             const __mmask16 mask = (__mmask16)((1u << lanes) - 1);
             __m512i best = _mm512_maskz_loadu_epi32(mask, taps[0] + c);
             for (size_t t = 1; t < count; t++) best = _mm512_max_epi32(best, _mm512_maskz_loadu_epi32(mask, taps[t] + c));
-            if (overflowed) {
-                // Rare: windows of more than 64 in-image taps; walk them again past the first 64.
-                size_t seen = 0;
-                for (size_t ky = 0; ky < g->window_height; ky++) {
-                    const ptrdiff_t iy = (ptrdiff_t)(oy * g->stride_height + ky) - (ptrdiff_t)g->pad_top;
-                    if (iy < 0 || iy >= (ptrdiff_t)g->height) continue;
-                    for (size_t kx = 0; kx < g->window_width; kx++) {
-                        const ptrdiff_t ix = (ptrdiff_t)(ox * g->stride_width + kx) - (ptrdiff_t)g->pad_left;
-                        if (ix < 0 || ix >= (ptrdiff_t)g->width) continue;
-                        if (seen++ < 64) continue;
-                        const int32_t *tap = src + ((b * g->height + (size_t)iy) * g->width + (size_t)ix) * channels;
-                        best = _mm512_max_epi32(best, _mm512_maskz_loadu_epi32(mask, tap + c));
-                    }
-                }
-            }
             _mm512_mask_storeu_epi32(out + c, mask, _mm512_min_epi32(_mm512_max_epi32(best, lo), hi));
         }
     }
+    free(taps);
 }
 
 ACCSIM_VNNI_TARGET int64_t accsim_vnni_peak_probe(int64_t iterations) {
