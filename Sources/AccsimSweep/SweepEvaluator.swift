@@ -6,7 +6,8 @@ import AccsimModel
 
 /// Turns points into rows: resolves the point's config (the base config with the point's
 /// overrides, through ``HardwareConfigLoader/apply(overrides:to:)``), maps and times the model on
-/// it (``SweepTiming``, as ``HardwareSimulation`` does), and takes the outputs from the data
+/// it (a ``HardwareSimulation``, whose engine computes nothing until asked, so a timing-only
+/// point costs the mapping alone), and takes the outputs from the data
 /// cache, which runs a ``HardwareSimulation`` only for the first point of each ``SweepDataKey``.
 struct SweepEvaluator: Sendable {
     let plan: SweepPlan
@@ -50,13 +51,19 @@ struct SweepEvaluator: Sendable {
         do throws(SweepPointError) {
             let hardware = try resolved.config.get()
             let (graph, adapted) = try fittedGraph(model.graph, on: hardware)
-            let (schedule, performance) = try SweepTiming.time(graph, on: hardware)
+            let simulation: HardwareSimulation
+            do {
+                simulation = try HardwareSimulation(graph: graph, hardware: hardware)
+            } catch {
+                throw SweepPointError(error.description)
+            }
+            let (schedule, performance) = (simulation.schedule, simulation.performance)
             let metrics = SweepRow.Metrics(total: LayerPerformance.total(performance, hardware: hardware), hardware: hardware)
             var data: SweepRow.Data?
             if let input = model.data {
                 let key = SweepDataKey(model: resolved.point.modelIndex, hardware: hardware, adapted: adapted, schedule: schedule)
                 let summary = try cache.summary(for: key) {
-                    computeData(graph: graph, hardware: hardware, input: input)
+                    computeData(simulation: simulation, graph: graph, input: input)
                 }.get()
                 data = SweepRow.Data(key: key.digest(modelHash: model.contentHash), summary: summary)
             }
@@ -70,12 +77,11 @@ struct SweepEvaluator: Sendable {
         return row
     }
 
-    /// Runs the input data through a ``HardwareSimulation`` of `graph` on `hardware` (the tiled
-    /// data path under `saturate`, the reference kernels under `wrap`) and summarises the outputs.
-    private func computeData(graph: Graph, hardware: HardwareConfig, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
+    /// Runs the input data through the point's ``HardwareSimulation`` (the tiled data path under
+    /// `saturate`, the engine's fast kernels under `wrap`) and summarises the outputs.
+    private func computeData(simulation: HardwareSimulation, graph: Graph, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
         let outputs: [String: IntTensor]
         do {
-            let simulation = try HardwareSimulation(graph: graph, hardware: hardware)
             outputs = try simulation.run(batches: input.batches, threads: dataThreads)
         } catch {
             return .failure(SweepPointError(error.description))
