@@ -29,7 +29,7 @@ struct ONNXRuntimeArithmeticTests {
     }
 
     @Test("an exact 31-bit requantizer differs from onnxruntime only where the float32 product lands on a tie")
-    func disagreements() {
+    func disagreements() throws {
         // 2^−2: every product is exact in float32, ties are real ties, half_even agrees everywhere.
         let quarter = Requantizer(multiplier: 1 << 30, shift: 32, rounding: .halfEven, zeroPoint: 3)
         #expect(ONNXRequantizationCheck.disagreements(quarter, scales: [0.25]) == 0)
@@ -42,7 +42,7 @@ struct ONNXRuntimeArithmeticTests {
         let scale = Float(1.0191694855166133e-05)
         let conversion = try? RequantPolicy.default.convert(
             ScaledRequantization(reals: [Double(scale)], role: .weighted, zeroPoint: 3, clampMin: -128, clampMax: 127))
-        let exact = try! #require(conversion).requantizer
+        let exact = try #require(conversion).requantizer
         let count = ONNXRequantizationCheck.disagreements(exact, scales: [scale])
         #expect(count == 73)
         // Brute force over a window that contains two of them agrees.

@@ -6,20 +6,24 @@ import Testing
 /// chunk before the damage still readable.
 @Suite struct DamagedFileTests {
     /// A trace of 40 chunks of known records.
-    static let file: (bytes: [UInt8], chunks: Int, recordsPerChunk: [Int]) = {
-        let writer = try! TraceWriter(header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 200, background: false))
+    let file: (bytes: [UInt8], chunks: Int, recordsPerChunk: [Int])
+    /// Every record of the intact file.
+    let all: [TraceRecord]
+
+    /// Writes the trace every test damages (a failure fails the test instead of crashing the run).
+    init() throws {
+        let writer = try TraceWriter(header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 200, background: false))
         for cycle in 0..<2000 {
             writer.appendEdge(cycle: cycle, layer: 0, edge: .left, index: cycle % 8, value: Int32(cycle % 251 - 125))
         }
-        let summary = try! writer.finish()
+        let summary = try writer.finish()
+        let bytes = try #require(summary.bytes)
         var perChunk: [Int] = []
-        let reader = try! TraceReader(bytes: summary.bytes!, name: "x")
-        while let chunk = try! reader.nextChunk() { perChunk.append(chunk.records.count) }
-        return (summary.bytes!, summary.chunks, perChunk)
-    }()
-
-    /// Every record of the intact file.
-    static let all: [TraceRecord] = try! TraceFixtures.records(file.bytes).1
+        let reader = try TraceReader(bytes: bytes, name: "x")
+        while let chunk = try reader.nextChunk() { perChunk.append(chunk.records.count) }
+        file = (bytes, summary.chunks, perChunk)
+        all = try TraceFixtures.records(bytes).1
+    }
 
     /// Reads what it can: the chunks before the error and the error.
     static func salvage(_ bytes: [UInt8]) -> (chunks: [TraceChunk], error: TraceError?) {
@@ -39,7 +43,7 @@ import Testing
     }
 
     /// Member offsets of the file: [header, chunk 1, …, end marker], from each member's `AT` extra field.
-    static var memberOffsets: [Int] {
+    var memberOffsets: [Int] {
         var offsets: [Int] = []
         var position = 0
         let bytes = file.bytes
@@ -52,25 +56,25 @@ import Testing
     }
 
     @Test func intactFileReadsCompletely() {
-        let (chunks, error) = Self.salvage(Self.file.bytes)
+        let (chunks, error) = Self.salvage(file.bytes)
         #expect(error == nil)
-        #expect(chunks.count == Self.file.chunks)
-        #expect(Self.file.chunks >= 20)
-        #expect(Self.memberOffsets.count == Self.file.chunks + 2)
+        #expect(chunks.count == file.chunks)
+        #expect(file.chunks >= 20)
+        #expect(memberOffsets.count == file.chunks + 2)
     }
 
     /// Cut anywhere: every chunk whose member is complete is read; the error says truncated,
     /// names the next chunk and the byte offset of its member.
     @Test func truncationKeepsCompleteChunks() {
-        let offsets = Self.memberOffsets
-        for cut in stride(from: offsets[1] + 1, to: Self.file.bytes.count, by: 37) {
-            let (chunks, error) = Self.salvage(Array(Self.file.bytes[0..<cut]))
+        let offsets = memberOffsets
+        for cut in stride(from: offsets[1] + 1, to: file.bytes.count, by: 37) {
+            let (chunks, error) = Self.salvage(Array(file.bytes[0..<cut]))
             // Chunk i (member i) is complete when the next member starts at or before the cut.
-            let expected = (1...Self.file.chunks).filter { offsets[$0 + 1] <= cut }.count
+            let expected = (1...file.chunks).filter { offsets[$0 + 1] <= cut }.count
             // zlib hands out a member's data before its 8-byte trailer: a chunk whose data is
             // complete is read (its own CRC vouches for it) even when the trailer is cut.
             #expect(chunks.count == expected || chunks.count == expected + 1, "cut at \(cut)")
-            #expect(chunks.flatMap(\.records) == Array(Self.all.prefix(chunks.flatMap(\.records).count)), "cut at \(cut)")
+            #expect(chunks.flatMap(\.records) == Array(all.prefix(chunks.flatMap(\.records).count)), "cut at \(cut)")
             guard let error else {
                 Issue.record("cut at \(cut): no error")
                 continue
@@ -86,8 +90,8 @@ import Testing
 
     /// Cut exactly after a chunk's member: the missing end marker is reported.
     @Test func truncationAtAMemberBoundaryIsDetected() throws {
-        let offsets = Self.memberOffsets
-        let (chunks, error) = Self.salvage(Array(Self.file.bytes[0..<offsets[6]]))
+        let offsets = memberOffsets
+        let (chunks, error) = Self.salvage(Array(file.bytes[0..<offsets[6]]))
         #expect(chunks.count == 5)
         let found = try #require(error)
         #expect(found.kind == .truncated)
@@ -98,9 +102,9 @@ import Testing
     /// A flipped byte inside a chunk's compressed data: that chunk is reported corrupt with its
     /// member's offset; the chunks before it are intact.
     @Test func corruptionIsLocated() throws {
-        let offsets = Self.memberOffsets
-        for chunk in [1, 7, Self.file.chunks] {
-            var bytes = Self.file.bytes
+        let offsets = memberOffsets
+        for chunk in [1, 7, file.chunks] {
+            var bytes = file.bytes
             let position = (offsets[chunk] + offsets[chunk + 1]) / 2
             bytes[position] ^= 0x5A
             let (chunks, error) = Self.salvage(bytes)
@@ -115,8 +119,8 @@ import Testing
     /// Corruption the gzip layer cannot see (the stream recompressed as one member after a byte
     /// flip): the chunk's own CRC catches it.
     @Test func chunkCRCCatchesCorruptionInsideTheStream() throws {
-        var plain = try Self.inflate(Self.file.bytes)
-        let reader = try TraceReader(bytes: Self.file.bytes, name: "x")
+        var plain = try Self.inflate(file.bytes)
+        let reader = try TraceReader(bytes: file.bytes, name: "x")
         _ = try reader.nextChunk(); _ = try reader.nextChunk()
         let third = try #require(try reader.nextChunk())
         plain[third.uncompressedOffset + 30] ^= 1
@@ -131,20 +135,20 @@ import Testing
 
     /// The stream recompressed by another tool (one member, zlib's own header) reads the same.
     @Test func readsAStreamRecompressedAsOneMember() throws {
-        let plain = try Self.inflate(Self.file.bytes)
+        let plain = try Self.inflate(file.bytes)
         let (chunks, error) = Self.salvage(try Self.gzip(plain))
         #expect(error == nil)
-        #expect(chunks.map(\.records.count) == Self.file.recordsPerChunk)
+        #expect(chunks.map(\.records.count) == file.recordsPerChunk)
     }
 
     @Test func rejectsOtherFilesAndNewerVersions() throws {
         #expect(Self.salvage(Array("not a trace".utf8)).error?.kind == .corrupt)
-        var plain = try Self.inflate(Self.file.bytes)
+        var plain = try Self.inflate(file.bytes)
         plain[8] = 99  // format version
         let error = try #require(Self.salvage(try Self.gzip(plain)).error)
         #expect(error.kind == .unsupportedVersion)
         #expect(error.message.contains("format version 99 is newer"))
-        var garbage = Self.file.bytes
+        var garbage = file.bytes
         garbage += [1, 2, 3]
         let trailing = try #require(Self.salvage(garbage).error)
         #expect(trailing.kind == .corrupt)
