@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "accsim", targets: ["accsim"]),
         .library(name: "AccsimArithmetic", targets: ["AccsimArithmetic"]),
         .library(name: "AccsimJSON", targets: ["AccsimJSON"]),
+        .library(name: "AccsimChecksum", targets: ["AccsimChecksum"]),
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
@@ -43,8 +44,10 @@ let package = Package(
         // Exact JSON: ordered values, a strict Decoder (unknown keys are errors) and a deterministic
         // Encoder. Used by the .q manifest, hardware configs, reports and sweep results.
         .target(name: "AccsimJSON", swiftSettings: strictSwift),
+        // CRC-32 through zlib: the one checksum of the .q container, traces and output CRCs.
+        .target(name: "AccsimChecksum", dependencies: ["CZlib"], swiftSettings: strictSwift),
         // Graph IR, validation, the .q container and .npy I/O. No hardware.
-        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "CZlib"], swiftSettings: strictSwift),
+        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
         .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON"], swiftSettings: strictSwift),
         // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
@@ -55,11 +58,11 @@ let package = Package(
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
         // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
-        .target(name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON"], swiftSettings: strictSwift),
+        .target(name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(
             name: "AccsimExecution",
-            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace"],
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace", "AccsimChecksum"],
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
@@ -67,7 +70,7 @@ let package = Package(
         // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
         .target(
             name: "AccsimSweep",
-            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum"],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
         .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
@@ -86,7 +89,7 @@ let package = Package(
         .testTarget(name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimModelTests", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON"],
+            name: "AccsimModelTests", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests",
@@ -97,7 +100,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTraceTests",
-            dependencies: ["AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "CZlib"],
+            dependencies: ["AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib"],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         .testTarget(

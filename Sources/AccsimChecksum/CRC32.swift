@@ -1,3 +1,6 @@
+// AccsimChecksum owns the one checksum accsim uses: CRC-32 through the system zlib, shared by the
+// .q model container (AccsimModel), the trace format (AccsimTrace) and the reports' output CRCs.
+
 import CZlib
 
 /// CRC-32 (IEEE 802.3, the polynomial of zlib, `zlib.crc32` and `binascii.crc32`), computed by

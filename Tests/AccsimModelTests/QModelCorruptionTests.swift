@@ -1,3 +1,4 @@
+import AccsimChecksum
 import AccsimArithmetic
 import AccsimJSON
 import Testing

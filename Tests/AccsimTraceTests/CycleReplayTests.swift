@@ -1,3 +1,4 @@
+import AccsimChecksum
 import AccsimExecution
 import AccsimModel
 import AccsimTrace

@@ -1,3 +1,4 @@
+import AccsimChecksum
 /// The 64-byte header of a `.q` file (docs/model-format.md, "Header").
 struct QModelHeader: Sendable, Hashable {
     var formatVersion: UInt32 = QModelFormat.version

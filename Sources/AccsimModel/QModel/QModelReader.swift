@@ -1,3 +1,4 @@
+import AccsimChecksum
 import AccsimJSON
 
 /// Reads `.q` model files (docs/model-format.md), checking everything before it is used:

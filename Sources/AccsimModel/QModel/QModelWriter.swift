@@ -1,3 +1,4 @@
+import AccsimChecksum
 import AccsimJSON
 
 /// Writes `.q` model files (docs/model-format.md).

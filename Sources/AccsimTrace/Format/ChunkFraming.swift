@@ -1,3 +1,4 @@
+import AccsimChecksum
 /// The uncompressed framing of a trace (Traces/FORMAT.md): the file header (chunk 0), record
 /// chunks, and the end marker.
 enum ChunkFraming {
@@ -8,7 +9,7 @@ enum ChunkFraming {
         sink.u32(TraceFormat.version)
         sink.u32(UInt32(json.count))
         sink.bytes.append(contentsOf: json)
-        sink.u32(crc32Of(json[...]))
+        sink.u32(CRC32.checksum(json[...]))
         return sink.bytes
     }
 
@@ -19,7 +20,7 @@ enum ChunkFraming {
         sink.u32(UInt32(index))
         sink.u32(UInt32(records))
         sink.u32(UInt32(payload.count))
-        sink.u32(crc32Of(payload[...]))
+        sink.u32(CRC32.checksum(payload[...]))
         sink.bytes.append(contentsOf: payload)
         return sink.bytes
     }

@@ -1,3 +1,4 @@
+import AccsimChecksum
 import AccsimJSON
 import Foundation
 
@@ -59,7 +60,7 @@ public final class TraceReader {
         let length = Int(u32(at: 12))
         guard fill(16 + length + 4, chunk: 0) else { throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header") }
         let json = Array(pending[16..<16 + length])
-        guard crc32Of(json[...]) == u32(at: 16 + length) else {
+        guard CRC32.checksum(json[...]) == u32(at: 16 + length) else {
             throw TraceError(.corrupt, file: name, chunk: 0, offset: 0, uncompressedOffset: 0, "file header CRC mismatch")
         }
         do {
@@ -124,9 +125,9 @@ public final class TraceReader {
             throw failure(chunk: index, at: start, truncated: "the file ends inside chunk \(index) (\(available - TraceFormat.chunkHeaderBytes) of \(length) payload bytes present; truncated)")
         }
         let payload = Array(pending[payloadStart..<payloadStart + length])
-        guard crc32Of(payload[...]) == crc else {
+        guard CRC32.checksum(payload[...]) == crc else {
             throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "payload CRC mismatch (stored \(crcHex(crc)), computed \(crcHex(crc32Of(payload[...]))))")
+                             "payload CRC mismatch (stored \(CRC32.hex(crc)), computed \(CRC32.hex(CRC32.checksum(payload[...]))))")
         }
         var decoder = RecordDecoder(payload: payload)
         var records: [TraceRecord] = []

@@ -1,3 +1,4 @@
+import AccsimChecksum
 extension TraceRecord {
     /// The record as one line of the dump: `CYCLE KIND L<layer> key=value …` (Traces/FORMAT.md,
     /// "Text dump"). Stable: the same record always gives the same line.
@@ -6,7 +7,7 @@ extension TraceRecord {
         case .layerBegin(let r):
             return "\(r.cycle) layer-begin L\(r.layer) name=\(TextField.name(r.name)) op=\(TextField.name(r.op))"
         case .layerEnd(let r):
-            var line = "\(r.cycle) layer-end L\(r.layer) out_crc=\(crcHex(r.outputCRC)) acc_crc=\(r.accumulatorCRC.map(crcHex) ?? "-")"
+            var line = "\(r.cycle) layer-end L\(r.layer) out_crc=\(CRC32.hex(r.outputCRC)) acc_crc=\(r.accumulatorCRC.map(CRC32.hex) ?? "-")"
             for (index, value) in r.counters.values.enumerated() {
                 line += " \(LayerCounters.name(at: index))=\(value)"
             }
