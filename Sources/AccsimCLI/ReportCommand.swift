@@ -1,3 +1,4 @@
+import AccsimFiles
 import AccsimJSON
 import AccsimReport
 import ArgumentParser
@@ -41,17 +42,6 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw CLIError(error.message, exitCode: CLIError.badInput)
         }
-        try ReportOutput.write(Array(page.utf8), to: output, force: force)
-    }
-}
-
-/// Writing the files the report commands make (HTML, SVG, Chrome-trace JSON): never over an
-/// existing file without --force, and atomically, so a reader never sees half a file.
-enum ReportOutput {
-    static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw CLIError("\(path) exists; pass --force to overwrite it")
-        }
-        try SweepFileWriting.writeAtomically(bytes, to: path)
+        try OutputFile.write(Array(page.utf8), to: output, overwrite: force)
     }
 }

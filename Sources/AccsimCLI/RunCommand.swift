@@ -176,7 +176,7 @@ struct RunCommand: ParsableCommand {
             try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force)
         }
         if let html {
-            try ReportOutput.write(Array(try runReport.renderHTML().utf8), to: html, force: force)
+            try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force)
         }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))

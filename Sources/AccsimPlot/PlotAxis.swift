@@ -60,7 +60,8 @@ public struct PlotAxis: Sendable {
     }
 
     private var logTicks: [Double] {
-        let first = Int(log10(low).rounded(.down)), last = Int(log10(high).rounded(.up))
+        let first = Int(log10(low).rounded(.down))
+        let last = Int(log10(high).rounded(.up))
         var best: [Double] = []
         for mantissas in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
             var ticks: [Double] = []
@@ -80,7 +81,9 @@ public struct PlotAxis: Sendable {
     /// A tick label: at most three significant digits with an SI suffix (k, M, G, T; m, µ).
     public static func label(_ value: Double) -> String {
         if value == 0 { return "0" }
-        let suffixes: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ")]
+        let suffixes: [(Double, String)] = [
+            (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ"),
+        ]
         let magnitude = abs(value)
         let (scale, suffix) = suffixes.first { magnitude >= $0.0 } ?? (1, "")
         return trimmed(String(format: "%.3g", value / scale)) + suffix

@@ -55,7 +55,8 @@ public enum PlotLabelLayout {
                 offsets += [(8, -7 - dy), (8, 14 + dy), (-8 - width, -7 - dy), (-8 - width, 14 + dy)]
             }
             for (index, (dx, dy)) in offsets.enumerated() {
-                let x = label.x + dx, y = label.y + dy
+                let x = label.x + dx
+                let y = label.y + dy
                 let box = Box(x: x, y: y - fontSize + 1, width: width, height: fontSize + 2)
                 guard area.contains(box), !taken.contains(where: { $0.overlaps(box) }) else { continue }
                 taken.append(box)

@@ -24,7 +24,8 @@ public struct SVGWriter: Sendable {
         let size = "width=\"\(Self.number(width))\" height=\"\(Self.number(height))\""
         let box = "viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\""
         let extra = attributes.map { " " + $0 } ?? ""
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" \(size) \(box) font-family=\"Helvetica, Arial, sans-serif\"\(extra)>\n"
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" \(size) \(box) font-family=\"Helvetica, Arial, sans-serif\"\(extra)>\n"
             + body + "</svg>\n"
     }
 
@@ -43,14 +44,16 @@ public struct SVGWriter: Sendable {
         x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil,
         classes: String? = nil, title: String? = nil
     ) {
-        body += "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"\(fill)\""
+        body +=
+            "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"\(fill)\""
         if let stroke { body += " stroke=\"\(stroke)\"" }
         close(classes: classes, title: title, tag: "rect")
     }
 
     /// A straight line.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String) {
-        body += "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\"/>\n"
+        body +=
+            "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\"/>\n"
     }
 
     /// An open path through `points`; `dash` is an SVG dash pattern such as `"4 3"`.
@@ -90,7 +93,8 @@ public struct SVGWriter: Sendable {
         _ content: String, x: Double, y: Double, size: Double, anchor: String = "start", weight: String? = nil,
         fill: String = "#000000", rotate: Double? = nil
     ) {
-        body += "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\""
+        body +=
+            "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\""
         if let weight { body += " font-weight=\"\(weight)\"" }
         if let rotate { body += " transform=\"rotate(\(Self.number(rotate)) \(Self.number(x)) \(Self.number(y)))\"" }
         body += ">\(Self.escape(content))</text>\n"

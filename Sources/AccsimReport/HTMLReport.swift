@@ -38,10 +38,18 @@ public struct HTMLReport: Sendable {
 
             """
         html += summary()
-        html += section("cycles", "Cycles per layer", "Stacked: compute, stalls by cause, DMA prologue and epilogue (total = their sum).", HTMLReportCharts.cycleBars(d))
-        html += section("efficiency", "Utilization and mapping efficiency", "Utilization = MACs / (PEs · total cycles); mapping efficiency = MACs / (PEs · streamed fold cycles).", HTMLReportCharts.efficiencyBars(d))
+        html += section(
+            "cycles", "Cycles per layer",
+            "Stacked: compute, stalls by cause, DMA prologue and epilogue (total = their sum).",
+            HTMLReportCharts.cycleBars(d))
+        html += section(
+            "efficiency", "Utilization and mapping efficiency",
+            "Utilization = MACs / (PEs · total cycles); mapping efficiency = MACs / (PEs · streamed fold cycles).",
+            HTMLReportCharts.efficiencyBars(d))
         html += roofline()
-        html += section("traffic", "Traffic per buffer", "Bytes moved in one inference, summed over the layers.", HTMLReportCharts.traffic(d))
+        html += section(
+            "traffic", "Traffic per buffer", "Bytes moved in one inference, summed over the layers.",
+            HTMLReportCharts.traffic(d))
         html += mappings()
         html += table()
         html += config()
@@ -51,13 +59,20 @@ public struct HTMLReport: Sendable {
     }
 
     private func summary() -> String {
-        let d = data, t = d.totals
+        let d = data
+        let t = d.totals
         var items: [(String, String)] = [
             ("model", "\(d.modelName) (\(d.modelFile))"),
-            ("hardware", "\(d.hardwareName) (\(d.hardwareFile)): \(d.rows)×\(d.cols) \(d.dataflow), \(SVGWriter.number(d.clockMHz)) MHz"),
+            (
+                "hardware",
+                "\(d.hardwareName) (\(d.hardwareFile)): \(d.rows)×\(d.cols) \(d.dataflow), \(SVGWriter.number(d.clockMHz)) MHz"
+            ),
             ("config hash", d.configHash),
             ("samples", "\(d.samples) (\(d.inputSource))"),
-            ("cycles per inference", "\(groupedDigits(t.totalCycles)) = \(formatFixed(t.latencyMicroseconds, digits: 2)) µs"),
+            (
+                "cycles per inference",
+                "\(groupedDigits(t.totalCycles)) = \(formatFixed(t.latencyMicroseconds, digits: 2)) µs"
+            ),
             ("MACs", groupedDigits(t.macs)),
             ("utilization", formatPercent(t.utilization)),
             ("mapping efficiency", formatPercent(t.mappingEfficiency)),
@@ -81,12 +96,17 @@ public struct HTMLReport: Sendable {
     private func roofline() -> String {
         let d = data
         let left = d.layers.filter { $0.arithmeticIntensity == nil || $0.macsPerCycle == nil }
-        var note = "Peak \(PlotAxis.label(d.peakMACsPerCycle)) MACs/cycle, DRAM \(PlotAxis.label(d.dramBytesPerCycle)) B/cycle. "
+        var note =
+            "Peak \(PlotAxis.label(d.peakMACsPerCycle)) MACs/cycle, DRAM \(PlotAxis.label(d.dramBytesPerCycle)) B/cycle. "
         note += "Each layer at its MACs per DRAM byte and its achieved MACs per cycle; red: left of the ridge."
         var html = section("roofline", "Roofline", note, HTMLReportCharts.roofline(d))
         if !left.isEmpty {
             let names = left.map { "#\($0.index ?? 0) \($0.name)" }.joined(separator: ", ")
-            html = html.replacingLast("</section>\n", with: "<p class=\"note\">Not on the roofline (no MACs or no DRAM traffic): \(Self.escape(names)).</p>\n</section>\n")
+            html = html.replacingLast(
+                "</section>\n",
+                with:
+                    "<p class=\"note\">Not on the roofline (no MACs or no DRAM traffic): \(Self.escape(names)).</p>\n</section>\n"
+            )
         }
         return html
     }
@@ -97,8 +117,10 @@ public struct HTMLReport: Sendable {
         var html = "<section id=\"mapping\">\n<h2>Mapping per layer</h2>\n<table class=\"mapping\">\n"
         html += "<thead><tr><th>#</th><th>layer</th><th>mapping</th></tr></thead>\n<tbody>\n"
         for layer in mapped {
-            let text = layer.mapping.map(Self.flatten).map { $0.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") } ?? ""
-            html += "<tr><td>\(layer.index ?? 0)</td><td>\(Self.escape(layer.name))</td><td class=\"mono\">\(Self.escape(text))</td></tr>\n"
+            let text =
+                layer.mapping.map(Self.flatten).map { $0.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") } ?? ""
+            html +=
+                "<tr><td>\(layer.index ?? 0)</td><td>\(Self.escape(layer.name))</td><td class=\"mono\">\(Self.escape(text))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
     }
@@ -120,9 +142,12 @@ public struct HTMLReport: Sendable {
         columns += [
             ("util", { percent($0.utilization) }),
             ("map eff", { percent($0.mappingEfficiency) }),
-            ("MACs/DRAM B", { layer in
-                layer.arithmeticIntensity.map { (formatFixed($0, digits: 2), SVGWriter.number($0)) } ?? ("–", "-1")
-            }),
+            (
+                "MACs/DRAM B",
+                { layer in
+                    layer.arithmeticIntensity.map { (formatFixed($0, digits: 2), SVGWriter.number($0)) } ?? ("–", "-1")
+                }
+            ),
         ]
         for (index, name) in HTMLReportData.sramColumns.enumerated() {
             columns.append(("SRAM " + name + " B", { int($0.sram[index]) }))
@@ -130,7 +155,11 @@ public struct HTMLReport: Sendable {
         for (index, name) in HTMLReportData.dramColumns.enumerated() {
             columns.append(("DRAM " + name + " B", { int($0.dram[index]) }))
         }
-        columns.append(("latency µs", { (formatFixed($0.latencyMicroseconds, digits: 3), SVGWriter.number($0.latencyMicroseconds * 1000)) }))
+        columns.append(
+            (
+                "latency µs",
+                { (formatFixed($0.latencyMicroseconds, digits: 3), SVGWriter.number($0.latencyMicroseconds * 1000)) }
+            ))
         return columns
     }
 
@@ -157,7 +186,8 @@ public struct HTMLReport: Sendable {
     }
 
     private func config() -> String {
-        let text = (try? JSONWriter(style: .pretty).serialize(data.config)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let text =
+            (try? JSONWriter(style: .pretty).serialize(data.config)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return """
             <section id="config">
             <h2>Resolved hardware config</h2>
@@ -178,7 +208,9 @@ public struct HTMLReport: Sendable {
             case .string(let text):
                 pairs.append((prefix, text))
             default:
-                let text = (try? JSONWriter(style: .compact).serialize(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let text =
+                    (try? JSONWriter(style: .compact).serialize(value)).map { String(decoding: $0, as: UTF8.self) }
+                    ?? ""
                 pairs.append((prefix, text))
             }
         }

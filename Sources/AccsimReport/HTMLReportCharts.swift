@@ -29,7 +29,10 @@ enum HTMLReportCharts {
     /// One horizontal stacked bar per layer: compute, each stall cause, prologue, epilogue.
     static func cycleBars(_ data: HTMLReportData) -> String {
         let layers = data.layers
-        let left = labelMargin(layers), right = 90.0, top = 52.0, bottom = 40.0
+        let left = labelMargin(layers)
+        let right = 90.0
+        let top = 52.0
+        let bottom = 40.0
         let height = top + bottom + Double(max(layers.count, 1)) * rowHeight
         let plotWidth = width - left - right
         let axis = PlotAxis(values: [0] + layers.map { Double($0.totalCycles) }, isLog: false)
@@ -44,14 +47,17 @@ enum HTMLReportCharts {
             svg.beginGroup(classes: "layer-bar")
             var start = 0
             for (segment, cycles) in layer.segments.enumerated() where cycles > 0 {
-                let x0 = px(Double(start)), x1 = px(Double(start + cycles))
+                let x0 = px(Double(start))
+                let x1 = px(Double(start + cycles))
                 svg.rect(
                     x: x0, y: y, width: max(x1 - x0, 0.5), height: barHeight, fill: segmentColours[segment],
-                    classes: "segment", title: "\(layer.name): \(HTMLReportData.segmentNames[segment]) \(groupedDigits(cycles)) cycles")
+                    classes: "segment",
+                    title: "\(layer.name): \(HTMLReportData.segmentNames[segment]) \(groupedDigits(cycles)) cycles")
                 start += cycles
             }
             svg.endGroup()
-            svg.text(groupedDigits(layer.totalCycles), x: px(Double(layer.totalCycles)) + 4, y: y + barHeight - 1, size: 10)
+            svg.text(
+                groupedDigits(layer.totalCycles), x: px(Double(layer.totalCycles)) + 4, y: y + barHeight - 1, size: 10)
         }
         return svg.element(attributes: "class=\"chart cycles\" role=\"img\" aria-label=\"cycles per layer\"")
     }
@@ -59,7 +65,10 @@ enum HTMLReportCharts {
     /// Utilization and mapping efficiency per layer, 0–100 %, as two thin bars per row.
     static func efficiencyBars(_ data: HTMLReportData) -> String {
         let layers = data.layers
-        let left = labelMargin(layers), right = 90.0, top = 52.0, bottom = 40.0
+        let left = labelMargin(layers)
+        let right = 90.0
+        let top = 52.0
+        let bottom = 40.0
         let height = top + bottom + Double(max(layers.count, 1)) * rowHeight
         let plotWidth = width - left - right
         func px(_ fraction: Double) -> Double { left + fraction * plotWidth }
@@ -86,7 +95,8 @@ enum HTMLReportCharts {
                 title: "\(layer.name): mapping efficiency \(formatPercent(layer.mappingEfficiency))")
             svg.endGroup()
             let text = formatPercent(layer.utilization) + " / " + formatPercent(layer.mappingEfficiency)
-            svg.text(text, x: px(max(layer.utilization, layer.mappingEfficiency, 0)) + 4, y: y + barHeight - 1, size: 10)
+            svg.text(
+                text, x: px(max(layer.utilization, layer.mappingEfficiency, 0)) + 4, y: y + barHeight - 1, size: 10)
         }
         return svg.element(attributes: "class=\"chart efficiency\" role=\"img\" aria-label=\"utilization per layer\"")
     }
@@ -97,8 +107,10 @@ enum HTMLReportCharts {
     static func roofline(_ data: HTMLReportData) -> String {
         let height = 520.0
         let m = (left: 80.0, right: 30.0, top: 40.0, bottom: 56.0)
-        let plotWidth = width - m.left - m.right, plotHeight = height - m.top - m.bottom
-        let peak = data.peakMACsPerCycle, bandwidth = data.dramBytesPerCycle
+        let plotWidth = width - m.left - m.right
+        let plotHeight = height - m.top - m.bottom
+        let peak = data.peakMACsPerCycle
+        let bandwidth = data.dramBytesPerCycle
         let ridge = peak / bandwidth
         let placed = data.layers.filter { $0.arithmeticIntensity != nil && $0.macsPerCycle != nil }
         let intensities = placed.compactMap(\.arithmeticIntensity)
@@ -117,7 +129,9 @@ enum HTMLReportCharts {
             svg.text(PlotAxis.label(tick), x: m.left - 6, y: py(tick) + 4, size: 11, anchor: "end")
         }
         svg.rect(x: m.left, y: m.top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#333333")
-        svg.text("arithmetic intensity (MACs per DRAM byte, log)", x: m.left + plotWidth / 2, y: height - 14, size: 12, anchor: "middle")
+        svg.text(
+            "arithmetic intensity (MACs per DRAM byte, log)", x: m.left + plotWidth / 2, y: height - 14, size: 12,
+            anchor: "middle")
         svg.text("MACs per cycle (log)", x: 20, y: m.top + plotHeight / 2, size: 12, anchor: "middle", rotate: -90)
 
         // The roof, clipped to the axes: bandwidth-bound left of the ridge, compute-bound right.
@@ -137,9 +151,11 @@ enum HTMLReportCharts {
         for layer in placed {
             guard let x = layer.arithmeticIntensity, let y = layer.macsPerCycle else { continue }
             let bound = x < ridge ? "memory-bound side" : "compute-bound side"
-            let title = "\(layer.name): \(formatFixed(x, digits: 2)) MACs/B, \(formatFixed(y, digits: 2)) MACs/cycle (\(bound))"
-            svg.circle(cx: px(x), cy: py(y), r: 4, fill: x < ridge ? "#d62728" : "#1f77b4", stroke: "#000000",
-                       opacity: 0.8, classes: "roofline-point", title: title)
+            let title =
+                "\(layer.name): \(formatFixed(x, digits: 2)) MACs/B, \(formatFixed(y, digits: 2)) MACs/cycle (\(bound))"
+            svg.circle(
+                cx: px(x), cy: py(y), r: 4, fill: x < ridge ? "#d62728" : "#1f77b4", stroke: "#000000",
+                opacity: 0.8, classes: "roofline-point", title: title)
             markers.append((px(x), py(y)))
             labels.append((layer.name, px(x), py(y)))
         }
@@ -158,7 +174,10 @@ enum HTMLReportCharts {
     static func traffic(_ data: HTMLReportData) -> String {
         let names = HTMLReportData.sramColumns.map { "SRAM " + $0 } + HTMLReportData.dramColumns.map { "DRAM " + $0 }
         let values = data.totals.sram + data.totals.dram
-        let left = 150.0, right = 110.0, top = 16.0, bottom = 40.0
+        let left = 150.0
+        let right = 110.0
+        let top = 16.0
+        let bottom = 40.0
         let height = top + bottom + Double(names.count) * 20
         let plotWidth = width - left - right
         let axis = PlotAxis(values: [0] + values.map(Double.init), isLog: false)
@@ -170,15 +189,18 @@ enum HTMLReportCharts {
             let y = top + Double(row) * 20
             svg.text(name, x: left - 8, y: y + 12, size: 11, anchor: "end")
             let colour = name.hasPrefix("SRAM") ? "#17becf" : "#e377c2"
-            svg.rect(x: left, y: y + 2, width: max(px(Double(value)) - left, 0), height: 13, fill: colour,
-                     classes: "traffic-bar", title: "\(name): \(groupedDigits(value)) B")
+            svg.rect(
+                x: left, y: y + 2, width: max(px(Double(value)) - left, 0), height: 13, fill: colour,
+                classes: "traffic-bar", title: "\(name): \(groupedDigits(value)) B")
             svg.text(groupedDigits(value) + " B", x: px(Double(value)) + 4, y: y + 12, size: 10)
         }
         return svg.element(attributes: "class=\"chart traffic\" role=\"img\" aria-label=\"traffic per buffer\"")
     }
 
     /// Vertical grid lines with tick labels at the bottom of a horizontal-bar chart.
-    private static func grid(_ svg: inout SVGWriter, axis: PlotAxis, px: (Double) -> Double, top: Double, bottom: Double) {
+    private static func grid(
+        _ svg: inout SVGWriter, axis: PlotAxis, px: (Double) -> Double, top: Double, bottom: Double
+    ) {
         for tick in axis.ticks where tick >= 0 {
             let x = px(tick)
             svg.line(x1: x, y1: top, x2: x, y2: bottom, stroke: "#e6e6e6")

@@ -78,7 +78,9 @@ public struct HTMLReportData: Sendable {
         let root = Reader(value: json, path: "", file: file)
         let version = try root.int("schema_version")
         guard version <= RunReport.currentSchemaVersion else {
-            throw ReportError("\(file): schema_version \(version) is newer than this accsim reads (\(RunReport.currentSchemaVersion))")
+            throw ReportError(
+                "\(file): schema_version \(version) is newer than this accsim reads (\(RunReport.currentSchemaVersion))"
+            )
         }
         accsimVersion = try root.string("accsim_version")
         let model = try root.object("model")
@@ -155,7 +157,9 @@ private struct Reader {
 
     private func member(_ key: String) throws(ReportError) -> (JSONValue, String) {
         let full = path.isEmpty ? key : path + "." + key
-        guard case .object = value else { throw ReportError("\(file): \(path.isEmpty ? "the report" : path) is not an object") }
+        guard case .object = value else {
+            throw ReportError("\(file): \(path.isEmpty ? "the report" : path) is not an object")
+        }
         guard let member = value[key] else { throw ReportError("\(file): \(full): missing") }
         return (member, full)
     }

@@ -51,16 +51,20 @@ enum ReportFixture {
     /// (64,000 MACs, 2,000 bytes, 2,000 cycles) and an `add` with no MACs.
     static func report(mapping: Bool = false) -> JSONValue {
         let layers: [JSONValue] = [
-            layer(0, "conv", macs: 2_000, segments: [600, 100, 50, 0, 0, 200, 50], dramRead: 800, dramWrite: 200,
-                  utilization: 0.03125, mappingEfficiency: 0.5,
-                  mapping: mapping ? ["loop_order": "mnk", "tile": ["m": 16, "n": 8]] : nil),
-            layer(1, "a<b&c>\"d", macs: 64_000, segments: [1_500, 0, 300, 0, 0, 150, 50], dramRead: 1_500, dramWrite: 500,
-                  utilization: 0.5, mappingEfficiency: 0.75),
-            layer(2, "add", op: "add", macs: 0, segments: [300, 0, 0, 0, 20, 60, 20], dramRead: 64, dramWrite: 32,
-                  utilization: 0, mappingEfficiency: 0),
+            layer(
+                0, "conv", macs: 2_000, segments: [600, 100, 50, 0, 0, 200, 50], dramRead: 800, dramWrite: 200,
+                utilization: 0.03125, mappingEfficiency: 0.5,
+                mapping: mapping ? ["loop_order": "mnk", "tile": ["m": 16, "n": 8]] : nil),
+            layer(
+                1, "a<b&c>\"d", macs: 64_000, segments: [1_500, 0, 300, 0, 0, 150, 50], dramRead: 1_500, dramWrite: 500,
+                utilization: 0.5, mappingEfficiency: 0.75),
+            layer(
+                2, "add", op: "add", macs: 0, segments: [300, 0, 0, 0, 20, 60, 20], dramRead: 64, dramWrite: 32,
+                utilization: 0, mappingEfficiency: 0),
         ]
-        var totals = layer(0, "", macs: 66_000, segments: [2_400, 100, 350, 0, 20, 410, 120], dramRead: 2_364, dramWrite: 732,
-                           utilization: 0.3, mappingEfficiency: 0.7)
+        var totals = layer(
+            0, "", macs: 66_000, segments: [2_400, 100, 350, 0, 20, 410, 120], dramRead: 2_364, dramWrite: 732,
+            utilization: 0.3, mappingEfficiency: 0.7)
         if case .object(var object) = totals {
             object["index"] = nil
             totals = .object(object)
@@ -161,9 +165,11 @@ struct HTMLReportTests {
         let html = try page()
         #expect(count("<tr><td data-sort=", in: html) == 3)
         // conv's row starts with index, name, op, MACs, cycles (1,000), compute (600).
-        #expect(html.contains(
-            "<tr><td data-sort=\"0\">0</td><td data-sort=\"conv\">conv</td><td data-sort=\"conv2d\">conv2d</td>"
-                + "<td data-sort=\"2000\">2,000</td><td data-sort=\"1000\">1,000</td><td data-sort=\"600\">600</td>"))
+        #expect(
+            html.contains(
+                "<tr><td data-sort=\"0\">0</td><td data-sort=\"conv\">conv</td><td data-sort=\"conv2d\">conv2d</td>"
+                    + "<td data-sort=\"2000\">2,000</td><td data-sort=\"1000\">1,000</td><td data-sort=\"600\">600</td>"
+            ))
         #expect(html.contains("<td data-sort=\"312.5\">3.13%</td><td data-sort=\"5000\">50.00%</td>"))
         #expect(html.contains("<tfoot><tr><td></td><td>total</td><td></td><td>66,000</td><td>3,400</td>"))
     }
@@ -228,11 +234,13 @@ struct HTMLReportTests {
 
     @Test func hundredLayersStayOneRowEach() throws {
         guard case .object(var root) = ReportFixture.report() else { return }
-        root["layers"] = .array((0..<100).map { index in
-            ReportFixture.layer(index, "block\(index)/conv_with_a_rather_long_name_\(index)", macs: 1_000 + index,
-                                segments: [100 + index, 1, 1, 1, 1, 1, 1], dramRead: 100, dramWrite: 10,
-                                utilization: 0.1, mappingEfficiency: 0.2)
-        })
+        root["layers"] = .array(
+            (0..<100).map { index in
+                ReportFixture.layer(
+                    index, "block\(index)/conv_with_a_rather_long_name_\(index)", macs: 1_000 + index,
+                    segments: [100 + index, 1, 1, 1, 1, 1, 1], dramRead: 100, dramWrite: 10,
+                    utilization: 0.1, mappingEfficiency: 0.2)
+            })
         let html = try page(.object(root))
         #expect(count("<g class=\"layer-bar\">", in: html) == 100)
         #expect(count("class=\"roofline-point\"", in: html) == 100)
