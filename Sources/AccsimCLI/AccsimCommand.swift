@@ -26,9 +26,6 @@ public struct AccsimCommand: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             Foundation.exit(0)
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("accsim: error: \(error.message)\n".utf8))
-            Foundation.exit(error.exitCode)
         } catch {
             if let classified = CLIError(classifying: error) {
                 FileHandle.standardError.write(Data("accsim: error: \(classified.message)\n".utf8))

@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimFiles
 import AccsimHardware
 import AccsimMapping
 import AccsimModel
@@ -168,7 +169,7 @@ struct RunCommand: ParsableCommand {
             },
             accuracy: accuracy)
         if let report {
-            try writeFile(Array(try runReport.renderJSON().utf8), to: report)
+            try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force)
         }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
@@ -210,16 +211,6 @@ struct RunCommand: ParsableCommand {
             throw CLIError("\(path): \(tensor.count) labels for \(count) samples")
         }
         return tensor.values.map(Int.init)
-    }
-
-    /// Writes `bytes` to `path`, refusing to replace an existing file without --force.
-    private func writeFile(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw CLIError("\(path) exists; pass --force to overwrite it")
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot write the file")
-        }
     }
 }
 

@@ -106,14 +106,6 @@ struct SweepRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try runSweep()
-        } catch let error as SweepError {
-            throw CLIError(error)
-        }
-    }
-
-    private func runSweep() throws {
         let definition = try SweepDefinition(command: self)
         let plan = try definition.plan()
         let shard = try shard.map { try SweepShard.parse($0) } ?? .all
