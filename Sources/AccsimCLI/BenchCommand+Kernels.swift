@@ -89,24 +89,27 @@ struct KernelBench {
             parameters: FullyConnectedParameters(requantizer: layer.requantizer), path: path)
     }
 
-    /// The peak GMAC/s of `vpdpbusd` on this core, or nil without VNNI.
-    func peak() -> Double? {
-        guard FastKernels.vnniPeakProbe(rounds: 1) != nil else { return nil }
-        let rounds = quick ? 200_000 : 2_000_000
+    /// The peak GMAC/s of `path`'s multiply-accumulate instruction from registers on this core, or
+    /// nil (no probe for the path, or the CPU does not run it).
+    func peak(_ path: KernelPath) -> Double? {
+        guard let macsPerRound = FastKernels.peakProbeMACsPerRound(path), FastKernels.peakProbe(path, rounds: 1) != nil else {
+            return nil
+        }
+        let rounds = (quick ? 200_000 : 2_000_000) * (24 * 64) / macsPerRound
         var checksum: Int64 = 0
         let seconds = BenchClock.best(minimumRuns: quick ? 2 : 5, maximumRuns: 10, minimumSeconds: 0, cpu: true) {
-            checksum &+= FastKernels.vnniPeakProbe(rounds: rounds) ?? 0
+            checksum &+= FastKernels.peakProbe(path, rounds: rounds) ?? 0
         }
         _ = checksum
-        return Double(rounds * FastKernels.vnniPeakProbeMACsPerRound) / seconds / 1e9
+        return Double(rounds * macsPerRound) / seconds / 1e9
     }
 
     func render() -> String {
-        let peak = peak()
+        let best = paths[0]
+        let peak = peak(best)
         var out = "kernels (GMAC/s per core: one thread, its CPU time; ×N: wall time on N threads; outputs checked bit for bit against the reference)\n"
         var headers = ["kernel", "MMAC", "reference"]
         headers += paths.map { $0.rawValue }
-        let best = paths[0]
         headers += ["\(best.rawValue) ×\(threads)", "of peak", "bit-exact"]
         var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
         let minimumSeconds = quick ? 0.05 : 0.3
@@ -146,9 +149,9 @@ struct KernelBench {
         }
         out += table.render()
         if let peak {
-            out += "peak: vpdpbusd from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
+            out += "peak: \(best.rawValue) multiply-accumulate from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
         } else {
-            out += "peak: no AVX-512 VNNI on this CPU (portable path only)\n"
+            out += "peak: no probe for the \(best.rawValue) path\n"
         }
         out += "\n" + elementwise()
         return out

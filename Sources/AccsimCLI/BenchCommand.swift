@@ -47,13 +47,15 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only the kernels whose name contains this text.", valueName: "text"))
     var filter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this kernel path (vnni or portable), for profiling.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Only this kernel path (avx512vnni, avxvnni, avx2, neon or portable).", valueName: "path"))
     var path: String?
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let path, KernelPath(rawValue: path) == nil { throw ValidationError("--path must be vnni or portable") }
+        if let path, KernelPath(rawValue: path) == nil {
+            throw ValidationError("--path must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let path, let kernelPath = KernelPath(rawValue: path), !kernelPath.isAvailable {
             throw ValidationError("--path \(path): not available on this CPU")
         }
