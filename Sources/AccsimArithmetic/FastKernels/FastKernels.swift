@@ -88,6 +88,7 @@ public enum KernelPath: String, Sendable, Hashable, CaseIterable {
     public static var available: [KernelPath] { allCases.filter(\.isAvailable) }
 
     /// Why `ACCSIM_KERNELS` was ignored (an unknown name, or a path this CPU cannot run), or nil.
+    /// The library then uses ``detected``; the `accsim` command refuses to run.
     public static var environmentProblem: String? { selection.problem }
 
     /// Whether the GEMM uses the packed 16-column blocks of the C kernels (all but ``portable``).
@@ -114,11 +115,11 @@ public enum KernelPath: String, Sendable, Hashable, CaseIterable {
         guard let value = getenv("ACCSIM_KERNELS").map({ String(cString: $0) }), !value.isEmpty else { return (detected, nil) }
         let names = allCases.map(\.rawValue).joined(separator: ", ")
         guard let forced = KernelPath(rawValue: value) else {
-            return (detected, "ACCSIM_KERNELS=\(value) is not a kernel path (\(names)); using \(detected.rawValue)")
+            return (detected, "ACCSIM_KERNELS=\(value) is not a kernel path (\(names))")
         }
         guard forced.isAvailable else {
             let runs = available.map(\.rawValue).joined(separator: ", ")
-            return (detected, "ACCSIM_KERNELS=\(value): this CPU runs only \(runs); using \(detected.rawValue)")
+            return (detected, "ACCSIM_KERNELS=\(value): this CPU runs only \(runs)")
         }
         return (forced, nil)
     }()
