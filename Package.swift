@@ -79,7 +79,10 @@ let package = Package(
         // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
         .target(
             name: "AccsimSweep",
-            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum"],
+            dependencies: [
+                "AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution",
+                "AccsimChecksum", "AccsimFiles",
+            ],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables and JSON.
         .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
