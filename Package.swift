@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "AccsimFiles", targets: ["AccsimFiles"]),
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
+        .library(name: "AccsimSimulation", targets: ["AccsimSimulation"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "AccsimImport", targets: ["AccsimImport"]),
         .library(name: "AccsimTrace", targets: ["AccsimTrace"]),
         .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
+        .library(name: "AccsimPlot", targets: ["AccsimPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -73,25 +75,36 @@ let package = Package(
             name: "AccsimExecution",
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace", "AccsimChecksum"],
             swiftSettings: strictSwift),
+        // The one entry point "simulate this model on this hardware": requantizers fitted to the
+        // hardware, mapping and timing, outputs; used by run, sweep, export-mem and bench.
+        .target(
+            name: "AccsimSimulation",
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
+        // Hand-written SVG charts: the element writer, axes and ticks, label placement. Shared by the
+        // sweep plots and the HTML report; depends on nothing.
+        .target(name: "AccsimPlot", swiftSettings: strictSwift),
         // Design-space sweeps: grids of config overrides, sharding, the point runner (data computed
         // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
         .target(
             name: "AccsimSweep",
-            dependencies: [
-                "AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution",
-                "AccsimChecksum", "AccsimFiles",
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum",
+                "AccsimSimulation", "AccsimPlot", "AccsimFiles",
             ],
             swiftSettings: strictSwift),
-        // Rendering results: terminal tables and JSON.
-        .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
+        // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
+        .target(
+            name: "AccsimReport",
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON", "AccsimPlot"],
+            swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(
             name: "AccsimCLI",
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
-                "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON",
+                "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -125,6 +138,9 @@ let package = Package(
         .testTarget(
             name: "AccsimSweepTests",
             dependencies: ["accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic", "AccsimExecution", "AccsimMapping"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimReportTests", dependencies: ["AccsimReport", "AccsimPlot", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
