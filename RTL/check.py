@@ -219,7 +219,7 @@ def main(argv):
     if result["folds_skipped"]:
         print("RTL/check: note: %d folds cut by the trace's cycle window were not checked" % result["folds_skipped"])
     if args.rtl_trace:
-        from rtl_trace import write_rtl_trace
+        from accsim.trace_rtl import write_rtl_trace
         write_rtl_trace(args.trace, result["observed_path"], args.rtl_trace)
         print("RTL/check: wrote the RTL's values as %s (accsim trace diff %s %s)"
               % (args.rtl_trace, args.trace, args.rtl_trace))

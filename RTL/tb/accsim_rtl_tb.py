@@ -207,6 +207,7 @@ class Bench:
         bottoms, rq_out = self.sample()
         await FallingEdge(self.dut.clk)
         if self.observed is not None:
+            self.observed.write('{"cycle":%d,"kind":"cycle"}\n' % cycle)
             for index, value in sorted(bottoms.items()):
                 self.observed.write('{"cycle":%d,"kind":"bottom","index":%d,"value":%d}\n' % (cycle, index, value))
             for lane, (s, p, o, sat) in sorted(rq_out.items()):
