@@ -3,7 +3,8 @@
 # kernel fixtures still equal what the NumPy oracle computes, runs the NEON kernels under qemu
 # (Scripts/test-neon.sh), the Python tests of the helper scripts, then the Swift test suite, then
 # the sweep recipes end to end on a private Slurm cluster and with GNU parallel (both installed
-# when missing; the Slurm daemons need root).
+# when missing; the Slurm daemons need root), then the RTL co-simulation: the Verilog arrays of
+# RTL/ against accsim's cycle-level traces (Icarus, cocotb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -13,3 +14,6 @@ python3 -m unittest discover -s Scripts -p 'test_*.py' -q
 swift test
 Scripts/test-sweep-slurm.sh
 Scripts/test-sweep-parallel.sh
+Scripts/setup-rtl.sh
+swift build --product accsim
+.venv-rtl/bin/python -m unittest RTL/test_rtl.py
