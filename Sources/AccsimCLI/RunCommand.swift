@@ -35,10 +35,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Timing and traffic only: compute no data (needs --hw).")
     var noData = false
 
-    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy, matching the model input's type.", valueName: "x.npy"))
+    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy: integers of the model input's type, or float32 quantized as the model records (NCHW for Aidge/ONNX models).", valueName: "x.npy"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file.", valueName: "y.npy"))
+    @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file (in the framework's layout).", valueName: "y.npy"))
     var output: String?
 
     @Option(name: .long, help: ArgumentHelp("Also write the JSON report to this file.", valueName: "run.json"))
@@ -139,7 +139,8 @@ struct RunCommand: ParsableCommand {
             accuracy = .init(correct: Classification.correctCount(predictions: Classification.argmax(primary), labels: labelValues), total: samples)
         }
         if let path = output, let primary {
-            try NPYFile.write(NPYArray(tensor: primary), to: path, overwrite: force)
+            let array = graph.tensor(named: graph.outputs[0])?.frameworkArray(primary) ?? NPYArray(tensor: primary)
+            try NPYFile.write(array, to: path, overwrite: force)
         }
 
         let runReport = RunReport(
@@ -170,6 +171,7 @@ struct RunCommand: ParsableCommand {
         if let report {
             try writeFile(Array(try runReport.renderJSON().utf8), to: report)
         }
+        if hardware == nil { notes += ModelInspection.frameworkSemanticsNotes(graph) }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
         }
@@ -183,10 +185,7 @@ struct RunCommand: ParsableCommand {
                 throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models (omit it to generate inputs)")
             }
             let array = try NPYFile.read(path: input)
-            guard let tensor = array.intTensor() else {
-                throw CLIError("\(input): dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
-            }
-            return ([info.name: tensor], input)
+            return ([info.name: try info.inputTensor(from: array, source: input)], input)
         }
         var generator = SeededGenerator(seed: seed)
         var batches: [String: IntTensor] = [:]
