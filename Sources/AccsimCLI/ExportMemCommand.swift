@@ -1,7 +1,10 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimFiles
 import AccsimJSON
+import AccsimImport
 import AccsimModel
+import AccsimSimulation
 import AccsimTrace
 import ArgumentParser
 import Foundation
@@ -58,13 +61,15 @@ struct ExportMemCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try ModelLoading.load(model)
-        let hardware = try HardwareLoading.load(hw, overrides: overrides)
-        let simulation = try HardwareSimulation(graph: graph, hardware: hardware.config)
+        let graph = try ModelFile.load(model)
+        let hardware = try HardwareFile.load(hw, overrides: overrides)
+        let simulation = try Simulation(model: graph, hardware: hardware.config).requireHardware()
         guard let index = Int(layer).flatMap({ graph.nodes.indices.contains($0) ? $0 : nil }) ?? graph.nodes.firstIndex(where: { $0.name == layer }) else {
             throw CLIError("model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
         }
-        let inputs = try simulation.sample(sample, of: try batches(graph))
+        let batches = try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
+            ?? ModelInputs.seeded(for: graph, samples: 1, seed: seed)
+        let inputs = try simulation.sample(sample, of: batches)
         let tensors = simulation.layerTensors(index, sample: inputs)
 
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -78,7 +83,7 @@ struct ExportMemCommand: ParsableCommand {
                 tensor.values, bits: bits, elementsPerWord: wordElements,
                 comments: ["accsim export-mem: layer \(tensors.layer) '\(tensors.name)' \(role) \(tensor.elementType.rawValue)\(tensor.shape) \(layout)",
                            "\(tensor.values.count) elements, \(wordElements) per word, element 0 in the low bits, two's complement"])
-            try write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file))
+            try OutputFile.write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file), overwrite: force)
             var entry: JSONObject = ["file": .string(file), "shape": .array(tensor.shape.map { .int(Int64($0)) }),
                                      "type": .string(tensor.elementType.rawValue), "bits": .int(Int64(bits)), "layout": .string(layout)]
             if let zeroPoints { _ = entry.appendUnique("zero_points", .array(zeroPoints.map { .int(Int64($0)) })) }
@@ -96,37 +101,7 @@ struct ExportMemCommand: ParsableCommand {
             "sample": .int(Int64(sample)), "elements_per_word": .int(Int64(wordElements)), "files": .object(files),
         ]
         let json = try JSONWriter().serialize(.object(manifest)) + [10]
-        try write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"))
+        try OutputFile.write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"), overwrite: force)
         FileHandle.standardError.write(Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
-    }
-
-    /// The input batches: --input, or one generated sample per graph input from --seed.
-    private func batches(_ graph: Graph) throws -> [String: IntTensor] {
-        if let input {
-            guard graph.inputs.count == 1 else {
-                throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models")
-            }
-            let array = try NPYFile.read(path: input)
-            guard let tensor = array.intTensor() else { throw CLIError("\(input): dtype \(array.dtype) is not an integer type") }
-            return [graph.inputs[0]: tensor]
-        }
-        var generator = SeededGenerator(seed: seed)
-        var batches: [String: IntTensor] = [:]
-        for name in graph.inputs {
-            guard let info = graph.tensor(named: name) else { continue }
-            let shape = [1] + info.shape.dropFirst()
-            let range = info.elementType.minValue...info.elementType.maxValue
-            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) })
-        }
-        return batches
-    }
-
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw CLIError("\(path) exists; pass --force to overwrite it")
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot write the file")
-        }
     }
 }
