@@ -9,7 +9,7 @@
 
 For each float model (Models/aidge/<model>_float.onnx) and each mode (`ss`: single_shift=True,
 `fs`: float scales), the recipe of docs/import-aidge.md: load with aidge_onnx, remove_flatten,
-auto_assign_node_precision(int8, int8, int32), quantize_network on 200 training images
+auto_assign_node_precision(int8, int8, int32), quantize_network on 200 training images in one tensor
 (MAX clipping, rescale_inputs=True, fold_graph=True), work around the Concat dtype bug
 (`accsim.aidge.fix_concat_dtypes`), run the 360 held-out images through aidge_backend_cpu, and
 `accsim.aidge.export`. Files: <model>_<mode>.q, <model>_<mode>_aidge_logits.npy (int8 [360, 10],
@@ -49,11 +49,23 @@ def quantize(model, single_shift, x_train):
     aidge_core.remove_flatten(graph)
     aidge_quantization.auto_assign_node_precision(graph, aidge_core.dtype.int8, aidge_core.dtype.int8,
                                                   aidge_core.dtype.int32)
-    calibration = [aidge_core.Tensor(x_train[i:i + 1]) for i in range(CALIBRATION)]
+    # One batch of 200: the same ranges (MAX clipping) and the same graph as 200 tensors of one
+    # image each, 14x faster.
+    calibration = [aidge_core.Tensor(np.ascontiguousarray(x_train[:CALIBRATION]))]
     aidge_quantization.quantize_network(graph, calibration, clipping_mode=aidge_quantization.Clipping.MAX,
                                         rescale_inputs=True, single_shift=single_shift, fold_graph=True)
     accsim.aidge.fix_concat_dtypes(graph)
     return graph
+
+
+_CACHE = {}
+
+
+def quantized(model, mode):
+    """The graph of `model` quantized in `mode` ('ss' or 'fs'), quantized once per process."""
+    if (model, mode) not in _CACHE:
+        _CACHE[(model, mode)] = quantize(model, MODES[mode], load_split()[0])
+    return _CACHE[(model, mode)]
 
 
 def run_aidge(graph, x):
@@ -69,16 +81,16 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="compare with the committed files, write nothing")
     parser.add_argument("--models", default=",".join(MODELS))
     args = parser.parse_args(argv)
-    x_train, x_test, _, y_test = load_split()
+    _, x_test, _, y_test = load_split()
     x_test = x_test.astype(np.float32)
     failures = []
     summary = {"test_samples": int(len(y_test)), "calibration_samples": CALIBRATION, "models": {}}
     files = {"test_x_nchw.npy": x_test}
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
-            for mode, single_shift in MODES.items():
+            for mode in MODES:
                 key = f"{model}_{mode}"
-                graph = quantize(model, single_shift, x_train)
+                graph = quantized(model, mode)
                 logits = run_aidge(graph, x_test)
                 if logits.dtype != np.int8 or logits.shape != (len(y_test), 10):
                     raise SystemExit(f"{key}: Aidge output {logits.dtype} {logits.shape}, expected int8 [N, 10]")

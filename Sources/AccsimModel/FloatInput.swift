@@ -72,11 +72,11 @@ extension TensorInfo {
             if layout == .nchw, shape.count == 4, rest == [nhwc[2], nhwc[0], nhwc[1]] {
                 transpose = true
             } else if rest != nhwc {
-                throw ModelError(field: source, "shape \(array.shape) does not fit model input '\(name)' \(expectedShapes)")
+                throw ModelError(field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
             }
             batchShape = [n] + nhwc
         } else {
-            throw ModelError(field: source, "shape \(array.shape) does not fit model input '\(name)' \(expectedShapes)")
+            throw ModelError(field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
         }
         var values: [Int32]
         let valueType: ElementType
@@ -117,11 +117,11 @@ extension TensorInfo {
     }
 
     private var expectedShapes: String {
-        let rest = shape.dropFirst().map(String.init).joined(separator: ", ")
+        let rest = "[N] + [\(shape.dropFirst().map(String.init).joined(separator: ", "))]"
         if layout == .nchw, shape.count == 4 {
-            return "([N, \(shape[3]), \(shape[1]), \(shape[2])] NCHW or [N, \(rest)] NHWC)"
+            return "expects \(rest) (NHWC) or [N] + [\(shape[3]), \(shape[1]), \(shape[2])] (NCHW)"
         }
-        return "([N, \(rest)])"
+        return "expects \(rest)"
     }
 
     /// `values` of a rank-4 row-major `shape`, permuted so that output axis `i` is input axis

@@ -65,7 +65,7 @@ struct FloatInputTests {
             Issue.record("a wrong shape was accepted")
         } catch {
             #expect("\(error)".contains("x.npy"))
-            #expect("\(error)".contains("[N, 1, 1, 4]"))
+            #expect("\(error)".contains("expects [N] + [1, 1, 4]"))
         }
         let integerOnly = TensorInfo(name: "input", shape: [1, 4], elementType: .int8)
         do {

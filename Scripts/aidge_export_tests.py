@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Tests of accsim.aidge.export against real Eclipse Aidge 0.10.1 graphs (run by Scripts/aidge-check.sh
-in .venv-aidge; the plain unittest discovery of Scripts/test.sh skips this file's Aidge part when
-Aidge is not importable, and Scripts/aidge-check.sh runs it where it is).
+"""Tests of accsim.aidge.export against real Eclipse Aidge 0.10.1 graphs, run by Scripts/aidge-check.sh
+in .venv-aidge (named so that the plain discovery of Scripts/test.sh, which has no Aidge, does not
+pick it up):
+
+    .venv-aidge/bin/python -m unittest Scripts/aidge_export_tests.py
 
 Each quantizer micro-graph shape, the input quantization, the float island tables, Concat and a
-refused node are checked on graphs quantized here by Aidge itself."""
+refused node are checked on graphs quantized here by Aidge itself, and the committed fixtures of
+Models/aidge/ are re-made from the float ONNX models (quantized in this run) and compared."""
 
 import ctypes
 import os
@@ -18,15 +21,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, os.path.join(ROOT, "Scripts"))
 
-try:
-    import aidge_core  # noqa: F401  (before aidge_quantization)
-    import aidge_backend_cpu  # noqa: F401
-    import aidge_quantization  # noqa: F401
-    HAVE_AIDGE = True
-except ImportError:
-    HAVE_AIDGE = False
+import aidge_core  # noqa: E402,F401  (before aidge_quantization)
+import aidge_backend_cpu  # noqa: E402,F401
+import aidge_quantization  # noqa: E402,F401
 
 import accsim.aidge as ax  # noqa: E402
+import aidge_models  # noqa: E402
 import qmodel  # noqa: E402
 
 
@@ -56,20 +56,16 @@ class FloatScaleConversionTests(unittest.TestCase):
         self.assertEqual(ax.aidge_float_requantize(y, 1.0).tolist(), [0, -2, 3, 0])
 
 
-@unittest.skipUnless(HAVE_AIDGE, "Eclipse Aidge is not installed (Scripts/setup-aidge.sh)")
+class CommittedFixturesTests(unittest.TestCase):
+    def test_quantizing_again_gives_the_committed_models_and_outputs(self):
+        # 8 graphs quantized by Aidge in this run; each .q byte for byte, each int8 output
+        self.assertEqual(aidge_models.main(["--check"]), 0)
+
+
 class AidgeExportTests(unittest.TestCase):
-    graphs = {}
-
-    @classmethod
-    def graph(cls, key):
-        if key not in cls.graphs:
-            import aidge_models
-            from aidge_train import load_split
-
-            x_train = load_split()[0]
-            model, mode = key.split("_")
-            cls.graphs[key] = aidge_models.quantize(model, aidge_models.MODES[mode], x_train)
-        return cls.graphs[key]
+    def graph(self, key):
+        model, mode = key.split("_")
+        return aidge_models.quantized(model, mode)
 
     def export(self, key, **kwargs):
         with tempfile.TemporaryDirectory() as tmp:
@@ -96,16 +92,24 @@ class AidgeExportTests(unittest.TestCase):
         self.assertEqual((r["rounding"], r["zero_point"], r["clamp_min"], r["clamp_max"]), ("half_up", 0, -128, 127))
         self.assertEqual(manifest["version"], 2)
 
+    def assertSameFactor(self, requantizer, key, quantizer, expected_multiplier):
+        """The requantizer is Aidge's Mul(M) -> BitShift(n) with powers of two moved from M into n."""
+        m_aidge, n_aidge = self.producer(key, quantizer, "Mul"), self.producer(key, quantizer, "BitShift")
+        (m,), (n,) = requantizer["multipliers"], requantizer["shifts"]
+        self.assertEqual(m * 2**n_aidge, m_aidge * 2**n)
+        self.assertTrue(m % 2 == 1 or n == 0)
+        self.assertEqual(m, expected_multiplier)
+
     def test_single_shift_multiplier_then_bitshift_after_add_and_residual(self):
         _, _, nodes, _, _ = self.export("res_ss")
-        out = nodes["add5"]["attributes"]["output"]
-        self.assertEqual(out["multipliers"], [self.producer("res_ss", "add5_Scaling", "Mul")])
-        self.assertEqual(out["shifts"], [self.producer("res_ss", "add5_Scaling", "BitShift")])
-        self.assertEqual(nodes["add5"]["attributes"]["inputs"], [{"left_shift": 0, "rescale": None}] * 2
-                         if "rescale" in nodes["add5"]["attributes"]["inputs"][0] else [{"left_shift": 0}] * 2)
+        self.assertEqual(self.producer("res_ss", "add5_Scaling", "Mul"), 111)
+        self.assertSameFactor(nodes["add5"]["attributes"]["output"], "res_ss", "add5_Scaling", 111)
+        self.assertEqual(nodes["add5"]["attributes"]["inputs"], [{"left_shift": 0}] * 2)
         res = nodes["relu2_Res"]
         self.assertEqual(res["op"], "requantize")
-        self.assertEqual(res["attributes"]["requantizer"]["multipliers"], [self.producer("res_ss", "relu2_Res", "Mul")])
+        # Aidge's M 64 with shift 8 is the plain shift by 2: a shift-only requantizer runs it
+        self.assertEqual(self.producer("res_ss", "relu2_Res", "Mul"), 64)
+        self.assertSameFactor(res["attributes"]["requantizer"], "res_ss", "relu2_Res", 1)
 
     def test_float_scale_quantizers_are_counted(self):
         report, _, nodes, _, _ = self.export("res_fs")
@@ -182,9 +186,10 @@ class AidgeExportTests(unittest.TestCase):
             path = os.path.join(tmp, "m.q")
             with open(path, "wb") as f:
                 f.write(b"mine")
-            with self.assertRaises(Exception):
+            with self.assertRaises(FileExistsError):
                 ax.export(self.graph("mlp_ss"), path)
-            self.assertEqual(open(path, "rb").read(), b"mine")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"mine")
 
 
 if __name__ == "__main__":
