@@ -239,18 +239,18 @@ public struct SweepHeatMap: Sendable {
             let cy = m.top + plotHeight - Double(row + 1) * cellHeight
             for (column, value) in rowValues.enumerated() {
                 let cx = m.left + Double(column) * cellWidth
-                let where_ = "\(x.label)=\(xTexts[column]), \(y.label)=\(yTexts[row])"
+                let place = "\(x.label)=\(xTexts[column]), \(y.label)=\(yTexts[row])"
                 if let value {
                     svg.rect(
                         x: cx, y: cy, width: cellWidth, height: cellHeight, fill: ramp.colour(value), stroke: "#ffffff",
-                        classes: "cell", title: "\(where_): \(metric.label) \(SweepPlotText.number(value))")
+                        classes: "cell", title: "\(place): \(metric.label) \(SweepPlotText.number(value))")
                     svg.text(
                         PlotAxis.label(value), x: cx + cellWidth / 2, y: cy + cellHeight / 2 + 4, size: 10,
                         anchor: "middle", fill: ramp.isDark(value) ? "#ffffff" : "#000000")
                 } else {
                     svg.rect(
                         x: cx, y: cy, width: cellWidth, height: cellHeight, fill: "#dddddd", stroke: "#ffffff",
-                        classes: "cell invalid", title: "\(where_): no valid row")
+                        classes: "cell invalid", title: "\(place): no valid row")
                     svg.text(
                         "invalid", x: cx + cellWidth / 2, y: cy + cellHeight / 2 + 4, size: 9, anchor: "middle",
                         fill: "#777777")
