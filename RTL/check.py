@@ -22,6 +22,7 @@ ROOT = os.path.dirname(HERE)
 SOURCES = ["accsim_top.v", "ws_array.v", "os_array.v", "requant.v"]
 BUGS = {"signed": 1, "skew": 2, "narrow_acc": 3, "rounding": 4}
 DATAFLOWS = {"weight_stationary": 0, "output_stationary": 1}
+MAX_EVENTS = 40  # trace events of the diverging cycle shown in the report
 
 
 class Uncheckable(Exception):
@@ -180,7 +181,11 @@ def report(result, header, args):
     lines.append("  matched before  %d values" % d["matched_before"])
     events = d.get("events") or []
     lines.append("  trace events in cycle %d:%s" % (d["cycle"], "" if events else " none"))
-    lines.extend("    " + line for line in events)
+    shown = events if len(events) <= MAX_EVENTS else events[:MAX_EVENTS]
+    lines.extend("    " + line for line in shown)
+    if len(events) > len(shown):
+        lines.append("    … %d more (accsim trace dump %s --cycles %d:%d)" % (len(events) - len(shown), args.trace,
+                                                                           d["cycle"], d["cycle"] + 1))
     low = max(0, d["cycle"] - 8)
     lines.append("  waveform of the window around it:")
     lines.append("    accsim trace vcd %s -o divergence.vcd --cycles %d:%d" % (args.trace, low, d["cycle"] + 9))
