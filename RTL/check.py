@@ -12,10 +12,12 @@ Exit status: 0 every value matched; 1 the RTL diverged (the first divergence is 
 """
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -124,16 +126,22 @@ def simulate(args, params):
     runner = get_runner(args.simulator)
     build_args = ["-Wno-fatal"] if args.simulator == "verilator" else []
     build_log = os.path.join(build_dir, "build.log")
-    try:
-        runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
-                     parameters=params, build_dir=build_dir, build_args=build_args,
-                     timescale=("1ns", "1ps"), log_file=build_log)
-    except RuntimeError as error:
-        raise Uncheckable("building the RTL with %s failed (%s); its log is %s" % (args.simulator, error, build_log))
-    result_path = os.path.join(build_dir, "result.json")
-    observed_path = os.path.join(build_dir, "observed.jsonl") if args.rtl_trace else ""
-    if os.path.exists(result_path):
-        os.remove(result_path)
+    # Builds of one parameter set are shared: one process builds at a time (others wait, then find
+    # it built); each run gets its own directory for results and logs, so runs can go in parallel.
+    with open(os.path.join(build_dir, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
+                         parameters=params, build_dir=build_dir, build_args=build_args,
+                         timescale=("1ns", "1ps"), log_file=build_log)
+        except RuntimeError as error:
+            raise Uncheckable("building the RTL with %s failed (%s); its log is %s"
+                              % (args.simulator, error, build_log))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    run_dir = tempfile.mkdtemp(prefix="run-", dir=build_dir)
+    result_path = os.path.join(run_dir, "result.json")
+    observed_path = os.path.join(run_dir, "observed.jsonl") if args.rtl_trace else ""
     env = {
         "ACCSIM_RTL_TRACE": os.path.abspath(args.trace),
         "ACCSIM_RTL_VCD_NAME": args.trace,
@@ -144,9 +152,10 @@ def simulate(args, params):
     sys.path.insert(0, os.path.join(HERE, "tb"))  # the runner passes sys.path on as PYTHONPATH
     if observed_path:
         env["ACCSIM_RTL_OBSERVED"] = observed_path
-    log_path = os.path.join(build_dir, "sim.log")
-    runner.test(test_module="accsim_rtl_tb", hdl_toplevel="accsim_top", build_dir=build_dir, test_dir=build_dir,
-                extra_env=env, log_file=log_path, timescale=("1ns", "1ps"), results_xml=os.path.join(build_dir, "results.xml"))
+    log_path = os.path.join(run_dir, "sim.log")
+    runner.test(test_module="accsim_rtl_tb", hdl_toplevel="accsim_top", build_dir=build_dir, test_dir=run_dir,
+                extra_env=env, log_file=log_path, timescale=("1ns", "1ps"),
+                results_xml=os.path.join(run_dir, "results.xml"))
     if not os.path.exists(result_path):
         raise Uncheckable("the simulation ended without a result; its log is %s" % log_path)
     with open(result_path) as handle:
@@ -154,6 +163,7 @@ def simulate(args, params):
     if result["status"] == "error":
         raise Uncheckable("the testbench failed: %s (log: %s)" % (result.get("error"), log_path))
     result["observed_path"] = observed_path
+    result["run_dir"] = run_dir
     return result
 
 
@@ -240,6 +250,7 @@ def main(argv):
         write_rtl_trace(args.trace, result["observed_path"], args.rtl_trace)
         print("RTL/check: wrote the RTL's values as %s (accsim trace diff %s %s)"
               % (args.rtl_trace, args.trace, args.rtl_trace))
+    shutil.rmtree(result["run_dir"], ignore_errors=True)
     if result["first_divergence"] is not None:
         print(report(result, header, args))
         return 1
