@@ -28,12 +28,12 @@ struct QModelCorruptionTests {
     @Test("a newer format version")
     func newerVersion() {
         var bytes = valid
-        bytes[8] = 2
+        bytes[8] = 3
         Support.fixHeaderCRC(&bytes)
-        #expect(Support.decodeError(bytes) == ModelError(field: "format_version", "written by a newer accsim (format version 2, this accsim reads up to 1)"))
+        #expect(Support.decodeError(bytes) == ModelError(field: "format_version", "written by a newer accsim (format version 3, this accsim reads up to 2)"))
         // Reported as such even when the newer header's CRC covers other bytes.
         bytes[8] = 7
-        #expect(Support.decodeError(bytes)?.message == "written by a newer accsim (format version 7, this accsim reads up to 1)")
+        #expect(Support.decodeError(bytes)?.message == "written by a newer accsim (format version 7, this accsim reads up to 2)")
         bytes[8] = 0
         Support.fixHeaderCRC(&bytes)
         #expect(Support.decodeError(bytes)?.message == "format version 0 is invalid")

@@ -50,6 +50,10 @@ public struct QModelReader {
         let graph = Graph(
             name: manifest.name, tensors: manifest.tensors, constants: constants, nodes: manifest.nodes,
             inputs: manifest.inputs, outputs: manifest.outputs, metadata: manifest.metadata)
+        let required = QModelFormat.requiredVersion(for: graph)
+        if manifest.version < Int(required) {
+            throw ModelError(field: "version", "the file says format version \(manifest.version) but uses int4/int64 tensors or accumulator attributes, which need version \(required)")
+        }
         try graph.validate()
         return graph
     }
@@ -122,7 +126,7 @@ public struct QModelReader {
             guard !overflow, product <= 1 << 40 else { return nil }
             count = product
         }
-        return count * tensor.elementType.byteWidth
+        return tensor.elementType.byteCount(elements: count)
     }
 
     /// The constants, each checked (tensor declared, offset, length, CRC) before its bytes are used.
