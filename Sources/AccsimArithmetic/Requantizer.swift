@@ -126,8 +126,9 @@ public struct Requantizer: Sendable, Hashable, Codable {
 
     /// The requantized output for a 64-bit accumulator (layers with `int64` accumulators). The
     /// plain modes (`half_up`, `half_away`, `half_even`, `floor`) compute `acc·M` exactly in 128
-    /// bits; validation admits only those modes with int64 accumulators, and any other mode sees
-    /// the accumulator saturated to int32.
+    /// bits, `double_half_away` multiplies `Double(acc)` by the real multiplier; validation admits
+    /// only those modes with int64 accumulators, and any other mode sees the accumulator
+    /// saturated to int32.
     @inlinable
     public func apply(wide acc: Int64, channel: Int) -> Int32 {
         let index = multipliers.count == 1 ? 0 : channel
@@ -135,6 +136,12 @@ public struct Requantizer: Sendable, Hashable, Codable {
         switch rounding {
         case .halfUp, .halfAway, .halfEven, .floor:
             value = Self.roundWide(acc, multiplier: multipliers[index], shift: Int(shifts[index]), mode: rounding)
+        case .doubleHalfAway:
+            let real = realMultipliers.map { $0[$0.count == 1 ? 0 : channel] }
+                ?? Double(multipliers[index]) * Double(sign: .plus, exponent: -Int(shifts[index]), significand: 1)
+            let product = (Double(acc) * real).rounded(.toNearestOrAwayFromZero)
+            let limit = Double(Int64(1) << 62)
+            value = !(product > -limit) ? -(Int64(1) << 62) : !(product < limit) ? Int64(1) << 62 : Int64(product)
         default:
             value = scaled(Int32(clamping: acc), channel: channel)
         }

@@ -276,9 +276,9 @@ struct NodeChecker {
         }
         if type == .int64 {
             switch requantizer.rounding {
-            case .halfUp, .halfAway, .halfEven, .floor: break
+            case .halfUp, .halfAway, .halfEven, .floor, .doubleHalfAway: break
             default:
-                throw ModelError(field: "attributes.requantizer.rounding", "\(requantizer.rounding.rawValue) requantizes an int32 accumulator; an int64 accumulator needs half_up, half_away, half_even or floor")
+                throw ModelError(field: "attributes.requantizer.rounding", "\(requantizer.rounding.rawValue) requantizes an int32 accumulator; an int64 accumulator needs half_up, half_away, half_even, floor or double_half_away")
             }
             return
         }
