@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AccsimArithmetic", targets: ["AccsimArithmetic"]),
         .library(name: "AccsimJSON", targets: ["AccsimJSON"]),
         .library(name: "AccsimChecksum", targets: ["AccsimChecksum"]),
+        .library(name: "AccsimFiles", targets: ["AccsimFiles"]),
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
@@ -24,6 +25,7 @@ let package = Package(
         .library(name: "AccsimImport", targets: ["AccsimImport"]),
         .library(name: "AccsimTrace", targets: ["AccsimTrace"]),
         .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
+        .library(name: "AccsimPlot", targets: ["AccsimPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,12 +46,18 @@ let package = Package(
         // Exact JSON: ordered values, a strict Decoder (unknown keys are errors) and a deterministic
         // Encoder. Used by the .q manifest, hardware configs, reports and sweep results.
         .target(name: "AccsimJSON", swiftSettings: strictSwift),
-        // CRC-32 through zlib: the one checksum of the .q container, traces and output CRCs.
+        // CRC-32 through zlib (the one checksum of the .q container, traces and output CRCs) and
+        // FNV-1a 64 (the one hash of stable identifiers: config hashes, model identity, point ids).
         .target(name: "AccsimChecksum", dependencies: ["CZlib"], swiftSettings: strictSwift),
+        // Writing output files: atomically (temporary file in the same directory, then rename) and
+        // never over an existing file without --force.
+        .target(name: "AccsimFiles", swiftSettings: strictSwift),
         // Graph IR, validation, the .q container and .npy I/O. No hardware.
-        .target(name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
+            swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
-        .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON"], swiftSettings: strictSwift),
+        .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
         // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
         .target(name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         // Lowering a graph onto the hardware: tiling that fits the SRAMs, loop order, the Schedule.
@@ -58,7 +66,9 @@ let package = Package(
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
         // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
-        .target(name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
+            swiftSettings: strictSwift),
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(
             name: "AccsimExecution",
@@ -66,20 +76,27 @@ let package = Package(
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
+        // Hand-written SVG charts: the element writer, axes and ticks, label placement. Shared by the
+        // sweep plots and the HTML report; depends on nothing.
+        .target(name: "AccsimPlot", swiftSettings: strictSwift),
         // Design-space sweeps: grids of config overrides, sharding, the point runner (data computed
         // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
         .target(
             name: "AccsimSweep",
-            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum"],
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum",
+                "AccsimPlot"],
             swiftSettings: strictSwift),
-        // Rendering results: terminal tables and JSON.
-        .target(name: "AccsimReport", dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON"], swiftSettings: strictSwift),
+        // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
+        .target(
+            name: "AccsimReport",
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON", "AccsimPlot"],
+            swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(
             name: "AccsimCLI",
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
-                "AccsimImport", "AccsimTrace", "AccsimSweep",
+                "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -113,6 +130,9 @@ let package = Package(
         .testTarget(
             name: "AccsimSweepTests",
             dependencies: ["accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic", "AccsimExecution", "AccsimMapping"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimReportTests", dependencies: ["AccsimReport", "AccsimPlot", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),

@@ -7,8 +7,9 @@
 #           --vary array.rows=8,16,32 --vary sram.weight.kib=64:512:*2
 #       Scripts/sweep-parallel.sh 16 results.jsonl -- --sweep-file space.json
 #
-# Shard I of N writes results.shards/shard-I.jsonl; re-running the same command resumes every
-# shard where it stopped (points already in a shard's file are skipped), then merges again.
+# Shard I of N writes results.shards/shard-I.jsonl and prints its summary when it ends. An
+# interrupted run (Ctrl-C, a killed job) leaves every shard resumable: re-running the same command
+# computes only the points missing from each shard's file, then merges again.
 # Environment:
 #   ACCSIM           the accsim executable (default: accsim on PATH)
 #   JOBS_PER_SHARD   threads per shard (default 1: parallel runs one shard per core)
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 if [ $# -lt 3 ] || [ "$3" != "--" ]; then
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 shards=$1
@@ -31,6 +32,6 @@ mkdir -p "$dir"
 # shellcheck disable=SC2086
 parallel --halt now,fail=1 ${PARALLEL_ARGS:-} \
     "$accsim" sweep "$@" --jobs "${JOBS_PER_SHARD:-1}" --shard "{}/$shards" --out "$dir/shard-{}.jsonl" \
-    ::: $(seq 1 "$shards")
+    --stats --progress none ::: $(seq 1 "$shards")
 
 "$accsim" sweep merge "$dir"/shard-*.jsonl --out "$out" --force

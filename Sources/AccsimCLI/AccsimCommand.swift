@@ -13,7 +13,7 @@ public struct AccsimCommand: ParsableCommand {
             Exit codes: 0 success, 1 simulation error, 2 bad input or usage.
             """,
         version: AccsimVersion.string,
-        subcommands: [RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self, TraceCommand.self, ExportMemCommand.self, SweepCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self, TraceCommand.self, ExportMemCommand.self, SweepCommand.self, BenchCommand.self, ReportCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
@@ -26,9 +26,6 @@ public struct AccsimCommand: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             Foundation.exit(0)
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("accsim: error: \(error.message)\n".utf8))
-            Foundation.exit(error.exitCode)
         } catch {
             if let classified = CLIError(classifying: error) {
                 FileHandle.standardError.write(Data("accsim: error: \(classified.message)\n".utf8))

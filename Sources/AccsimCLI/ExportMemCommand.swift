@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimFiles
 import AccsimJSON
 import AccsimModel
 import AccsimTrace
@@ -78,7 +79,7 @@ struct ExportMemCommand: ParsableCommand {
                 tensor.values, bits: bits, elementsPerWord: wordElements,
                 comments: ["accsim export-mem: layer \(tensors.layer) '\(tensors.name)' \(role) \(tensor.elementType.rawValue)\(tensor.shape) \(layout)",
                            "\(tensor.values.count) elements, \(wordElements) per word, element 0 in the low bits, two's complement"])
-            try write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file))
+            try OutputFile.write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file), overwrite: force)
             var entry: JSONObject = ["file": .string(file), "shape": .array(tensor.shape.map { .int(Int64($0)) }),
                                      "type": .string(tensor.elementType.rawValue), "bits": .int(Int64(bits)), "layout": .string(layout)]
             if let zeroPoints { _ = entry.appendUnique("zero_points", .array(zeroPoints.map { .int(Int64($0)) })) }
@@ -96,7 +97,7 @@ struct ExportMemCommand: ParsableCommand {
             "sample": .int(Int64(sample)), "elements_per_word": .int(Int64(wordElements)), "files": .object(files),
         ]
         let json = try JSONWriter().serialize(.object(manifest)) + [10]
-        try write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"))
+        try OutputFile.write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"), overwrite: force)
         FileHandle.standardError.write(Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
     }
 
@@ -119,14 +120,5 @@ struct ExportMemCommand: ParsableCommand {
             batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) })
         }
         return batches
-    }
-
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw CLIError("\(path) exists; pass --force to overwrite it")
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot write the file")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimFiles
 import AccsimHardware
 import AccsimMapping
 import AccsimModel
@@ -44,7 +45,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the JSON report to this file.", valueName: "run.json"))
     var report: String?
 
-    @Flag(name: .long, help: "Overwrite the --output and --report files if they exist.")
+    @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report (charts, table, config; needs --hw).", valueName: "report.html"))
+    var html: String?
+
+    @Flag(name: .long, help: "Overwrite the --output, --report and --html files if they exist.")
     var force = false
 
     @Option(name: .long, help: ArgumentHelp("Labels [N] as .npy: prints top-1 accuracy.", valueName: "labels.npy"))
@@ -73,6 +77,7 @@ struct RunCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if input != nil && batch != 1 { throw ValidationError("--batch applies only without --input") }
         if hw == nil && !overrides.isEmpty { throw ValidationError("--set needs --hw") }
+        if hw == nil && html != nil { throw ValidationError("--html charts the hardware's cycles: it needs --hw") }
         if hw == nil && (noData || adaptRequant) { throw ValidationError("--no-data and --adapt-requant need --hw") }
         if noData && (output != nil || labels != nil) { throw ValidationError("--no-data computes no outputs: drop --output and --labels") }
         try trace.validate(hasHardware: hw != nil, noData: noData)
@@ -168,7 +173,10 @@ struct RunCommand: ParsableCommand {
             },
             accuracy: accuracy)
         if let report {
-            try writeFile(Array(try runReport.renderJSON().utf8), to: report)
+            try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force)
+        }
+        if let html {
+            try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force)
         }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
@@ -210,16 +218,6 @@ struct RunCommand: ParsableCommand {
             throw CLIError("\(path): \(tensor.count) labels for \(count) samples")
         }
         return tensor.values.map(Int.init)
-    }
-
-    /// Writes `bytes` to `path`, refusing to replace an existing file without --force.
-    private func writeFile(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw CLIError("\(path) exists; pass --force to overwrite it")
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CLIError("\(path): cannot write the file")
-        }
     }
 }
 

@@ -41,17 +41,14 @@ struct SweepDefinition {
         var loaded: [SweepModel] = []
         var seen: [String: String] = [:]
         for entry in models {
-            guard let bytes = FileManager.default.contents(atPath: entry.file) else {
-                throw CLIError("\(entry.file): cannot read the model file")
-            }
-            let hash = SweepHash.hex([UInt8](bytes))
-            if let other = seen[hash] {
-                throw CLIError("\(entry.file) has the same content as \(other): give each model once")
-            }
-            seen[hash] = entry.file
             let graph = try ModelLoading.load(entry.file)
-            let data = try entry.input.map { try Self.loadData(graph: graph, model: entry.file, input: $0, labels: entry.labels) }
-            loaded.append(SweepModel(file: entry.file, graph: graph, contentHash: hash, data: data))
+            var model = SweepModel(file: entry.file, graph: graph)
+            if let other = seen[model.contentHash] {
+                throw CLIError("\(entry.file) holds the same model as \(other): give each model once")
+            }
+            seen[model.contentHash] = entry.file
+            model.data = try entry.input.map { try Self.loadData(graph: graph, model: entry.file, input: $0, labels: entry.labels) }
+            loaded.append(model)
         }
         return SweepPlan(models: loaded, base: base, space: space, adaptRequantizers: adaptRequant)
     }

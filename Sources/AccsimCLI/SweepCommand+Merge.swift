@@ -1,3 +1,4 @@
+import AccsimFiles
 import AccsimSweep
 import ArgumentParser
 import Foundation
@@ -33,48 +34,15 @@ struct SweepMergeCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let merged: SweepMerge.Result
-        do {
-            merged = try SweepMerge.merge(files: files, format: format)
-        } catch {
-            throw CLIError(error)
-        }
+        let merged = try SweepMerge.merge(files: files, format: format)
         let bytes = merged.bytes
         if let out {
-            if FileManager.default.fileExists(atPath: out) && !force {
-                throw CLIError("\(out) exists; pass --force to overwrite it")
-            }
-            try SweepFileWriting.writeAtomically(bytes, to: out)
+            try OutputFile.write(bytes, to: out, overwrite: force)
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }
         var note = "merged \(files.count) file(s): \(merged.records.count) row(s)"
         if merged.duplicates > 0 { note += ", \(merged.duplicates) duplicate(s) kept once" }
         SweepRunCommand.note(note)
-    }
-}
-
-/// Whole-file writes that never leave a half-written file: a temporary file next to the target,
-/// fsynced, then renamed over it.
-enum SweepFileWriting {
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
-            throw CLIError("\(path): cannot write the file")
-        }
-        do {
-            try handle.write(contentsOf: Data(bytes))
-            try handle.synchronize()
-            try handle.close()
-            // rename(2) replaces the target atomically.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CLIError("\(path): cannot replace the file (errno \(errno))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CLIError("\(path): cannot write the file: \(error.localizedDescription)")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import AccsimJSON
 import AccsimReport
+import AccsimFiles
 import AccsimSweep
 import ArgumentParser
 import Foundation
@@ -52,14 +53,6 @@ struct SweepParetoCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try runPareto()
-        } catch let error as SweepError {
-            throw CLIError(error)
-        }
-    }
-
-    private func runPareto() throws {
         let metrics = try ([x, y] + (z.map { [$0] } ?? [])).map { try ParetoMetric($0) }
         var records = try SweepMerge.merge(files: files).records
         if let model {
@@ -73,11 +66,11 @@ struct SweepParetoCommand: ParsableCommand {
         }
         guard !noPlot else { return }
         let path = svg ?? Self.defaultPlotPath(for: files[0])
-        if FileManager.default.fileExists(atPath: path) && !force {
+        if OutputFile.exists(path) && !force {
             throw CLIError("\(path) exists; pass --force to overwrite it (or --svg another file)")
         }
         let plot = ParetoPlot(front: front, logX: log.contains("x"), logY: log.contains("y"))
-        try SweepFileWriting.writeAtomically(Array(try plot.svg().utf8), to: path)
+        try OutputFile.write(Array(try plot.svg().utf8), to: path, overwrite: force)
         SweepRunCommand.note("plot written to \(path)")
     }
 

@@ -12,6 +12,11 @@ import Glibc
 import Darwin
 #endif
 
+/// `--progress`: how a sweep shows its progress.
+enum SweepProgressChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, terminal, lines, none
+}
+
 /// `accsim sweep run`: evaluate every point of a grid (or of one shard of it).
 struct SweepRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,8 +82,19 @@ struct SweepRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a summary (points, invalid, data computations, points/s) on stderr at the end.")
     var stats = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Progress on stderr: auto (a redrawn line on a terminal, plain lines under Slurm, else none), terminal, lines or none.",
+        valueName: "style"))
+    var progress: SweepProgressChoice = .auto
+
+    @Option(name: .customLong("progress-interval"), help: ArgumentHelp(
+        "Seconds between plain progress lines (default 30; a terminal's line is redrawn 5 times a second).",
+        valueName: "seconds"))
+    var progressInterval: Double?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let progressInterval, !(progressInterval > 0) { throw ValidationError("--progress-interval must be positive") }
         if labels != nil && input == nil { throw ValidationError("--labels needs --input") }
         if sweepFile != nil {
             if !models.isEmpty || hw != nil || !overrides.isEmpty || !vary.isEmpty || !zip.isEmpty || input != nil || adaptRequant {
@@ -90,14 +106,6 @@ struct SweepRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try runSweep()
-        } catch let error as SweepError {
-            throw CLIError(error)
-        }
-    }
-
-    private func runSweep() throws {
         let definition = try SweepDefinition(command: self)
         let plan = try definition.plan()
         let shard = try shard.map { try SweepShard.parse($0) } ?? .all
@@ -115,7 +123,7 @@ struct SweepRunCommand: ParsableCommand {
         if output.resumedRows > 0, let out {
             Self.note("resuming into \(out): \(output.resumedRows) row(s) already there are skipped")
         }
-        let progress = interactive ? SweepProgress { Self.stderr($0) } : nil
+        let progress = progressDisplay(interactive: interactive, alreadyDone: 0)
         let runner = SweepRunner(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let started = Date()
         let statistics: SweepRunner.Statistics
@@ -138,6 +146,27 @@ struct SweepRunCommand: ParsableCommand {
                     + "\(statistics.skipped) already done; outputs computed \(statistics.dataComputations) time(s); "
                     + String(format: "%.2f s, %.1f configurations/s", elapsed, rate))
         }
+    }
+
+    /// The progress display `--progress` asks for: `auto` is a redrawn line when stderr is a
+    /// terminal, plain lines inside a Slurm job (SLURM_JOB_ID set: its log), else none.
+    private func progressDisplay(interactive: Bool, alreadyDone: Int) -> SweepProgress? {
+        let style: SweepProgress.Style
+        switch progress {
+        case .none: return nil
+        case .terminal: style = .terminal
+        case .lines: style = .lines
+        case .auto:
+            if interactive {
+                style = .terminal
+            } else if ProcessInfo.processInfo.environment["SLURM_JOB_ID"] != nil {
+                style = .lines
+            } else {
+                return nil
+            }
+        }
+        let interval = style == .terminal ? 0.2 : (progressInterval ?? 30)
+        return SweepProgress(style: style, interval: interval, alreadyDone: alreadyDone) { Self.stderr($0) }
     }
 
     static func note(_ text: String) {

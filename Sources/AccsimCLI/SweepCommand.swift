@@ -17,10 +17,3 @@ struct SweepCommand: ParsableCommand {
 }
 
 extension SweepFormat: ExpressibleByArgument {}
-
-extension CLIError {
-    /// A sweep error as the CLI reports it (always a problem with the input: status 2).
-    init(_ error: SweepError) {
-        self.init(error.message, exitCode: CLIError.badInput)
-    }
-}

@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimFiles
 import AccsimTrace
 import ArgumentParser
 import Foundation
@@ -37,13 +38,11 @@ struct TraceCommand: ParsableCommand {
         var header = false
 
         func run() throws {
-            let filter = try traceErrors {
-                TraceFilter(
-                    kinds: try kinds.map { text throws(TraceError) in try TraceFilter.kinds(parsing: text) },
-                    layers: try layers.map { text throws(TraceError) in try TraceLayerSet(parsing: text) },
-                    window: try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } ?? .all)
-            }
-            let reader = try traceErrors { try TraceReader(path: file) }
+            let filter = TraceFilter(
+                kinds: try kinds.map { text throws(TraceError) in try TraceFilter.kinds(parsing: text) },
+                layers: try layers.map { text throws(TraceError) in try TraceLayerSet(parsing: text) },
+                window: try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } ?? .all)
+            let reader = try TraceReader(path: file)
             var output = BufferedOutput()
             let error = TraceDump.dump(reader, filter: filter, headerOnly: header) { output.line($0) }
             output.flush()
@@ -60,7 +59,7 @@ struct TraceCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            let stats = TraceStats(try traceErrors { try TraceReader(path: file) })
+            let stats = TraceStats(try TraceReader(path: file))
             print(stats.text, terminator: "")
             if let error = stats.error { throw CLIError(error.description) }
         }
@@ -95,8 +94,8 @@ struct TraceCommand: ParsableCommand {
 
         func run() throws {
             let mode: TraceDiffMode = orderOnly ? .orderOnly : cycleTolerance.map { .cycleTolerance($0) } ?? .exact
-            let readerA = try traceErrors { try TraceReader(path: a) }
-            let readerB = try traceErrors { try TraceReader(path: b) }
+            let readerA = try TraceReader(path: a)
+            let readerB = try TraceReader(path: b)
             let result = TraceDiff.diff(readerA, readerB, mode: mode, context: context)
             print(result.text(nameA: a, nameB: b, mode: mode), terminator: "")
             if let error = result.error { throw CLIError(error.description) }
@@ -124,16 +123,12 @@ struct TraceCommand: ParsableCommand {
         var force = false
 
         func run() throws {
-            let reader = try traceErrors { try TraceReader(path: file) }
-            let window = try traceErrors { try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } } ?? reader.header.cycleWindow ?? .all
-            if FileManager.default.fileExists(atPath: output) && !force {
-                throw CLIError("\(output) exists; pass --force to overwrite it")
-            }
+            let reader = try TraceReader(path: file)
+            let window = try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } ?? reader.header.cycleWindow ?? .all
+            try OutputFile.checkWritable(output, overwrite: force)
             var text: [UInt8] = []
-            let summary = try traceErrors { try VCDWriter.write(reader, window: window) { text += Array($0.utf8); text.append(10) } }
-            guard FileManager.default.createFile(atPath: output, contents: Data(text)) else {
-                throw CLIError("\(output): cannot write the file")
-            }
+            let summary = try VCDWriter.write(reader, window: window) { text += Array($0.utf8); text.append(10) }
+            try OutputFile.write(text, to: output, overwrite: force)
             FileHandle.standardError.write(Data("accsim: wrote \(output): cycles \(summary.cycles.lowerBound)..<\(summary.cycles.upperBound), \(summary.signals) signals, \(summary.changes) changes\n".utf8))
         }
     }
@@ -192,17 +187,8 @@ struct TraceRunOptions: ParsableArguments {
     func record(simulation: HardwareSimulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool) throws -> String? {
         guard let path else { return nil }
         let recorder = TraceRecorder(simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
-        let summary = try traceErrors { try recorder.write(batches: batches, options: try options(), to: path, overwrite: overwrite) }
+        let summary = try recorder.write(batches: batches, options: try options(), to: path, overwrite: overwrite)
         return summary.description
-    }
-}
-
-/// Runs `body`, turning a ``TraceError`` into the CLI's error (status 2).
-func traceErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as TraceError {
-        throw CLIError(error.description, exitCode: CLIError.badInput)
     }
 }
 

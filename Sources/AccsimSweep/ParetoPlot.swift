@@ -1,4 +1,5 @@
 import AccsimJSON
+import AccsimPlot
 import Foundation
 
 /// Draws a Pareto front as an SVG image, by hand: axes with ticks and labels, every candidate

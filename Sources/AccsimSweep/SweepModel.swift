@@ -1,23 +1,24 @@
 import AccsimArithmetic
 import AccsimModel
 
-/// A model in a sweep: its graph, where it came from, the hash of its file's bytes (part of every
-/// point id) and, optionally, the data to run through it.
+/// A model in a sweep: its graph, where it came from, its identity (part of every point id) and,
+/// optionally, the data to run through it.
 public struct SweepModel: Sendable {
     /// The file as named on the command line or in the sweep file.
     public var file: String
     /// The validated graph.
     public var graph: Graph
-    /// FNV-1a of the file's bytes, 16 hex digits (``SweepHash``).
+    /// The model's identity, ``ModelIdentity/hash(of:)`` of ``graph``: the same graph read from
+    /// any file format has the same hash (the `model_hash` column).
     public var contentHash: String
     /// Inputs (and labels) to compute outputs and accuracy with; nil: timing only.
     public var data: SweepInputData?
 
     /// A model as given.
-    public init(file: String, graph: Graph, contentHash: String, data: SweepInputData? = nil) {
+    public init(file: String, graph: Graph, data: SweepInputData? = nil) {
         self.file = file
         self.graph = graph
-        self.contentHash = contentHash
+        self.contentHash = ModelIdentity.hash(of: graph)
         self.data = data
     }
 }

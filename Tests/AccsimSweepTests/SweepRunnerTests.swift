@@ -64,7 +64,7 @@ struct SweepRunnerTests {
         let x = builder.input("x", shape: [1, 4, 512, 4])
         let y = builder.conv(x, name: "conv", filters: 4, kernel: Size2D(3), stride: Size2D(1), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
         let graph = builder.build(outputs: [y])
-        let model = SweepModel(file: "wide.q", graph: graph, contentHash: SweepHash.hex(try QModelWriter.encode(graph)))
+        let model = SweepModel(file: "wide.q", graph: graph)
         let space = try SweepSpace(modelCount: 1, dimensions: [try SweepDimension.parseVary("sram.input.kib=1,64")])
         let plan = SweepPlan(models: [model], base: try SweepFixtures.base(), space: space)
         let rows = try SweepFixtures.run(plan).lines.map { try JSONParser().parse($0) }

@@ -50,7 +50,7 @@ public struct TraceRecorder: Sendable {
         }
         return TraceHeader(
             accsimVersion: accsimVersion, level: options.level, tracedLayers: options.layers, cycleWindow: options.cycles,
-            sample: options.sample, model: .init(name: graph.name, hash: ModelHash.of(graph)),
+            sample: options.sample, model: .init(name: graph.name, hash: ModelIdentity.hash(of: graph)),
             hardware: .init(name: hardwareName, hash: config.hash, config: (try? JSONWriter().value(of: config)) ?? .null),
             clockMHz: config.clockMHz,
             array: .init(rows: config.array.rows, cols: config.array.cols, dataflow: config.array.dataflow.rawValue,

@@ -1,3 +1,4 @@
+import AccsimFiles
 import Foundation
 
 /// How a ``TraceWriter`` cuts and compresses.
@@ -45,23 +46,38 @@ public final class TraceWriter {
     private var records = 0
     private var uncompressed = 0
     private var finished = false
+    /// The file being written (nil when writing to memory).
+    private let staged: StagedOutputFile?
 
     /// A writer to the file at `path`; refuses to replace an existing file unless `overwrite`.
+    /// The trace is written to a temporary file next to `path` and moved into place by
+    /// ``finish()`` (``StagedOutputFile``): an interrupted run leaves no partial trace.
     public init(path: String, header: TraceHeader, overwrite: Bool = false, options: TraceWriterOptions = TraceWriterOptions()) throws(TraceError) {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) && !overwrite {
-            throw TraceError(.io, file: path, "the file exists; pass --force to overwrite it")
+        let staged: StagedOutputFile
+        do {
+            staged = try StagedOutputFile(path: path, overwrite: overwrite)
+        } catch {
+            throw Self.traceError(error)
         }
-        guard manager.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw TraceError(.io, file: path, "cannot create the file")
-        }
+        // The pipeline closes its own descriptor when it drains; the staged file keeps the
+        // original to sync it and move it into place.
+        let handle = FileHandle(fileDescriptor: dup(staged.descriptor), closeOnDealloc: true)
+        self.staged = staged
         self.options = options
         pipeline = ChunkPipeline(destination: .file(handle, path: path), level: Int32(options.compressionLevel), background: options.background)
         try start(header)
     }
 
+    private static func traceError(_ error: OutputFileError) -> TraceError {
+        switch error.kind {
+        case .exists: TraceError(.io, file: error.path, "the file exists; pass --force to overwrite it")
+        case .io: TraceError(.io, file: error.path, error.message)
+        }
+    }
+
     /// A writer to memory: ``finish()`` returns the bytes in ``TraceWriteSummary/bytes``.
     public init(header: TraceHeader, options: TraceWriterOptions = TraceWriterOptions()) throws(TraceError) {
+        staged = nil
         self.options = options
         pipeline = ChunkPipeline(destination: .memory, level: Int32(options.compressionLevel), background: options.background)
         try start(header)
@@ -120,6 +136,11 @@ public final class TraceWriter {
         uncompressed += end.count
         pipeline.submit(end, ordinal: UInt32(chunks + 1))
         let bytes = try pipeline.drain()
+        do {
+            try staged?.commit()
+        } catch {
+            throw Self.traceError(error)
+        }
         return TraceWriteSummary(
             records: records, chunks: chunks, uncompressedBytes: uncompressed, compressedBytes: pipeline.compressedBytes,
             bytes: pipeline.isMemory ? bytes : nil)

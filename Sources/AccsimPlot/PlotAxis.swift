@@ -2,15 +2,15 @@ import Foundation
 
 /// One axis of a plot: the data range (padded), linear or logarithmic, its ticks and how a value
 /// maps to a pixel.
-struct PlotAxis: Sendable {
+public struct PlotAxis: Sendable {
     /// The smallest and largest value shown.
-    var low: Double
-    var high: Double
+    public var low: Double
+    public var high: Double
     /// Whether the axis is logarithmic (base 10).
-    var isLog: Bool
+    public var isLog: Bool
 
     /// An axis covering `values` with a margin; a log axis needs positive values.
-    init(values: [Double], isLog: Bool) {
+    public init(values: [Double], isLog: Bool) {
         self.isLog = isLog
         var low = values.min() ?? 0
         var high = values.max() ?? 1
@@ -31,7 +31,7 @@ struct PlotAxis: Sendable {
     }
 
     /// The position of `value` in 0…1 along the axis.
-    func fraction(_ value: Double) -> Double {
+    public func fraction(_ value: Double) -> Double {
         if isLog { return (log10(value) - log10(low)) / (log10(high) - log10(low)) }
         return (value - low) / (high - low)
     }
@@ -39,7 +39,7 @@ struct PlotAxis: Sendable {
     /// Tick values inside the axis: 1-2-5 steps for a linear axis (about six ticks); for a log
     /// axis the powers of ten, or 1-2-5 or 1…9 times them when the range is short (linear ticks
     /// when even those give fewer than two).
-    var ticks: [Double] {
+    public var ticks: [Double] {
         isLog ? logTicks : linearTicks
     }
 
@@ -60,7 +60,8 @@ struct PlotAxis: Sendable {
     }
 
     private var logTicks: [Double] {
-        let first = Int(log10(low).rounded(.down)), last = Int(log10(high).rounded(.up))
+        let first = Int(log10(low).rounded(.down))
+        let last = Int(log10(high).rounded(.up))
         var best: [Double] = []
         for mantissas in [[1.0], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
             var ticks: [Double] = []
@@ -78,9 +79,11 @@ struct PlotAxis: Sendable {
     }
 
     /// A tick label: at most three significant digits with an SI suffix (k, M, G, T; m, µ).
-    static func label(_ value: Double) -> String {
+    public static func label(_ value: Double) -> String {
         if value == 0 { return "0" }
-        let suffixes: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ")]
+        let suffixes: [(Double, String)] = [
+            (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ"),
+        ]
         let magnitude = abs(value)
         let (scale, suffix) = suffixes.first { magnitude >= $0.0 } ?? (1, "")
         return trimmed(String(format: "%.3g", value / scale)) + suffix

@@ -1,39 +1,47 @@
 /// Places point labels so that they neither overlap each other nor the front's markers, nor leave
 /// the plot area: each label tries a few positions around its point in a fixed order and is left
 /// out when none is free (deterministic, greedy, in the order given).
-enum PlotLabelLayout {
+public enum PlotLabelLayout {
     /// The labels' font size.
-    static let fontSize = 10.0
+    public static let fontSize = 10.0
     /// Estimated advance of one character at ``fontSize`` (Helvetica's average is about 0.55 em).
-    static let characterWidth = 5.6
+    public static let characterWidth = 5.6
 
     /// An axis-aligned rectangle.
-    struct Box {
-        var x: Double
-        var y: Double
-        var width: Double
-        var height: Double
+    public struct Box: Sendable {
+        public var x: Double
+        public var y: Double
+        public var width: Double
+        public var height: Double
 
-        func overlaps(_ other: Box) -> Bool {
+        /// A box at (`x`, `y`) of the given size.
+        public init(x: Double, y: Double, width: Double, height: Double) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+
+        public func overlaps(_ other: Box) -> Bool {
             x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height
         }
 
-        func contains(_ other: Box) -> Bool {
+        public func contains(_ other: Box) -> Bool {
             other.x >= x && other.y >= y && other.x + other.width <= x + width && other.y + other.height <= y + height
         }
     }
 
     /// A label placed: its text, baseline start, and the leader line from its point when it sits
     /// away from the point.
-    struct Placed {
-        var text: String
-        var x: Double
-        var y: Double
-        var leader: (x1: Double, y1: Double, x2: Double, y2: Double)?
+    public struct Placed {
+        public var text: String
+        public var x: Double
+        public var y: Double
+        public var leader: (x1: Double, y1: Double, x2: Double, y2: Double)?
     }
 
     /// The labels that fit; `labels` hold the points' pixel positions.
-    static func place(
+    public static func place(
         _ labels: [(text: String, x: Double, y: Double)], markers: [(Double, Double)], inside area: Box
     ) -> [Placed] {
         var taken = markers.map { Box(x: $0.0 - 6, y: $0.1 - 6, width: 12, height: 12) }
@@ -47,7 +55,8 @@ enum PlotLabelLayout {
                 offsets += [(8, -7 - dy), (8, 14 + dy), (-8 - width, -7 - dy), (-8 - width, 14 + dy)]
             }
             for (index, (dx, dy)) in offsets.enumerated() {
-                let x = label.x + dx, y = label.y + dy
+                let x = label.x + dx
+                let y = label.y + dy
                 let box = Box(x: x, y: y - fontSize + 1, width: width, height: fontSize + 2)
                 guard area.contains(box), !taken.contains(where: { $0.overlaps(box) }) else { continue }
                 taken.append(box)
