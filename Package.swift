@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "AccsimFiles", targets: ["AccsimFiles"]),
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
+        .library(name: "AccsimSimulation", targets: ["AccsimSimulation"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
@@ -74,6 +75,12 @@ let package = Package(
             name: "AccsimExecution",
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace", "AccsimChecksum"],
             swiftSettings: strictSwift),
+        // The one entry point "simulate this model on this hardware": requantizers fitted to the
+        // hardware, mapping and timing, outputs; used by run, sweep, export-mem and bench.
+        .target(
+            name: "AccsimSimulation",
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
         // Hand-written SVG charts: the element writer, axes and ticks, label placement. Shared by the
@@ -84,7 +91,8 @@ let package = Package(
         .target(
             name: "AccsimSweep",
             dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum",
-                "AccsimPlot"],
+                "AccsimSimulation", "AccsimPlot",
+            ],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
         .target(
@@ -96,7 +104,7 @@ let package = Package(
             name: "AccsimCLI",
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
-                "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON",
+                "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

@@ -1,7 +1,9 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimImport
 import AccsimModel
 import AccsimReport
+import AccsimSimulation
 import ArgumentParser
 import Foundation
 
@@ -34,8 +36,8 @@ struct EndToEndBench {
             path = directory.appendingPathComponent("resnet18.q").path
             try QModelWriter.write(SyntheticModels.resnet18(seed: 0), to: path, overwrite: true)
         }
-        let graph = try ModelLoading.load(path)
-        let resolved = try HardwareLoading.load(hardware, overrides: [])
+        let graph = try ModelFile.load(path)
+        let resolved = try HardwareFile.load(hardware, overrides: [])
         var out = "end to end: \(graph.name), \(groupedDigits(graph.totalMACs)) MACs, on \(resolved.name)\n"
 
         // Child processes: what a user waits for.
@@ -66,8 +68,8 @@ struct EndToEndBench {
             stages.append([name, BenchClock.format(times[0] * 1000, 2), BenchClock.format(times[times.count / 2] * 1000, 2)])
         }
         let modelBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        try stage("load the model (\(BenchClock.format(Double(modelBytes) / 1_048_576)) MiB, every CRC checked)") { _ = try ModelLoading.load(path) }
-        try stage("map, tile and time every layer") { _ = try HardwareSimulation(graph: graph, hardware: resolved.config) }
+        try stage("load the model (\(BenchClock.format(Double(modelBytes) / 1_048_576)) MiB, every CRC checked)") { _ = try ModelFile.load(path) }
+        try stage("map, tile and time every layer") { _ = try Simulation(model: graph, hardware: resolved.config) }
         out += "\n" + stages.render()
 
         // The memory budget: weights + the two largest activations (at their element width) + 64 MiB.
@@ -77,15 +79,9 @@ struct EndToEndBench {
         out += "memory budget: weights \(BenchClock.format(Double(weights) / 1_048_576)) MiB + two largest activations \(BenchClock.format(Double(activations.prefix(2).reduce(0, +)) / 1_048_576)) MiB + 64 MiB = \(BenchClock.format(Double(budget) / 1_048_576)) MiB\n"
 
         // In process: the data path alone, reference kernels against fast kernels.
-        let simulationReference = try HardwareSimulation(graph: graph, hardware: resolved.config, kernels: .reference)
-        let simulationFast = try HardwareSimulation(graph: graph, hardware: resolved.config, kernels: .fast)
-        var generator = SeededGenerator(seed: 0)
-        var batches: [String: IntTensor] = [:]
-        for name in graph.inputs {
-            guard let info = graph.tensor(named: name) else { continue }
-            let values = (0..<info.elementCount).map { _ in generator.nextInt32(in: info.elementType.minValue...info.elementType.maxValue) }
-            batches[name] = IntTensor(shape: info.shape, elementType: info.elementType, values: values)
-        }
+        let simulationReference = try Simulation(model: graph, hardware: resolved.config, options: .init(kernels: .reference))
+        let simulationFast = try Simulation(model: graph, hardware: resolved.config, options: .init(kernels: .fast))
+        let batches = ModelInputs.seeded(for: graph, samples: 1, seed: 0)
         var reference: [String: IntTensor] = [:]
         var fast: [String: IntTensor] = [:]
         var fastThreads: [String: IntTensor] = [:]

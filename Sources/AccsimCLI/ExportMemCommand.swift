@@ -2,7 +2,9 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimFiles
 import AccsimJSON
+import AccsimImport
 import AccsimModel
+import AccsimSimulation
 import AccsimTrace
 import ArgumentParser
 import Foundation
@@ -59,13 +61,15 @@ struct ExportMemCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try ModelLoading.load(model)
-        let hardware = try HardwareLoading.load(hw, overrides: overrides)
-        let simulation = try HardwareSimulation(graph: graph, hardware: hardware.config)
+        let graph = try ModelFile.load(model)
+        let hardware = try HardwareFile.load(hw, overrides: overrides)
+        let simulation = try Simulation(model: graph, hardware: hardware.config).requireHardware()
         guard let index = Int(layer).flatMap({ graph.nodes.indices.contains($0) ? $0 : nil }) ?? graph.nodes.firstIndex(where: { $0.name == layer }) else {
             throw CLIError("model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
         }
-        let inputs = try simulation.sample(sample, of: try batches(graph))
+        let batches = try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
+            ?? ModelInputs.seeded(for: graph, samples: 1, seed: seed)
+        let inputs = try simulation.sample(sample, of: batches)
         let tensors = simulation.layerTensors(index, sample: inputs)
 
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -99,26 +103,5 @@ struct ExportMemCommand: ParsableCommand {
         let json = try JSONWriter().serialize(.object(manifest)) + [10]
         try OutputFile.write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"), overwrite: force)
         FileHandle.standardError.write(Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
-    }
-
-    /// The input batches: --input, or one generated sample per graph input from --seed.
-    private func batches(_ graph: Graph) throws -> [String: IntTensor] {
-        if let input {
-            guard graph.inputs.count == 1 else {
-                throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models")
-            }
-            let array = try NPYFile.read(path: input)
-            guard let tensor = array.intTensor() else { throw CLIError("\(input): dtype \(array.dtype) is not an integer type") }
-            return [graph.inputs[0]: tensor]
-        }
-        var generator = SeededGenerator(seed: seed)
-        var batches: [String: IntTensor] = [:]
-        for name in graph.inputs {
-            guard let info = graph.tensor(named: name) else { continue }
-            let shape = [1] + info.shape.dropFirst()
-            let range = info.elementType.minValue...info.elementType.maxValue
-            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) })
-        }
-        return batches
     }
 }

@@ -45,8 +45,9 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = ImportSettings(tfliteKernels: tfliteKernels.kernels, requantPolicy: requant?.policy ?? .default)
-        let (graph, notes) = try ModelLoading.loadWithNotes(input, settings: settings)
+        let settings = ModelFile.Settings(tfliteKernels: tfliteKernels.kernels, requantPolicy: requant?.policy ?? .default)
+        let loaded = try ModelFile.loadWithNotes(input, settings: settings)
+        let (graph, notes) = (loaded.graph, loaded.notes)
         try QModelWriter.write(graph, to: output, overwrite: force)
         var line = "\(output): \(graph.name), \(graph.nodes.count) layers, \(graph.totalMACs) MACs"
         if let semantics = graph.metadata["semantics"] { line += ", semantics \(semantics)" }
@@ -56,7 +57,7 @@ struct ImportCommand: ParsableCommand {
             let x = try Self.tensor(samples), y = try Self.tensor(labels).values.map(Int.init)
             print("top-1 \(settings.requantPolicy.description): \(try Self.top1(graph, x, y))")
             if URL(fileURLWithPath: input).pathExtension.lowercased() == "onnx", settings.requantPolicy != .default {
-                let baseline = try ModelLoading.load(input, settings: ImportSettings(tfliteKernels: settings.tfliteKernels))
+                let baseline = try ModelFile.load(input, settings: ModelFile.Settings(tfliteKernels: settings.tfliteKernels))
                 print("top-1 \(RequantPolicy.default.description): \(try Self.top1(baseline, x, y))")
             }
         }

@@ -1,3 +1,4 @@
+import AccsimImport
 import AccsimModel
 import AccsimReport
 import ArgumentParser
@@ -13,7 +14,7 @@ struct InspectCommand: ParsableCommand {
     var model: String
 
     func run() throws {
-        let graph = try ModelLoading.load(model)
+        let graph = try ModelFile.load(model)
         print(ModelInspection(graph: graph, file: model).render(), terminator: "")
     }
 }

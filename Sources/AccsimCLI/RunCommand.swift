@@ -2,9 +2,10 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimFiles
 import AccsimHardware
-import AccsimMapping
+import AccsimImport
 import AccsimModel
 import AccsimReport
+import AccsimSimulation
 import ArgumentParser
 import Foundation
 
@@ -84,94 +85,45 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var graph = try ModelLoading.load(model)
-        let hardware = try hw.map { try HardwareLoading.load($0, overrides: overrides) }
-        var notes: [String] = []
-        var original: Graph?
-        if let hardware {
-            let fitting = RequantizerFitting(capability: hardware.config.requantizer)
-            let mismatches = fitting.mismatches(in: graph)
-            if !mismatches.isEmpty {
-                guard adaptRequant else {
-                    throw CLIError(mismatches[0].description + (mismatches.count > 1 ? " (and \(mismatches.count - 1) more)" : "") + "; --adapt-requant converts them to what the hardware offers")
-                }
-                original = graph
-                graph = fitting.adapt(graph).graph
-                notes.append("--adapt-requant: converted \(mismatches.count) requantizer(s) in \(Set(mismatches.map(\.node)).count) layer(s)")
-            }
-        }
-        let simulation = try hardware.map { try HardwareSimulation(graph: graph, hardware: $0.config, kernels: kernels) }
-        let performance = simulation?.performance
-
+        let graph = try ModelFile.load(model)
+        let hardware = try hw.map { try HardwareFile.load($0, overrides: overrides) }
+        let options = Simulation.Options(kernels: kernels, adaptRequantizers: adaptRequant)
+        let simulation = try Simulation(model: graph, hardware: hardware?.config, options: options)
+        var notes = simulation.notes
         var outputs: [String: IntTensor] = [:]
-        var samples = 0
-        var inputSource = "none (--no-data)"
-        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        var (samples, inputSource) = (0, "none (--no-data)")
         if !noData {
-            let (batches, source) = try loadInputBatches(graph: graph)
-            inputSource = source
-            samples = batches.values.first?.shape.first ?? 0
-            if let simulation {
-                outputs = try simulation.run(batches: batches, threads: workers)
-                if let note = try trace.record(simulation: simulation, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force) {
-                    notes.append(note)
-                }
-            } else {
-                outputs = try ReferenceEngine(graph: graph, kernels: kernels).run(batches: batches, threads: workers)
+            let batches = try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
+                ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)
+            (samples, inputSource) = (ModelInputs.sampleCount(batches), input ?? "generated, seed \(seed)")
+            let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            outputs = try simulation.run(batches: batches, threads: workers)
+            if let mapped = simulation.mapped,
+                let note = try trace.record(simulation: mapped, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
+            {
+                notes.append(note)
             }
-            if let original {
-                let reference = try ReferenceEngine(graph: original, overflow: hardware?.config.array.overflow ?? .wrap, kernels: kernels).run(batches: batches, threads: workers)
-                let changed = graph.outputs.reduce(0) { count, name in
-                    count + zip(reference[name]?.values ?? [], outputs[name]?.values ?? []).filter { $0 != $1 }.count
-                }
-                let total = graph.outputs.reduce(0) { $0 + (outputs[$1]?.count ?? 0) }
-                notes.append("--adapt-requant: \(changed) of \(total) model outputs differ from the model's own requantizers")
-                if let labels, let before = reference[graph.outputs[0]], before.shape.count == 2 {
-                    let labelValues = try loadLabels(labels, count: samples)
-                    let correct = Classification.correctCount(predictions: Classification.argmax(before), labels: labelValues)
+            if let reference = try simulation.runWithModelRequantizers(batches: batches, threads: workers) {
+                let (differ, total) = simulation.differingOutputs(outputs, reference)
+                notes.append("--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers")
+                if let labels, let correct = try top1(reference, graph: graph, labels: labels, samples: samples) {
                     notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
                 }
             }
         }
-
-        var accuracy: RunReport.Accuracy?
-        let primary = outputs[graph.outputs[0]]
-        if let labels {
-            let labelValues = try loadLabels(labels, count: samples)
-            guard let primary, primary.shape.count == 2 else {
+        let accuracy = try labels.map { labels in
+            guard let correct = try top1(outputs, graph: graph, labels: labels, samples: samples) else {
                 throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' is not")
             }
-            accuracy = .init(correct: Classification.correctCount(predictions: Classification.argmax(primary), labels: labelValues), total: samples)
+            return RunReport.Accuracy(correct: correct, total: samples)
         }
-        if let path = output, let primary {
+        if let path = output, let primary = outputs[graph.outputs[0]] {
             try NPYFile.write(NPYArray(tensor: primary), to: path, overwrite: force)
         }
-
         let runReport = RunReport(
-            accsimVersion: AccsimVersion.string,
-            model: .init(name: graph.name, file: model, producer: graph.metadata["producer"]),
-            hardware: hardware.map { .init(name: $0.name, file: $0.file, configHash: $0.hash, config: $0.config) },
-            samples: samples,
-            inputSource: inputSource,
-            layers: graph.nodes.enumerated().map { index, node in
-                let info = graph.tensor(named: node.outputs[0])
-                return .init(
-                    index: index, name: node.name, op: node.operation.kind.rawValue,
-                    outputShape: info?.shape ?? [], outputType: info?.elementType.rawValue ?? "",
-                    macs: graph.macs(of: node), parameterBytes: graph.parameterBytes(of: node),
-                    performance: performance?[index])
-            },
-            totals: .init(
-                macs: graph.totalMACs, parameterBytes: graph.totalParameterBytes,
-                performance: performance.flatMap { layers in hardware.map { LayerPerformance.total(layers, hardware: $0.config) } }),
-            outputs: graph.outputs.compactMap { name in
-                guard let tensor = outputs[name] else { return nil }
-                return .init(
-                    name: name, shape: tensor.shape, type: tensor.elementType.rawValue,
-                    crc32: TensorChecksum.crc32Hex(tensor),
-                    predictions: tensor.shape.count == 2 ? Classification.argmax(tensor) : nil)
-            },
-            accuracy: accuracy)
+            graph: simulation.graph, modelFile: model, hardware: hardware, performance: simulation.performance,
+            samples: samples, inputSource: inputSource, outputs: outputs, accuracy: accuracy,
+            accsimVersion: AccsimVersion.string)
         if let report {
             try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force)
         }
@@ -184,40 +136,12 @@ struct RunCommand: ParsableCommand {
         print(try format.render(runReport), terminator: "")
     }
 
-    /// One input batch per graph input, from --input (single-input models) or seeded.
-    private func loadInputBatches(graph: Graph) throws -> ([String: IntTensor], String) {
-        if let input {
-            guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
-                throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models (omit it to generate inputs)")
-            }
-            let array = try NPYFile.read(path: input)
-            guard let tensor = array.intTensor() else {
-                throw CLIError("\(input): dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
-            }
-            return ([info.name: tensor], input)
-        }
-        var generator = SeededGenerator(seed: seed)
-        var batches: [String: IntTensor] = [:]
-        for name in graph.inputs {
-            guard let info = graph.tensor(named: name) else { continue }
-            let shape = [batch] + info.shape.dropFirst()
-            let range = info.elementType.minValue...info.elementType.maxValue
-            let values = (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) }
-            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: values)
-        }
-        return (batches, "generated, seed \(seed)")
-    }
-
-    /// Labels as integers, one per sample.
-    private func loadLabels(_ path: String, count: Int) throws -> [Int] {
-        let array = try NPYFile.read(path: path)
-        guard let tensor = array.intTensor() else {
-            throw CLIError("\(path): labels must be integers, got dtype \(array.dtype)")
-        }
-        guard tensor.count == count else {
-            throw CLIError("\(path): \(tensor.count) labels for \(count) samples")
-        }
-        return tensor.values.map(Int.init)
+    /// Top-1 correct count of `outputs`' first graph output against the labels at `path` (checked
+    /// against `samples`); nil when that output is not `[N, classes]`.
+    private func top1(_ outputs: [String: IntTensor], graph: Graph, labels path: String, samples: Int) throws -> Int? {
+        let labels = try ModelInputs.labels(npy: path, samples: samples)
+        guard let primary = outputs[graph.outputs[0]], primary.shape.count == 2 else { return nil }
+        return Classification.correctCount(predictions: Classification.argmax(primary), labels: labels)
     }
 }
 

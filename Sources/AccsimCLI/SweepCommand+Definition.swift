@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
 import AccsimJSON
+import AccsimImport
 import AccsimModel
 import AccsimSweep
 import Foundation
@@ -41,7 +42,7 @@ struct SweepDefinition {
         var loaded: [SweepModel] = []
         var seen: [String: String] = [:]
         for entry in models {
-            let graph = try ModelLoading.load(entry.file)
+            let graph = try ModelFile.load(entry.file)
             var model = SweepModel(file: entry.file, graph: graph)
             if let other = seen[model.contentHash] {
                 throw CLIError("\(entry.file) holds the same model as \(other): give each model once")
@@ -56,38 +57,26 @@ struct SweepDefinition {
     /// The base config: the --hw file (or the defaults) with the fixed overrides.
     private func baseConfig() throws -> HardwareConfig {
         if let hw {
-            return try HardwareLoading.load(hw, overrides: overrides).config
+            return try HardwareFile.load(hw, overrides: overrides).config
         }
         return try HardwareConfigLoader.resolve(bytes: Array("{}".utf8), defaultName: "default", overrides: overrides)
     }
 
-    /// The input batch (and labels) for `graph`, checked against its single input.
+    /// The input batch (and labels) for `graph`, checked against its inputs (and its output).
     static func loadData(graph: Graph, model: String, input: String, labels: String?) throws -> SweepInputData {
-        guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
-            throw CLIError("model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models")
+        let batches = try ModelInputs.batch(npy: input, for: graph, model: model)
+        let samples: Int
+        do {
+            samples = try ModelInputs.check(batches, for: graph)
+        } catch {
+            throw ModelError(file: input, "does not fit model '\(model)': \(error.message)")
         }
-        let array = try NPYFile.read(path: input)
-        guard let tensor = array.intTensor() else {
-            throw CLIError("\(input): dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
-        }
-        guard tensor.elementType == info.elementType, tensor.shape.count == info.shape.count,
-              Array(tensor.shape.dropFirst()) == Array(info.shape.dropFirst()) else {
-            throw CLIError("\(input): \(tensor.elementType.rawValue)\(tensor.shape) does not fit model '\(model)' input '\(info.name)' (\(info.elementType.rawValue)[N, \(info.shape.dropFirst().map(String.init).joined(separator: ", "))])")
-        }
-        var labelValues: [Int]?
-        if let labels {
+        let labelValues = try labels.map { labels in
             guard let output = graph.tensor(named: graph.outputs[0]), output.shape.count == 2 else {
                 throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' of '\(model)' is not")
             }
-            let labelArray = try NPYFile.read(path: labels)
-            guard let labelTensor = labelArray.intTensor() else {
-                throw CLIError("\(labels): labels must be integers, got dtype \(labelArray.dtype)")
-            }
-            guard labelTensor.count == tensor.shape[0] else {
-                throw CLIError("\(labels): \(labelTensor.count) labels for \(tensor.shape[0]) samples")
-            }
-            labelValues = labelTensor.values.map(Int.init)
+            return try ModelInputs.labels(npy: labels, samples: samples)
         }
-        return SweepInputData(batches: [info.name: tensor], labels: labelValues)
+        return SweepInputData(batches: batches, labels: labelValues)
     }
 }

@@ -98,25 +98,12 @@ public struct ReferenceEngine: Sendable {
     func run(
         batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?
     ) throws(ExecutionError) -> [String: IntTensor] {
-        var sampleCount: Int?
-        for name in graph.inputs {
-            guard let info = infos[name] else { continue }
-            guard let batch = batches[name] else {
-                throw ExecutionError("no input batch for model input '\(name)'", isBadInput: true)
-            }
-            let sampleShape = Array(info.shape.dropFirst())
-            guard batch.shape.count == info.shape.count, Array(batch.shape.dropFirst()) == sampleShape else {
-                throw ExecutionError("input batch has shape \(batch.shape) but the model input '\(name)' expects [N] + \(sampleShape)", isBadInput: true)
-            }
-            guard batch.elementType == info.elementType else {
-                throw ExecutionError("input batch is \(batch.elementType.rawValue) but the model input '\(name)' is \(info.elementType.rawValue)", isBadInput: true)
-            }
-            if let count = sampleCount, count != batch.shape[0] {
-                throw ExecutionError("input batches differ in size (\(count) and \(batch.shape[0]) for '\(name)')", isBadInput: true)
-            }
-            sampleCount = batch.shape[0]
+        let samples: Int
+        do {
+            samples = try ModelInputs.check(batches, for: graph)
+        } catch {
+            throw ExecutionError(error.description, isBadInput: true)
         }
-        let samples = sampleCount ?? 0
         var results = [[String: IntTensor]](repeating: [:], count: samples)
         let workers = max(1, min(threads, samples))
         var withKernelThreads = self

@@ -3,12 +3,13 @@ import AccsimExecution
 import AccsimHardware
 import AccsimMapping
 import AccsimModel
+import AccsimSimulation
 
 /// Turns points into rows: resolves the point's config (the base config with the point's
-/// overrides, through ``HardwareConfigLoader/apply(overrides:to:)``), maps and times the model on
-/// it (a ``HardwareSimulation``, whose engine computes nothing until asked, so a timing-only
-/// point costs the mapping alone), and takes the outputs from the data
-/// cache, which runs a ``HardwareSimulation`` only for the first point of each ``SweepDataKey``.
+/// overrides, through ``HardwareConfigLoader/apply(overrides:to:)``), prepares a ``Simulation``
+/// on it (requantizers fitted, mapped and timed; its engine computes nothing until asked, so a
+/// timing-only point costs the mapping alone), and takes the outputs from the data cache, which
+/// runs the simulation only for the first point of each ``SweepDataKey``.
 struct SweepEvaluator: Sendable {
     let plan: SweepPlan
     let cache: SweepDataCache
@@ -50,20 +51,23 @@ struct SweepEvaluator: Sendable {
             configHash: resolved.configHash, setupHash: plan.setupHashes[resolved.point.modelIndex], metrics: nil, data: nil)
         do throws(SweepPointError) {
             let hardware = try resolved.config.get()
-            let (graph, adapted) = try fittedGraph(model.graph, on: hardware)
-            let simulation: HardwareSimulation
+            let simulation: Simulation
+            let mapped: HardwareSimulation
             do {
-                simulation = try HardwareSimulation(graph: graph, hardware: hardware)
+                simulation = try Simulation(
+                    model: model.graph, hardware: hardware, options: .init(adaptRequantizers: plan.adaptRequantizers))
+                mapped = try simulation.requireHardware()
             } catch {
                 throw SweepPointError(error.description)
             }
-            let (schedule, performance) = (simulation.schedule, simulation.performance)
-            let metrics = SweepRow.Metrics(total: LayerPerformance.total(performance, hardware: hardware), hardware: hardware)
+            let adapted = !simulation.adaptedRequantizers.isEmpty
+            let schedule = mapped.schedule
+            let metrics = SweepRow.Metrics(total: LayerPerformance.total(mapped.performance, hardware: hardware), hardware: hardware)
             var data: SweepRow.Data?
             if let input = model.data {
                 let key = SweepDataKey(model: resolved.point.modelIndex, hardware: hardware, adapted: adapted, schedule: schedule)
                 let summary = try cache.summary(for: key) {
-                    computeData(simulation: simulation, graph: graph, input: input)
+                    computeData(simulation: simulation, input: input)
                 }.get()
                 data = SweepRow.Data(key: key.digest(modelHash: model.contentHash), summary: summary)
             }
@@ -77,9 +81,9 @@ struct SweepEvaluator: Sendable {
         return row
     }
 
-    /// Runs the input data through the point's ``HardwareSimulation`` (the tiled data path under
+    /// Runs the input data through the point's ``Simulation`` (the tiled data path under
     /// `saturate`, the engine's fast kernels under `wrap`) and summarises the outputs.
-    private func computeData(simulation: HardwareSimulation, graph: Graph, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
+    private func computeData(simulation: Simulation, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
         let outputs: [String: IntTensor]
         do {
             outputs = try simulation.run(batches: input.batches, threads: dataThreads)
@@ -87,22 +91,9 @@ struct SweepEvaluator: Sendable {
             return .failure(SweepPointError(error.description))
         }
         do {
-            return .success(try SweepDataSummary(outputs: outputs, graph: graph, data: input))
+            return .success(try SweepDataSummary(outputs: outputs, graph: simulation.graph, data: input))
         } catch {
             return .failure(error)
         }
-    }
-
-    /// The model's graph with its requantizers fitted to `hardware`, and whether any changed; a
-    /// mismatch without ``SweepPlan/adaptRequantizers`` makes the point invalid.
-    private func fittedGraph(_ graph: Graph, on hardware: HardwareConfig) throws(SweepPointError) -> (Graph, Bool) {
-        let fitting = RequantizerFitting(capability: hardware.requantizer)
-        let mismatches = fitting.mismatches(in: graph)
-        guard !mismatches.isEmpty else { return (graph, false) }
-        guard plan.adaptRequantizers else {
-            let more = mismatches.count > 1 ? " (and \(mismatches.count - 1) more)" : ""
-            throw SweepPointError(mismatches[0].description + more + "; --adapt-requant converts them to what the hardware offers")
-        }
-        return (fitting.adapt(graph).graph, true)
     }
 }

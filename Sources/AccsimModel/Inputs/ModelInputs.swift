@@ -1,0 +1,82 @@
+import AccsimArithmetic
+
+/// The data a run feeds a model, prepared in one place for `run`, `sweep`, `export-mem` and
+/// `bench`: one `[N, …]` batch per graph input, read from `.npy` or generated from a seed, and
+/// the labels that top-1 accuracy compares with; ``check(_:for:)`` is the one check of batches
+/// against the graph's inputs (the engines call it before they run).
+public enum ModelInputs {
+    /// The batch in the `.npy` file at `path` for `graph`'s single input; `model` names the model
+    /// in errors (its file as the user gave it).
+    public static func batch(npy path: String, for graph: Graph, model: String) throws(ModelError) -> [String: IntTensor] {
+        guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
+            throw ModelError(
+                "model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models "
+                    + "(omit it to generate inputs)")
+        }
+        let array = try NPYFile.read(path: path)
+        guard let tensor = array.intTensor() else {
+            throw ModelError(
+                file: path,
+                "dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
+        }
+        return [info.name: tensor]
+    }
+
+    /// `samples` samples for every graph input, uniform over the input type's range, drawn from
+    /// one ``SeededGenerator`` in graph-input order: the same seed gives the same batch everywhere.
+    public static func seeded(for graph: Graph, samples: Int, seed: UInt64) -> [String: IntTensor] {
+        var generator = SeededGenerator(seed: seed)
+        var batches: [String: IntTensor] = [:]
+        for name in graph.inputs {
+            guard let info = graph.tensor(named: name) else { continue }
+            let shape = [samples] + info.shape.dropFirst()
+            let range = info.elementType.minValue...info.elementType.maxValue
+            let values = (0..<shape.reduce(1, *)).map { _ in generator.nextInt32(in: range) }
+            batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: values)
+        }
+        return batches
+    }
+
+    /// The labels in the `.npy` file at `path`, one integer per sample of a batch of `samples`.
+    public static func labels(npy path: String, samples: Int) throws(ModelError) -> [Int] {
+        let array = try NPYFile.read(path: path)
+        guard let tensor = array.intTensor() else {
+            throw ModelError(file: path, "labels must be integers, got dtype \(array.dtype)")
+        }
+        guard tensor.count == samples else {
+            throw ModelError(file: path, "\(tensor.count) labels for \(samples) samples")
+        }
+        return tensor.values.map(Int.init)
+    }
+
+    /// Checks that `batches` hold one `[N, …]` batch per graph input, each of the input's type
+    /// and sample shape, all with the same N; returns N.
+    public static func check(_ batches: [String: IntTensor], for graph: Graph) throws(ModelError) -> Int {
+        var sampleCount: Int?
+        for name in graph.inputs {
+            guard let info = graph.tensor(named: name) else { continue }
+            guard let batch = batches[name] else {
+                throw ModelError("no input batch for model input '\(name)'")
+            }
+            let sampleShape = Array(info.shape.dropFirst())
+            guard batch.shape.count == info.shape.count, Array(batch.shape.dropFirst()) == sampleShape else {
+                throw ModelError(
+                    "input batch has shape \(batch.shape) but the model input '\(name)' expects [N] + \(sampleShape)")
+            }
+            guard batch.elementType == info.elementType else {
+                throw ModelError(
+                    "input batch is \(batch.elementType.rawValue) but the model input '\(name)' is \(info.elementType.rawValue)")
+            }
+            if let count = sampleCount, count != batch.shape[0] {
+                throw ModelError("input batches differ in size (\(count) and \(batch.shape[0]) for '\(name)')")
+            }
+            sampleCount = batch.shape[0]
+        }
+        return sampleCount ?? 0
+    }
+
+    /// The number of samples of `batches` (the first dimension of any batch; 0 without batches).
+    public static func sampleCount(_ batches: [String: IntTensor]) -> Int {
+        batches.values.first?.shape.first ?? 0
+    }
+}
