@@ -160,7 +160,7 @@ struct QModelCorruptionTests {
             }
         }
         #expect(Support.decodeError(misspelt) == ModelError(
-            field: "tensors[1].quantisation", "unknown key 'quantisation' (expected one of: name, shape, type, quantization; did you mean 'quantization'?)"))
+            field: "tensors[1].quantisation", "unknown key 'quantisation' (expected one of: name, shape, type, quantization, layout, float_input; did you mean 'quantization'?)"))
 
         let topLevel = try Support.edited { manifest in manifest = Support.replacing(manifest, key: "comment", with: "hi") }
         #expect(Support.decodeError(topLevel)?.field == "comment")

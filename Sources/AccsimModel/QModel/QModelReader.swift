@@ -50,11 +50,11 @@ public struct QModelReader {
         let graph = Graph(
             name: manifest.name, tensors: manifest.tensors, constants: constants, nodes: manifest.nodes,
             inputs: manifest.inputs, outputs: manifest.outputs, metadata: manifest.metadata)
-        let required = QModelFormat.requiredVersion(for: graph)
-        if manifest.version < Int(required) {
-            throw ModelError(field: "version", "the file says format version \(manifest.version) but uses int4/int64 tensors or accumulator attributes, which need version \(required)")
-        }
         try graph.validate()
+        let needed = QModelFormat.version(for: graph)
+        if manifest.version < Int(needed) {
+            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input, average, int4/int64 types or accumulator)")
+        }
         return graph
     }
 

@@ -11,7 +11,7 @@ public struct QModelWriter {
     /// The bytes of the `.q` file holding `graph`.
     public static func encode(_ graph: Graph) throws(ModelError) -> [UInt8] {
         try graph.validate()
-        let version = QModelFormat.requiredVersion(for: graph)
+        let version = QModelFormat.version(for: graph)
         var blobs: [(name: String, bytes: [UInt8], crc: UInt32)] = []
         for tensor in graph.tensors {
             guard let data = graph.constants[tensor.name], !blobs.contains(where: { $0.name == tensor.name }) else { continue }
