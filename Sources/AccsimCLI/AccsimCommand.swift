@@ -14,7 +14,7 @@ public struct AccsimCommand: ParsableCommand {
             Exit codes: 0 success, 1 simulation error, 2 bad input or usage.
             """,
         version: AccsimVersion.string,
-        subcommands: [RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self, TraceCommand.self, ExportMemCommand.self, SweepCommand.self, BenchCommand.self, ReportCommand.self],
+        subcommands: [RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self, TraceCommand.self, ExportMemCommand.self, SweepCommand.self, MapCommand.self, BenchCommand.self, ReportCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

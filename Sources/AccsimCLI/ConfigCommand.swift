@@ -1,4 +1,5 @@
 import AccsimHardware
+import AccsimImport
 import ArgumentParser
 
 /// `accsim config`: inspect and check hardware configs.
@@ -14,14 +15,14 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the resolved config: every key, with defaults and --set overrides applied.")
 
-        @Argument(help: ArgumentHelp("A config file or the name of a bundled config.", valueName: "hw"))
+        @Argument(help: ArgumentHelp("A config file (JSON, or a SCALE-Sim .cfg) or the name of a bundled config.", valueName: "hw"))
         var hardware: String
 
         @Option(name: .customLong("set"), help: ArgumentHelp("Override a key (repeatable).", valueName: "key.path=value"))
         var overrides: [String] = []
 
         func run() throws {
-            let resolved = try HardwareConfigLoader.load(hardware, overrides: overrides)
+            let resolved = try HardwareFile.load(hardware, overrides: overrides)
             print(resolved.config.canonicalJSON())
             print("// config hash \(resolved.hash)")
         }
@@ -40,7 +41,7 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             for file in files {
-                let resolved = try HardwareConfigLoader.load(file)
+                let resolved = try HardwareFile.load(file, overrides: [])
                 print("\(resolved.file): ok (\(resolved.name), config hash \(resolved.hash))")
             }
         }

@@ -21,6 +21,8 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
     public var latencyMicroseconds: Double
     /// Energy in picojoules, when the config has an energy table.
     public var energyPicojoules: Double?
+    /// The chosen mapping of a conv or fully connected layer (nil for other layers and totals).
+    public var mapping: LayerMapping?
 
     enum CodingKeys: String, CodingKey {
         case cycles, macs, utilization
@@ -30,6 +32,7 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         case vectorOps = "vector_ops"
         case latencyMicroseconds = "latency_us"
         case energyPicojoules = "energy_pj"
+        case mapping
     }
 
     /// Cycles: `total = prologue + compute + stall.total + epilogue`.
@@ -136,6 +139,7 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         } else {
             energyPicojoules = nil
         }
+        mapping = LayerMapping(layer)
     }
 
     /// The sum of `layers` (layers run one after another), on `hardware`.

@@ -95,15 +95,21 @@ public enum ModelFile {
 /// Loading the hardware a command names: accsim JSON configs (a path or a bundled name) or a
 /// SCALE-Sim `.cfg` (which selects SCALE-Sim's cycle convention), then the `--set` overrides.
 public enum HardwareFile {
-    /// The resolved hardware of `pathOrName` with `overrides` (`key.path=value`) applied.
-    public static func load(_ pathOrName: String, overrides: [String]) throws(HardwareConfigError) -> ResolvedHardware {
+    /// The resolved hardware of `pathOrName` with `overrides` (`key.path=value`) applied. A `.cfg`'s
+    /// keys accsim accepts but does not model are reported once through `note` (stderr by default).
+    public static func load(
+        _ pathOrName: String, overrides: [String],
+        note: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws(HardwareConfigError) -> ResolvedHardware {
         guard pathOrName.lowercased().hasSuffix(".cfg") else {
             return try HardwareConfigLoader.load(pathOrName, overrides: overrides)
         }
         guard let data = FileManager.default.contents(atPath: pathOrName) else {
             throw HardwareConfigError(file: pathOrName, "cannot read the file")
         }
-        var config = try ScaleSimConfig.parse(String(decoding: data, as: UTF8.self), file: pathOrName)
+        let parsed = try ScaleSimConfig.parseDetailed(String(decoding: data, as: UTF8.self), file: pathOrName)
+        if let text = parsed.note { note("accsim: \(pathOrName): " + text) }
+        var config = parsed.config
         config = try HardwareConfigLoader.apply(overrides: overrides, to: config)
         return ResolvedHardware(name: config.name, file: pathOrName, config: config)
     }

@@ -140,6 +140,7 @@ public struct RunReport: Sendable, Hashable, Encodable {
         case vectorOps = "vector_ops"
         case latencyMicroseconds = "latency_us"
         case energyPicojoules = "energy_pj"
+        case mapping
     }
 
     public struct OutputSummary: Sendable, Hashable, Encodable {
@@ -183,5 +184,6 @@ extension LayerPerformance {
         try container.encode(vectorOps, forKey: .vectorOps)
         try container.encode(latencyMicroseconds, forKey: .latencyMicroseconds)
         try container.encodeIfPresent(energyPicojoules, forKey: .energyPicojoules)
+        try container.encodeIfPresent(mapping, forKey: .mapping)
     }
 }

@@ -1,33 +1,70 @@
 import AccsimHardware
 import Foundation
 
-/// Reads SCALE-Sim `.cfg` files (INI) into accsim hardware configs that follow SCALE-Sim's cycle
-/// convention, so `accsim run --hw their.cfg their_topology.csv` compares like with like.
+/// Reads SCALE-Sim 3.0.0 `.cfg` files (INI) into accsim hardware configs that follow SCALE-Sim's
+/// cycle convention, so `accsim run --hw their.cfg their_topology.csv` compares like with like.
+/// Every section and key SCALE-Sim 3.0.0 ships is accepted (`key: value` or `key = value`,
+/// case-sensitive as SCALE-Sim writes them); docs/timing.md lists what each one maps to:
 ///
-/// Read keys (`key: value` or `key = value`, case-sensitive as SCALE-Sim writes them):
-/// `[architecture_presets]` ArrayHeight → `array.rows`, ArrayWidth → `array.cols`,
-/// IfmapSramSzkB → `sram.input.kib`, FilterSramSzkB → `sram.weight.kib`, OfmapSramSzkB →
-/// `sram.output.kib`, Dataflow (`os`, `ws`, `is`) → `array.dataflow`, Bandwidth (words per cycle;
-/// a word is one int8 byte) → `dram.bandwidth_bytes_per_cycle`; `[run_presets]`
-/// InterfaceBandwidth (`CALC` or `USER`) is recorded in the description. Offsets, MemoryBanks and
-/// `[general]` keys are accepted and ignored; any other key is an error naming it.
+/// - honoured: `[architecture_presets]` ArrayHeight → `array.rows`, ArrayWidth → `array.cols`,
+///   IfmapSramSzkB / FilterSramSzkB / OfmapSramSzkB → `sram.input/weight/output.kib`, Dataflow
+///   (`os`, `ws`, `is`) → `array.dataflow`, Bandwidth (words per cycle, a word is one int8 byte) →
+///   `dram.bandwidth_bytes_per_cycle`; `[general]` run_name and `[run_presets]` InterfaceBandwidth
+///   (`CALC` or `USER`) go into the description;
+/// - accepted but not modelled (one note lists them): the DRAM offsets, MemoryBanks, the request
+///   buffers, the `[layout]` bank keys with custom layouts off, the `[sparsity]` keys with sparsity
+///   off, UseRamulatorTrace off, save_disk_space;
+/// - refused with an error naming the key: `SparsitySupport: true`, `UseRamulatorTrace: true`,
+///   `IfmapCustomLayout` / `FilterCustomLayout: true` (accsim simulates dense layers in its own
+///   layouts), and any key SCALE-Sim does not have.
+///
 /// Everything else takes accsim's defaults, with `convention = scale_sim` and zero DRAM latency
 /// (SCALE-Sim's compute report has none).
 public enum ScaleSimConfig {
-    static let ignoredKeys: Set<String> = [
-        "run_name", "IfmapOffset", "FilterOffset", "OfmapOffset", "MemoryBanks", "ReadRequestBuffer",
-        "WriteRequestBuffer", "SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize",
-        "RandomNumberGeneratorSeed", "save_disk_space", "UseRamulatorTrace",
+    /// Keys accsim accepts and does not model, with what they mean in SCALE-Sim.
+    static let unmodelledKeys: Set<String> = [
+        "IfmapOffset", "FilterOffset", "OfmapOffset", "MemoryBanks", "ReadRequestBuffer", "WriteRequestBuffer",
+        "IfmapSRAMBankBandwidth", "IfmapSRAMBankNum", "IfmapSRAMBankPort", "FilterSRAMBankBandwidth",
+        "FilterSRAMBankNum", "FilterSRAMBankPort", "SparseRep", "OptimizedMapping", "BlockSize",
+        "RandomNumberGeneratorSeed", "save_disk_space",
     ]
+
+    /// Boolean keys that must be false: accsim cannot honour them when true.
+    static let mustBeFalse: [String: String] = [
+        "SparsitySupport": "accsim simulates dense layers only",
+        "UseRamulatorTrace": "accsim times DRAM with its own model (docs/timing.md), not Ramulator traces",
+        "IfmapCustomLayout": "accsim places every tensor in its own NHWC layout",
+        "FilterCustomLayout": "accsim places every tensor in its own OHWI layout",
+    ]
+
+    /// A parsed file: the config and the keys accepted without being modelled.
+    public struct Parsed: Sendable {
+        public var config: HardwareConfig
+        /// `[section] key` of every key that was accepted but not modelled, in file order.
+        public var unmodelled: [String]
+
+        /// The one note to print about the unmodelled keys, nil when there are none.
+        public var note: String? {
+            unmodelled.isEmpty ? nil
+                : "note: SCALE-Sim keys accepted but not modelled by accsim: " + unmodelled.joined(separator: ", ")
+        }
+    }
 
     /// Parses INI `text` of the file `file` into a hardware config.
     public static func parse(_ text: String, file: String) throws(HardwareConfigError) -> HardwareConfig {
+        try parseDetailed(text, file: file).config
+    }
+
+    /// Parses INI `text` of the file `file`, keeping the list of accepted but unmodelled keys.
+    public static func parseDetailed(_ text: String, file: String) throws(HardwareConfigError) -> Parsed {
         var config = HardwareConfig.standard
         config.convention = .scaleSim
         config.dram.latencyCycles = 0
         let stem = (file.split(separator: "/").last.map(String.init) ?? file)
         config.name = stem.hasSuffix(".cfg") ? String(stem.dropLast(4)) : stem
         var interface = "CALC"
+        var runName: String?
+        var unmodelled: [String] = []
         var section = ""
         var seen = Set<String>()
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -68,10 +105,21 @@ public enum ScaleSimConfig {
                 default: throw HardwareConfigError(file: file, keyPath: path, "dataflow must be os, ws or is, got '\(value)'")
                 }
             case "InterfaceBandwidth": interface = value
+            case "run_name": runName = value
             default:
-                if !ignoredKeys.contains(key) {
+                if let reason = mustBeFalse[key] {
+                    switch value.lowercased() {
+                    case "false", "0", "no": continue
+                    case "true", "1", "yes":
+                        throw HardwareConfigError(file: file, keyPath: path, "'\(value)' cannot be honoured: \(reason)")
+                    default:
+                        throw HardwareConfigError(file: file, keyPath: path, "must be true or false, got '\(value)'")
+                    }
+                }
+                guard unmodelledKeys.contains(key) else {
                     throw HardwareConfigError(file: file, keyPath: path, "unknown SCALE-Sim key")
                 }
+                unmodelled.append(path)
             }
         }
         for required in ["ArrayHeight", "ArrayWidth", "Dataflow"] where !seen.contains(required) {
@@ -81,7 +129,8 @@ public enum ScaleSimConfig {
         for keyPath in [\HardwareConfig.sram.input, \HardwareConfig.sram.weight, \HardwareConfig.sram.output] {
             config[keyPath: keyPath].banks = 1
         }
-        config.description = "Imported from SCALE-Sim config \(stem) (InterfaceBandwidth \(interface)); SCALE-Sim cycle convention."
+        config.description = "Imported from SCALE-Sim config \(stem)" + (runName.map { " (run \($0))" } ?? "")
+            + " (InterfaceBandwidth \(interface)); SCALE-Sim cycle convention."
         do {
             try config.validate()
         } catch {
@@ -89,6 +138,6 @@ public enum ScaleSimConfig {
             located.file = file
             throw located
         }
-        return config
+        return Parsed(config: config, unmodelled: unmodelled)
     }
 }
