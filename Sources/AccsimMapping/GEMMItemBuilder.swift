@@ -42,7 +42,12 @@ struct GEMMItemBuilder {
                             previousWeight = weightKey
                             loads.append(weightLoad(tile))
                         }
-                        let compute = computeStep(tile, cache: &cache)
+                        var compute = computeStep(tile, cache: &cache)
+                        if continuesStreams && isLastStep(o: o, i: i, kIndex: kIndex) {
+                            // SCALE-Sim 3.0.0 reports a layer's compute cycles as the index of its
+                            // last cycle: folds × per-fold − 1 (per depthwise channel).
+                            compute.arrayPhases.stream -= 1
+                        }
                         items.append(WorkItem(
                             loads: loads, startsOutputGeneration: tile.isFirstChunk, compute: compute,
                             stores: tile.isLastChunk ? [outputStore(tile)] : []))
@@ -51,6 +56,12 @@ struct GEMMItemBuilder {
             }
         }
         return (items, cache)
+    }
+
+    private func isLastStep(o: Int, i: Int, kIndex: Int) -> Bool {
+        let outer = tiling.order == .weightsOuter ? tiling.nTiles : tiling.mTiles
+        let inner = tiling.order == .weightsOuter ? tiling.mTiles : tiling.nTiles
+        return o == outer - 1 && i == inner - 1 && kIndex == tiling.kTiles - 1
     }
 
     private func makeTile(group: Int, mIndex: Int, nIndex: Int, kIndex: Int) -> GEMMTile {

@@ -272,7 +272,8 @@ struct TilingSearch {
                 }
             }
         }
-        let compute = groups * (array + requantizer)
+        // Under scale_sim each group's last step is one cycle shorter (GEMMItemBuilder).
+        let compute = groups * (array + requantizer - (convention == .scaleSim ? 1 : 0))
 
         // DMA: the first loads and the last store bracket the compute; the engine is busy for
         // every transfer's latency and bytes.

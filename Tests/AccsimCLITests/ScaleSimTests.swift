@@ -3,17 +3,18 @@ import Foundation
 import Testing
 
 /// `accsim run --hw their.cfg their_topology.csv` on the SCALE-Sim example in Models/scalesim/:
-/// an 8×8 weight-stationary array under SCALE-Sim's convention. Per layer, SCALE-Sim's compute
-/// cycles are folds · (2R + C + T − 2) with folds = ceil(K/R)·ceil(N/C), T = M output pixels
-/// (R = C = 8), times the groups of a depthwise layer:
+/// an 8×8 weight-stationary array under SCALE-Sim's convention. Per layer, SCALE-Sim 3.0.0's
+/// compute cycles are folds · (2R + C + T − 2) − 1 with folds = ceil(K/R)·ceil(N/C), T = M output
+/// pixels (R = C = 8), the ofmap ceil((H − FH)/S) + 1, and a depthwise row one layer per channel
+/// with all its filters (all three checked against the real tool in ScaleSimParityTests):
 /// - Conv1: 34×34×3, 3×3, 16 filters, stride 1 → M = 32·32 = 1024, K = 27, N = 16:
-///   folds 4·2 = 8, 8 · (16 + 8 + 1024 − 2) = 8 · 1046 = 8368.
-/// - Conv2: 32×32×16, 3×3, 32 filters, stride 2 → M = 15·15 = 225, K = 144, N = 32:
-///   folds 18·4 = 72, 72 · 247 = 17,784.
-/// - DP_Conv3: depthwise over 17×17×32 → 32 groups of M = 225, K = 9, N = 1: 2 folds each,
-///   32 · 2 · 247 = 15,808.
-/// - PW_Conv4: 15×15×32, 1×1, 64 filters → M = 225, K = 32, N = 64: folds 4·8 = 32, 32 · 247 = 7,904.
-/// - FC5: 1×1×64, 10 filters → M = 1, K = 64, N = 10: folds 8·2 = 16, 16 · 23 = 368.
+///   folds 4·2 = 8, 8 · (16 + 8 + 1024 − 2) − 1 = 8 · 1046 − 1 = 8367.
+/// - Conv2: 32×32×16, 3×3, 32 filters, stride 2 → ofmap ceil(29/2) + 1 = 16, M = 256, K = 144,
+///   N = 32: folds 18·4 = 72, 72 · 278 − 1 = 20,015.
+/// - DP_Conv3: 17×17×32, 3×3, 32 filters → per channel M = 15·15 = 225, K = 9, N = 32: folds 2·4,
+///   32 · (8 · 247 − 1) = 63,200.
+/// - PW_Conv4: 15×15×32, 1×1, 64 filters → M = 225, K = 32, N = 64: folds 4·8 = 32, 32 · 247 − 1 = 7,903.
+/// - FC5: 1×1×64, 10 filters → M = 1, K = 64, N = 10: folds 8·2 = 16, 16 · 23 − 1 = 367.
 @Suite struct ScaleSimTests {
     @Test func arrayCyclesEqualScaleSimsFormula() throws {
         let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json"])
@@ -21,19 +22,19 @@ import Testing
         let report = try JSONParser().parse(result.stdout)
         let layers = report["layers"]?.arrayValue ?? []
         #expect(layers.compactMap { $0["name"]?.stringValue } == ["Conv1", "Conv2", "DP_Conv3", "PW_Conv4", "FC5"])
-        #expect(layers.compactMap { $0["cycles"]?["array"]?.intValue } == [8368, 17784, 15808, 7904, 368])
+        #expect(layers.compactMap { $0["cycles"]?["array"]?.intValue } == [8367, 20015, 63200, 7903, 367])
         #expect(report["hardware"]?["config"]?["convention"]?.stringValue == "scale_sim")
         #expect(report["hardware"]?["config"]?["array"]?["dataflow"]?.stringValue == "weight_stationary")
         // Every layer ran on generated data: one output per layer.
         #expect(report["outputs"]?.arrayValue?.count == 5)
     }
 
-    /// GEMM topologies: QKV is M = 64, K = 64, N = 192 → folds 8·24 = 192, 192 · (16 + 8 + 64 − 2) = 16,512.
+    /// GEMM topologies: QKV is M = 64, K = 64, N = 192 → folds 8·24 = 192, 192 · (16 + 8 + 64 − 2) − 1 = 16,511.
     @Test func gemmTopology() throws {
         let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_gemm.csv", "--no-data", "--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONParser().parse(result.stdout)
-        #expect(report["layers"]?[0]?["cycles"]?["array"]?.intValue == 16_512)
+        #expect(report["layers"]?[0]?["cycles"]?["array"]?.intValue == 16_511)
         #expect(report["layers"]?[0]?["macs"]?.intValue == 786_432)  // 64 · 64 · 192
     }
 
@@ -108,5 +109,44 @@ import Testing
         #expect(direct.status == 0 && viaQ.status == 0)
         let bad = try CLI.run(["import", Self.onnx, "-o", output, "--force", "--requant", "fixed-point:40"])
         #expect(bad.status == 2)
+    }
+}
+
+/// accsim's array cycles under `convention = scale_sim` against the real SCALE-Sim 3.0.0's compute
+/// cycles (`Models/scalesim/parity/expected.csv`, written by `Scripts/make_scalesim_fixtures.py`):
+/// conv, strided, depthwise (SCALE-Sim reports one row per channel; summed here), pointwise and
+/// GEMM rows, in all three dataflows, with 1–2 KiB and 64 KiB buffers (the SRAM size must not change
+/// the compute cycles), on 8×8 and 8×4 arrays. Every layer must be equal.
+@Suite struct ScaleSimParityTests {
+    @Test func everyLayerEqualsTheRealScaleSim() throws {
+        let text = try String(contentsOfFile: "Models/scalesim/parity/expected.csv", encoding: .utf8)
+        var expected: [String: [(name: String, cycles: Int)]] = [:]
+        var order: [String] = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            let key = f[0] + " " + f[1]
+            let name = String(f[3].split(separator: "C").first.map { _ in f[3].components(separatedBy: "Channel_")[0] } ?? f[3])
+            if expected[key] == nil { order.append(key) }
+            if let last = expected[key]?.last, last.name == name {
+                expected[key]![expected[key]!.count - 1].cycles += Int(f[4])!
+            } else {
+                expected[key, default: []].append((name, Int(f[4])!))
+            }
+        }
+        #expect(order.count == 12)
+        var compared = 0
+        for key in order {
+            let parts = key.split(separator: " ").map(String.init)
+            let result = try CLI.run(["--hw", "Models/scalesim/parity/" + parts[0], "Models/scalesim/parity/" + parts[1],
+                                      "--no-data", "--format", "json"])
+            try #require(result.status == 0, "\(key) stderr: \(result.stderr)")
+            let layers = try JSONParser().parse(result.stdout)["layers"]?.arrayValue ?? []
+            let got = layers.map { ($0["name"]?.stringValue ?? "", Int($0["cycles"]?["array"]?.intValue ?? -1)) }
+            let want = expected[key] ?? []
+            #expect(got.map(\.0) == want.map(\.name), "\(key)")
+            #expect(got.map(\.1) == want.map(\.cycles), "\(key)")
+            compared += want.count
+        }
+        #expect(compared == 54)
     }
 }

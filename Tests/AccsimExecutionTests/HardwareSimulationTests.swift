@@ -160,7 +160,7 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
     }
 
     @Test(arguments: [
-        (Dataflow.weightStationary, 56, 46), (.outputStationary, 24, 29), (.inputStationary, 30, 28),
+        (Dataflow.weightStationary, 55, 46), (.outputStationary, 23, 29), (.inputStationary, 29, 28),
     ])
     func arrayCyclesFollowTheConvention(dataflow: Dataflow, scaleSim: Int, native: Int) throws {
         var config = HardwareConfig.standard
@@ -170,7 +170,8 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
         config.convention = .scaleSim
         let scaled = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
         #expect(scaled.cycles.array == scaleSim)
-        #expect(scaled.cycles.array == ArrayTimingModel(config: config).scaleSimLayerCycles(GEMMShape(m: 4, k: 6, n: 5)).total)
+        // SCALE-Sim 3.0.0 counts folds × per-fold − 1 (the index of the layer's last cycle).
+        #expect(scaled.cycles.array == ArrayTimingModel(config: config).scaleSimLayerCycles(GEMMShape(m: 4, k: 6, n: 5)).total - 1)
         config.convention = .native
         let nativeRun = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
         #expect(nativeRun.cycles.array == native)

@@ -63,14 +63,22 @@ public enum ScaleSimTopology {
                 if filterHeight > height || filterWidth > width {
                     throw ModelError(file: file, node: name, field: "line \(lineNumber)", "the \(filterHeight)x\(filterWidth) filter does not fit the \(height)x\(width) ifmap (SCALE-Sim topologies have no padding)")
                 }
-                // A depthwise row states the channel count as its filter count; a multiple of the
-                // channels is a depth multiplier.
+                // SCALE-Sim 3.0.0 runs a depthwise row as one layer per input channel, each
+                // convolving that channel with all `filters` filters: groups = channels, each with
+                // `filters` outputs (checked against the real tool, Models/scalesim/parity).
                 let depthwise = name.contains("DP")
-                let outChannels = depthwise ? (filters % channels == 0 ? filters : channels) : filters
+                let outChannels = depthwise ? channels * filters : filters
+                // SCALE-Sim's ofmap is ceil((H − FH) / S) + 1 rows (and so for columns): the last
+                // window may hang over the edge, which accsim expresses as bottom/right padding.
+                let outHeight = (height - filterHeight + stride - 1) / stride + 1
+                let outWidth = (width - filterWidth + stride - 1) / stride + 1
+                let padding = Padding2D(
+                    top: 0, bottom: (outHeight - 1) * stride + filterHeight - height,
+                    left: 0, right: (outWidth - 1) * stride + filterWidth - width)
                 let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
                 outputs.append(builder.conv(
                     input, name: name, filters: outChannels, kernel: Size2D(height: filterHeight, width: filterWidth),
-                    stride: Size2D(stride), groups: depthwise ? channels : 1, relu: false, bias: false))
+                    stride: Size2D(stride), padding: padding, groups: depthwise ? channels : 1, relu: false, bias: false))
             }
         }
         if outputs.isEmpty {
