@@ -131,7 +131,10 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
             let sramReads = traffic.input.reads + traffic.weight.reads + traffic.output.reads
             let sramWrites = traffic.input.writes + traffic.weight.writes + traffic.output.writes
             let dramBytes = traffic.dramReadBytes + traffic.dramWriteBytes
-            energyPicojoules = Double(traffic.macs) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
+            // A multi-pass layer (operands wider than the multipliers) spends one multiplier
+            // operation per pass and MAC.
+            let multiplierOps = traffic.macs * (layer.gemm?.lowering.passes ?? 1)
+            energyPicojoules = Double(multiplierOps) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
                 + Double(sramWrites) * energy.sramWritePJPerByte + Double(dramBytes) * energy.dramPJPerByte
         } else {
             energyPicojoules = nil
