@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "AccsimSweep",
             dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum",
-                "AccsimSimulation", "AccsimPlot",
+                "AccsimSimulation", "AccsimPlot", "AccsimFiles",
             ],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.

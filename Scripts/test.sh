@@ -2,7 +2,8 @@
 # The project's test command (README, .ci/run): installs what is missing, checks that the committed
 # kernel fixtures still equal what the NumPy oracle computes, runs the Python tests of the helper
 # scripts, then the Swift test suite, then the sweep recipes end to end on a private Slurm cluster
-# and with GNU parallel (both installed when missing; the Slurm daemons need root).
+# and with GNU parallel (both installed when missing; the Slurm daemons need root), then the RTL
+# co-simulation: the Verilog arrays of RTL/ against accsim's cycle-level traces (Icarus, cocotb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -11,3 +12,6 @@ python3 -m unittest discover -s Scripts -p 'test_*.py' -q
 swift test
 Scripts/test-sweep-slurm.sh
 Scripts/test-sweep-parallel.sh
+Scripts/setup-rtl.sh
+swift build --product accsim
+.venv-rtl/bin/python -m unittest RTL/test_rtl.py

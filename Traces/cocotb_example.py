@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
 """Checking a weight-stationary array against an accsim cycle-level trace.
 
-In a cocotb testbench the loop below drives the DUT instead of `ToyArray`:
+In a cocotb (2.x) testbench the loop below drives the DUT instead of `ToyArray`. Inputs are
+driven after the falling edge; outputs are read after `ReadOnly()`: right after `RisingEdge` the
+simulator still shows the values from before the edge. Operand ports need one bit more than the
+element type (zero points are subtracted: int8 with zero point -128 enters as 0..255), see
+Traces/FORMAT.md, "Checking your RTL". RTL/tb/accsim_rtl_tb.py is the full testbench of the Verilog
+in RTL/ (`RTL/check TRACE`).
+
+    from accsim.trace import open_trace                  # python3 -m pip install ./python
 
     @cocotb.test()
     async def array_matches_accsim(dut):
-        trace = accsim_trace.open_trace("conv1.trace.gz")
-        for fold, cycles in folds(trace):            # per fold: {cycle: [edge events]}
-            for t in range(fold.end - fold.cycle):
-                for e in cycles.get(fold.cycle + t, []):
-                    if e.edge == "top":  dut.w_in[e.index].value = e.value; dut.w_load.value = 1
-                    if e.edge == "left": dut.a_in[e.index].value = e.value; dut.a_valid[e.index].value = 1
+        trace = open_trace("conv1.trace.gz")
+        for fold, cycles in folds(trace):                # per fold: {cycle: [edge events]}
+            for cycle in range(fold.cycle, fold.end):
+                events = cycles.get(cycle, [])
+                drive(dut, top=[e for e in events if e.edge == "top"],    # valid + data per column,
+                      left=[e for e in events if e.edge == "left"])      # valid + data per row
                 await RisingEdge(dut.clk)
-                for e in cycles.get(fold.cycle + t, []):
-                    if e.edge == "bottom": assert dut.psum_out[e.index].value.signed_integer == e.value
+                await ReadOnly()                         # the values registered by this edge
+                for e in events:
+                    if e.edge == "bottom":
+                        assert dut.bot_valid.value[e.index] == 1
+                        assert bottom_value(dut, e.index) == e.value, (cycle, e.text_line())
+                await FallingEdge(dut.clk)
 
 Run standalone, it drives a small register-level model of an R×C weight-stationary array (the
 "DUT" here) with the trace's top and left values and checks every value the trace says leaves the
@@ -25,8 +36,11 @@ bottom edge, cycle for cycle:
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Scripts"))
-import accsim_trace  # noqa: E402
+try:
+    from accsim.trace import open_trace  # the installed package (python3 -m pip install ./python)
+except ImportError:  # from a checkout without it
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    from accsim.trace import open_trace  # noqa: E402
 
 
 def folds(trace):
@@ -71,7 +85,7 @@ class ToyArray:
 
 
 def main(path):
-    trace = accsim_trace.open_trace(path)
+    trace = open_trace(path)
     header = trace.header
     if header["array"]["dataflow"] != "weight_stationary" or header["level"] != "cycle":
         sys.exit("this example needs a cycle-level trace of a weight-stationary array")

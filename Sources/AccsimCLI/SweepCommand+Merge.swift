@@ -34,15 +34,63 @@ struct SweepMergeCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let merged = try SweepMerge.merge(files: files, format: format)
-        let bytes = merged.bytes
-        if let out {
-            try OutputFile.write(bytes, to: out, overwrite: force)
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
-        }
-        var note = "merged \(files.count) file(s): \(merged.records.count) row(s)"
-        if merged.duplicates > 0 { note += ", \(merged.duplicates) duplicate(s) kept once" }
+        // Shard outputs are each in grid order: merged as streams, in memory bounded by the number
+        // of files. An input out of grid order is merged in memory instead.
+        let (rows, duplicates) = try streamed() ?? inMemory()
+        var note = "merged \(files.count) file(s): \(rows) row(s)"
+        if duplicates > 0 { note += ", \(duplicates) duplicate(s) kept once" }
         SweepRunCommand.note(note)
+    }
+
+    /// The streaming merge, or nil when an input is not in grid order (nothing written then).
+    private func streamed() throws -> (rows: Int, duplicates: Int)? {
+        if out == nil {
+            // Standard output cannot be taken back: check the order first.
+            let probe = try SweepMergeStream(files: files, format: format)
+            while try probe.next() != nil {}
+            if let place = probe.outOfOrder { return notInOrder(place) }
+        }
+        let stream = try SweepMergeStream(files: files, format: format)
+        let staged = try out.map { try StagedOutputFile(path: $0, overwrite: force) }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws {
+            if let staged { try staged.write(buffer) } else { FileHandle.standardOutput.write(Data(buffer)) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        do {
+            if let header = stream.header { buffer += SweepCSV.headerLine(columns: header) }
+            while let record = try stream.next() {
+                buffer += record.line.utf8
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 { try flush() }
+            }
+            if let place = stream.outOfOrder {
+                staged?.discard()
+                return notInOrder(place)
+            }
+            try flush()
+            try staged?.commit()
+        } catch {
+            staged?.discard()
+            throw error
+        }
+        return (stream.rows, stream.duplicates)
+    }
+
+    private func notInOrder(_ place: String) -> (rows: Int, duplicates: Int)? {
+        SweepRunCommand.note("\(place) is not in grid order: merging in memory")
+        return nil
+    }
+
+    /// Every row in memory, sorted: for inputs that are not in grid order.
+    private func inMemory() throws -> (rows: Int, duplicates: Int) {
+        let merged = try SweepMerge.merge(files: files, format: format)
+        if let out {
+            try OutputFile.write(merged.bytes, to: out, overwrite: force)
+        } else {
+            FileHandle.standardOutput.write(Data(merged.bytes))
+        }
+        return (merged.records.count, merged.duplicates)
     }
 }

@@ -54,12 +54,7 @@ struct SweepParetoCommand: ParsableCommand {
 
     func run() throws {
         let metrics = try ([x, y] + (z.map { [$0] } ?? [])).map { try ParetoMetric($0) }
-        var records = try SweepMerge.merge(files: files).records
-        if let model {
-            records = records.filter { $0.model == model }
-            if records.isEmpty { throw CLIError("no rows of model '\(model)' in \(files.joined(separator: ", "))") }
-        }
-        let front = ParetoFront(records: records, metrics: metrics)
+        let front = try Self.front(files: files, metrics: metrics, model: model)
         print(Self.table(front), terminator: "")
         if front.skipped > 0 {
             SweepRunCommand.note("\(front.skipped) row(s) left out: invalid or without \(metrics.map(\.name).joined(separator: "/"))")
@@ -72,6 +67,35 @@ struct SweepParetoCommand: ParsableCommand {
         let plot = ParetoPlot(front: front, logX: log.contains("x"), logY: log.contains("y"))
         try OutputFile.write(Array(try plot.svg().utf8), to: path, overwrite: force)
         SweepRunCommand.note("plot written to \(path)")
+    }
+
+    /// Dominated points drawn per model, at most (a deterministic sample beyond that).
+    static let plottedDominated = 5_000
+
+    /// The front of the merged `files`, streamed row by row (memory: the front and the sample of
+    /// dominated points); inputs out of grid order are merged in memory first.
+    static func front(files: [String], metrics: [ParetoMetric], model: String?) throws -> ParetoFront {
+        var builder = ParetoFront.Builder(metrics: metrics, dominatedSample: plottedDominated)
+        var matched = 0
+        let stream = try SweepMergeStream(files: files)
+        while let record = try stream.next() {
+            guard model == nil || record.model == model else { continue }
+            matched += 1
+            builder.add(record)
+        }
+        if let place = stream.outOfOrder {
+            SweepRunCommand.note("\(place) is not in grid order: merging in memory")
+            builder = ParetoFront.Builder(metrics: metrics, dominatedSample: plottedDominated)
+            matched = 0
+            for record in try SweepMerge.merge(files: files).records where model == nil || record.model == model {
+                matched += 1
+                builder.add(record)
+            }
+        }
+        if let model, matched == 0 {
+            throw CLIError("no rows of model '\(model)' in \(files.joined(separator: ", "))")
+        }
+        return builder.front()
     }
 
     /// `results.jsonl` → `results-pareto.svg`.
@@ -88,7 +112,7 @@ struct SweepParetoCommand: ParsableCommand {
         var text = ""
         for model in front.models {
             let points = front.front(of: model)
-            let all = front.points[model]?.count ?? 0
+            let all = front.candidates[model] ?? 0
             text += "\(model): \(points.count) of \(all) point(s) on the Pareto front (minimising \(front.metrics.map(\.name).joined(separator: ", ")))\n"
             var keys: [String] = []
             for point in points { for key in point.record.values.keys where !keys.contains(key) { keys.append(key) } }

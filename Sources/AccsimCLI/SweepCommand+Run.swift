@@ -117,18 +117,23 @@ struct SweepRunCommand: ParsableCommand {
         }
         let rowFormat = format ?? out.map(SweepFormat.guess(path:)) ?? .jsonl
         let keys = plan.space.keys
-        let output = try out.map { try SweepOutput.open(path: $0, format: rowFormat, keys: keys, force: force) }
-            ?? SweepOutput.standardOutput(format: rowFormat, keys: keys)
+        let runner = SweepRunner(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let output =
+            try out.map {
+                try SweepOutput.open(
+                    path: $0, format: rowFormat, keys: keys, force: force, prefix: runner.prefixCheck(shard: shard))
+            } ?? SweepOutput.standardOutput(format: rowFormat, keys: keys)
         let interactive = isatty(STDERR_FILENO) == 1
         if output.resumedRows > 0, let out {
             Self.note("resuming into \(out): \(output.resumedRows) row(s) already there are skipped")
         }
-        let progress = progressDisplay(interactive: interactive, alreadyDone: 0)
-        let runner = SweepRunner(plan: plan, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let progress = progressDisplay(interactive: interactive, alreadyDone: output.doneSlots)
         let started = Date()
         let statistics: SweepRunner.Statistics
         do {
-            statistics = try runner.run(shard: shard, done: output.done, emit: { row in try output.write(row) }) { done, count in
+            statistics = try runner.run(
+                shard: shard, startSlot: output.doneSlots, done: output.done, emit: { row in try output.write(row) }
+            ) { done, count in
                 progress?.update(done: done, total: count)
             }
         } catch {

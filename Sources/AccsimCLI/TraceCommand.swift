@@ -14,7 +14,7 @@ struct TraceCommand: ParsableCommand {
             A damaged file (truncated or corrupt) is read up to its last intact chunk; the error then
             names the file, the chunk and the byte offset, and the exit status is 2.
             """,
-        subcommands: [Dump.self, Stats.self, Diff.self, VCD.self]
+        subcommands: [Dump.self, Stats.self, Diff.self, VCD.self, Chrome.self]
     )
 
     /// `accsim trace dump`: one event per line.

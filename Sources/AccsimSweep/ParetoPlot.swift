@@ -55,7 +55,9 @@ public struct ParetoPlot: Sendable {
         let metricNames = front.metrics.map(\.name).joined(separator: ", ")
         svg.text("Pareto front: \(front.metrics[1].label) vs \(front.metrics[0].label)", x: m.left, y: 26, size: 16, weight: "bold")
         let frontCount = front.models.reduce(0) { $0 + front.front(of: $1).count }
-        var subtitle = "\(all.count) points, \(frontCount) on the front; minimising \(metricNames)"
+        let candidates = front.models.reduce(0) { $0 + (front.candidates[$1] ?? 0) }
+        var subtitle = "\(candidates) points, \(frontCount) on the front; minimising \(metricNames)"
+        if candidates > all.count { subtitle += " (\(all.count) drawn)" }
         if let zMetric = front.metrics.dropFirst(2).first { subtitle += "; marker size: \(zMetric.label)" }
         svg.text(subtitle, x: m.left, y: 46, size: 12, fill: "#555555")
 

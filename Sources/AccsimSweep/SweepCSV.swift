@@ -20,7 +20,12 @@ public enum SweepCSV {
 
     /// The header as a line, with its newline.
     public static func headerLine(keys: [String]) -> [UInt8] {
-        Array((header(keys: keys).map(quote).joined(separator: ",") + "\n").utf8)
+        headerLine(columns: header(keys: keys))
+    }
+
+    /// A header of `columns` as a line, with its newline.
+    public static func headerLine(columns: [String]) -> [UInt8] {
+        Array((columns.map(quote).joined(separator: ",") + "\n").utf8)
     }
 
     /// `row` as a CSV line under `header`, with its newline.

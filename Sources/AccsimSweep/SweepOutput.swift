@@ -10,24 +10,31 @@ public final class SweepOutput: @unchecked Sendable {
     private let header: [String]
     private let lock = NSLock()
 
-    /// The rows already in the file when it was opened (resume), as id → setup hash: those
-    /// points are skipped (``SweepRunner/run(shard:done:emit:progress:)``).
+    /// How many of the shard's points, from its first in grid order, the file already holds as
+    /// its first rows (resume without remembering them: ``SweepRunner`` starts after them).
+    public let doneSlots: Int
+    /// The other rows already in the file when it was opened, as id → setup hash: those points
+    /// are skipped too (``SweepRunner/run(shard:startSlot:done:emit:progress:)``).
     public let done: [String: String]
     /// Rows already in the file when it was opened.
     public let resumedRows: Int
 
-    private init(handle: FileHandle, isFile: Bool, format: SweepFormat, keys: [String], done: [String: String], resumedRows: Int) {
+    private init(
+        handle: FileHandle, isFile: Bool, format: SweepFormat, keys: [String], doneSlots: Int = 0,
+        done: [String: String] = [:], resumedRows: Int = 0
+    ) {
         self.handle = handle
         self.isFile = isFile
         self.format = format
         self.header = SweepCSV.header(keys: keys)
+        self.doneSlots = doneSlots
         self.done = done
         self.resumedRows = resumedRows
     }
 
     /// Rows to standard output, with the CSV header first.
     public static func standardOutput(format: SweepFormat, keys: [String]) throws(SweepError) -> SweepOutput {
-        let output = SweepOutput(handle: .standardOutput, isFile: false, format: format, keys: keys, done: [:], resumedRows: 0)
+        let output = SweepOutput(handle: .standardOutput, isFile: false, format: format, keys: keys)
         if format == .csv { try output.write(bytes: SweepCSV.headerLine(keys: keys)) }
         return output
     }
@@ -39,24 +46,40 @@ public final class SweepOutput: @unchecked Sendable {
     ///   sweep's columns): the sweep resumes into it, skipping the ids it holds, after dropping a
     ///   torn last line. Anything else is an error — a user's file is never overwritten without
     ///   `force`.
-    public static func open(path: String, format: SweepFormat, keys: [String], force: Bool) throws(SweepError) -> SweepOutput {
+    ///
+    /// The file is read row by row, in constant memory. `prefix` (``SweepRunner/prefixCheck(shard:)``)
+    /// says whether a row is exactly the shard's `slot`-th point: the file's leading rows for which
+    /// it holds are counted in ``doneSlots`` and not remembered; only the rows after them (a file
+    /// not written in grid order by this sweep) are kept in ``done``.
+    public static func open(
+        path: String, format: SweepFormat, keys: [String], force: Bool,
+        prefix: (@Sendable (_ slot: Int, _ record: SweepRecord) -> Bool)? = nil
+    ) throws(SweepError) -> SweepOutput {
         let fileManager = FileManager.default
         var done: [String: String] = [:]
+        var doneSlots = 0
         var resumed = 0
         var keepLength = 0
         if fileManager.fileExists(atPath: path) && !force {
-            let existing: SweepResultsFile
-            do {
-                existing = try SweepResultsFile.read(path: path, format: format)
-            } catch {
+            do throws(SweepError) {
+                let reader = try SweepRecordReader(path: path, format: format)
+                if let columns = reader.header, columns != SweepCSV.header(keys: keys) {
+                    throw SweepError(.usage, "\(path) holds results of a sweep with other columns (\(columns.filter { $0.hasPrefix("values.") }.joined(separator: ", "))); use another --out or pass --force to overwrite it")
+                }
+                var inPrefix = prefix != nil
+                while let record = try reader.next() {
+                    if inPrefix, let prefix, prefix(resumed, record) {
+                        doneSlots += 1
+                    } else {
+                        inPrefix = false
+                        done[record.id] = record.setupHash
+                    }
+                    resumed += 1
+                }
+                keepLength = reader.completeLength
+            } catch where error.kind != .usage {
                 throw SweepError(.usage, "\(path) exists and is not a \(format.rawValue) sweep results file (\(error.message)); pass --force to overwrite it")
             }
-            if let columns = existing.header, columns != SweepCSV.header(keys: keys) {
-                throw SweepError(.usage, "\(path) holds results of a sweep with other columns (\(columns.filter { $0.hasPrefix("values.") }.joined(separator: ", "))); use another --out or pass --force to overwrite it")
-            }
-            for record in existing.records { done[record.id] = record.setupHash }
-            resumed = existing.records.count
-            keepLength = existing.completeLength
         } else if !fileManager.createFile(atPath: path, contents: nil) {
             throw SweepError(.file, "\(path): cannot create the file")
         }
@@ -69,7 +92,8 @@ public final class SweepOutput: @unchecked Sendable {
         } catch {
             throw SweepError(.file, "\(path): \(error.localizedDescription)")
         }
-        let output = SweepOutput(handle: handle, isFile: true, format: format, keys: keys, done: done, resumedRows: resumed)
+        let output = SweepOutput(
+            handle: handle, isFile: true, format: format, keys: keys, doneSlots: doneSlots, done: done, resumedRows: resumed)
         if keepLength == 0 && format == .csv { try output.write(bytes: SweepCSV.headerLine(keys: keys)) }
         return output
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A results file as read back: its format, the CSV header, the complete rows, and whether it
 /// ended with an incomplete (torn) line.
 public struct SweepResultsFile: Sendable {
@@ -19,12 +17,15 @@ public struct SweepResultsFile: Sendable {
     public var ids: Set<String> { Set(records.map(\.id)) }
 
     /// Reads `path` as a results file in `format` (the file's name decides when nil: `.csv` is
-    /// CSV). Any line that is not a row of this schema is an error naming the line.
+    /// CSV), every row into memory. Any line that is not a row of this schema is an error naming
+    /// the line. Resume, merge and Pareto stream files instead (``SweepRecordReader``).
     public static func read(path: String, format: SweepFormat? = nil) throws(SweepError) -> SweepResultsFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SweepError(.file, "\(path): cannot read the file")
-        }
-        return try parse([UInt8](data), format: format ?? SweepFormat.guess(path: path), name: path)
+        let reader = try SweepRecordReader(path: path, format: format)
+        var records: [SweepRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return SweepResultsFile(
+            format: reader.format, header: reader.header, records: records, completeLength: reader.completeLength,
+            hasTornTail: reader.hasTornTail)
     }
 
     /// Parses the bytes of a results file; `name` names it in errors.

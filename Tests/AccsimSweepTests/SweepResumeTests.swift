@@ -13,6 +13,74 @@ struct SweepResumeTests {
         return statistics
     }
 
+    /// As the CLI resumes: the file's leading rows in grid order are counted, not remembered.
+    func resumeInto(_ path: String, plan: SweepPlan, format: SweepFormat, shard: SweepShard = .all) throws
+        -> (output: SweepOutput, statistics: SweepRunner.Statistics)
+    {
+        let runner = SweepRunner(plan: plan, jobs: 2)
+        let output = try SweepOutput.open(
+            path: path, format: format, keys: plan.space.keys, force: false, prefix: runner.prefixCheck(shard: shard))
+        let statistics = try runner.run(shard: shard, startSlot: output.doneSlots, done: output.done) { row in
+            try output.write(row)
+        }
+        try output.finish()
+        return (output, statistics)
+    }
+
+    @Test(arguments: [SweepFormat.jsonl, .csv])
+    func resumeCountsTheLeadingRowsWithoutRememberingThem(format: SweepFormat) throws {
+        let directory = try SweepFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try SweepFixtures.plan(["array.rows=0,4,8,16", "sram.weight.kib=8,16,32"], samples: nil)
+        let shard = try SweepShard(index: 2, count: 3)  // grid indices 1, 4, 7, 10
+        let complete = directory.appendingPathComponent("complete.\(format.rawValue)").path
+        #expect(try resumeInto(complete, plan: plan, format: format, shard: shard).statistics.evaluated == 4)
+        let expected = try Data(contentsOf: URL(fileURLWithPath: complete))
+
+        // Three whole rows (one invalid: array.rows = 0) and a torn fourth.
+        let lines = expected.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let keep = format == .csv ? 4 : 3
+        var partial = Data(lines[0..<keep].map { Data($0) + Data([0x0A]) }.joined())
+        partial += Data(lines[keep].prefix(10))
+        let path = directory.appendingPathComponent("resumed.\(format.rawValue)").path
+        try partial.write(to: URL(fileURLWithPath: path))
+        let (output, statistics) = try resumeInto(path, plan: plan, format: format, shard: shard)
+        #expect(output.doneSlots == 3 && output.done.isEmpty && output.resumedRows == 3)
+        #expect(statistics.skipped == 3 && statistics.evaluated == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
+
+        // The same rows under another shard are not its prefix: remembered by id, and skipped.
+        let other = try resumeInto(path, plan: plan, format: format, shard: try SweepShard(index: 1, count: 3))
+        #expect(other.output.doneSlots == 0 && other.output.done.count == 4)
+        #expect(other.statistics.evaluated == 4 && other.statistics.skipped == 0)
+    }
+
+    @Test func rowsOutOfGridOrderAreRememberedByID() throws {
+        let directory = try SweepFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try SweepFixtures.plan(["array.rows=4,8,16,32"], samples: nil)
+        let path = directory.appendingPathComponent("r.jsonl").path
+        _ = try resumeInto(path, plan: plan, format: .jsonl)
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = expected.split(separator: "\n").map(String.init)
+        // Rows 0 and 2 kept, in the order 0, 2: a prefix of one row, then one remembered by id.
+        lines = [lines[0], lines[2]]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let (output, statistics) = try resumeInto(path, plan: plan, format: .jsonl)
+        #expect(output.doneSlots == 1 && output.done.count == 1)
+        #expect(statistics.skipped == 2 && statistics.evaluated == 2)
+        let rows = try SweepResultsFile.read(path: path).records.map { $0.index ?? -1 }
+        #expect(rows == [0, 2, 1, 3])
+
+        // A row whose values differ from the grid's at its index is not counted in the prefix;
+        // its id (point 0's) is remembered instead.
+        let moved = expected.split(separator: "\n").map(String.init)[0].replacingOccurrences(
+            of: #""array.rows":4"#, with: #""array.rows":5"#)
+        try Data((moved + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let again = try resumeInto(path, plan: plan, format: .jsonl)
+        #expect(again.output.doneSlots == 0 && again.output.done.count == 1 && again.statistics.evaluated == 3)
+    }
+
     @Test(arguments: [SweepFormat.jsonl, .csv])
     func resumeSkipsDonePointsAndEndsIdentical(format: SweepFormat) throws {
         let directory = try SweepFixtures.temporaryDirectory()

@@ -157,3 +157,23 @@ struct SweepRunnerTests {
         #expect(rows[0]["config_hash"]?.stringValue == plan.base.hash)
     }
 }
+
+@Suite("Sweep runner: a bounded reorder buffer")
+struct SweepRunnerWindowTests {
+    /// More points than the reorder window of three workers (3 × 64): rows in grid order, equal to
+    /// one worker's, and a start slot skips exactly the points before it.
+    @Test func manyMorePointsThanTheWindow() throws {
+        let plan = try SweepFixtures.plan(["array.rows=1:25:+1", "array.cols=4,8,16,32,64,128,256,512,1024,2048"], samples: nil)
+        #expect(plan.space.pointCount == 250)
+        let one = try SweepFixtures.run(plan, jobs: 1)
+        let three = try SweepFixtures.run(plan, jobs: 3)
+        #expect(one.lines == three.lines)
+        #expect(one.lines.count == 250)
+        let collector = LineCollector()
+        let statistics = try SweepRunner(plan: plan, jobs: 3).run(startSlot: 200) { row in
+            collector.append(String(decoding: row.jsonLine().dropLast(), as: UTF8.self))
+        }
+        #expect(collector.lines == Array(one.lines[200...]))
+        #expect(statistics.skipped == 200 && statistics.evaluated == 50)
+    }
+}
