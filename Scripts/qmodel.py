@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write and read accsim `.q` model files (format version 1, see docs/model-format.md).
+"""Write and read accsim `.q` model files (format versions 1 and 2, see docs/model-format.md).
 
 Standard library only; numpy is used when it is installed (constants may be passed as numpy
 arrays, and `read_model` returns numpy arrays shaped like their tensors when numpy is available).
@@ -35,7 +35,10 @@ __all__ = [
 ]
 
 MAGIC = b"ACCSIMQ\x1a"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Writers use the lowest version that holds the file: 2 only when a tensor has `layout` or
+# `float_input` or is int4/int64, an avg_pool has `average` or a conv/FC `accumulator` (the
+# features version 2 added), else 1.
 HEADER_SIZE = 64
 ALIGNMENT = 64
 
@@ -45,7 +48,37 @@ TYPES = {
     "uint8": ("B", 1, 0, (1 << 8) - 1, "<u1"),
     "int16": ("h", 2, -(1 << 15), (1 << 15) - 1, "<i2"),
     "int32": ("i", 4, -(1 << 31), (1 << 31) - 1, "<i4"),
+    "int64": ("q", 8, -(1 << 63), (1 << 63) - 1, "<i8"),
+    # int4: two's-complement nibbles packed two per byte, even element in the low nibble.
+    "int4": ("b", 0, -8, 7, "<i1"),
 }
+_VERSION2_TYPES = ("int4", "int64")
+
+
+def _byte_count(type_name, count):
+    """Bytes that `count` elements of `type_name` occupy (int4: two per byte, rounded up)."""
+    return (count + 1) // 2 if type_name == "int4" else count * TYPES[type_name][1]
+
+
+def _pack_int4(flat):
+    out = bytearray((len(flat) + 1) // 2)
+    for i, v in enumerate(flat):
+        out[i // 2] |= (int(v) & 0x0F) << (4 * (i % 2))
+    return bytes(out)
+
+
+def _unpack_int4(blob, count):
+    return [((blob[i // 2] >> (4 * (i % 2))) & 0x0F) - (16 if (blob[i // 2] >> (4 * (i % 2))) & 0x08 else 0)
+            for i in range(count)]
+
+
+def _required_version(tensors, nodes):
+    """2 when a tensor is int4/int64 or a node states an accumulator type, else 1."""
+    if any(t["type"] in _VERSION2_TYPES for t in tensors):
+        return 2
+    if any("accumulator" in (n.get("attributes") or {}) for n in nodes):
+        return 2
+    return 1
 
 OPS = {
     "conv2d", "fully_connected", "add", "concat", "max_pool", "avg_pool", "mean", "clamp",
@@ -53,7 +86,8 @@ OPS = {
 }
 
 _MANIFEST_KEYS = ("version", "name", "metadata", "inputs", "outputs", "tensors", "constants", "nodes")
-_TENSOR_KEYS = ("name", "shape", "type", "quantization")
+_TENSOR_KEYS = ("name", "shape", "type", "quantization", "layout", "float_input")
+_FLOAT_INPUT_KEYS = ("operation", "factor", "rounding")
 _QUANT_KEYS = ("scales", "zero_points", "axis")
 _CONSTANT_KEYS = ("tensor", "offset", "length", "crc32")
 _NODE_KEYS = ("name", "op", "inputs", "outputs", "attributes")
@@ -165,6 +199,24 @@ def _normalize_tensor(tensor, index):
         elif len(scales) > 1:
             raise QModelError(f"{qpath}: {len(scales)} entries need an 'axis'")
         out["quantization"] = q
+    layout = tensor.get("layout")
+    if layout is not None:
+        if layout not in ("nhwc", "nchw") or len(shape) != 4:
+            raise QModelError(f"{path}.layout: {layout!r} needs a rank-4 tensor and 'nhwc' or 'nchw'")
+        out["layout"] = layout
+    float_input = tensor.get("float_input")
+    if float_input is not None:
+        fpath = f"{path}.float_input"
+        _check_keys(float_input, _FLOAT_INPUT_KEYS, fpath)
+        if float_input.get("operation") not in ("multiply", "divide"):
+            raise QModelError(f"{fpath}.operation: expected 'multiply' or 'divide'")
+        factor = float(float_input.get("factor", 0.0))
+        if not (factor > 0.0 and factor != float("inf")):
+            raise QModelError(f"{fpath}.factor: {factor} is not a positive finite number")
+        if float_input.get("rounding") not in ("half_up", "half_away", "half_even"):
+            raise QModelError(f"{fpath}.rounding: expected 'half_up', 'half_away' or 'half_even'")
+        out["float_input"] = {"operation": float_input["operation"], "factor": factor,
+                              "rounding": float_input["rounding"]}
     return out
 
 
@@ -180,6 +232,8 @@ def _blob_bytes(name, values, tensor):
             raise QModelError(f"constant {name!r}: numpy dtype {flat.dtype} is not an integer type")
         if flat.size and (int(flat.min()) < lo or int(flat.max()) > hi):
             raise QModelError(f"constant {name!r}: values outside {tensor['type']} range [{lo}, {hi}]")
+        if tensor["type"] == "int4":
+            return _pack_int4([int(v) for v in flat])
         return flat.astype(dtype).tobytes()
     flat = []
 
@@ -198,6 +252,8 @@ def _blob_bytes(name, values, tensor):
             raise QModelError(f"constant {name!r}: {v!r} is not an integer")
         if not lo <= v <= hi:
             raise QModelError(f"constant {name!r}: {v} outside {tensor['type']} range [{lo}, {hi}]")
+    if tensor["type"] == "int4":
+        return _pack_int4(flat)
     arr = array.array(code, [int(v) for v in flat])
     if arr.itemsize != width:  # pragma: no cover - exotic platforms
         return b"".join(struct.pack("<" + code, int(v)) for v in flat)
@@ -254,9 +310,14 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
             "attributes": _plain(node.get("attributes", {}), f"{path}.attributes"),
         })
 
+    version = _required_version(norm_tensors, norm_nodes)
     # Blobs in the order their tensors are declared (deterministic whatever the dict order).
     blobs = [(t["name"], _blob_bytes(t["name"], constants[t["name"]], t))
              for t in norm_tensors if t["name"] in constants]
+
+    if any("layout" in t or "float_input" in t for t in norm_tensors) or any(
+            n["op"] == "avg_pool" and "average" in n["attributes"] for n in norm_nodes):
+        version = 2
 
     def manifest_for(blob_start):
         entries, offset = [], blob_start
@@ -265,7 +326,7 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
             entries.append({"tensor": tname, "offset": offset, "length": len(data), "crc32": _crc32(data)})
             offset += len(data)
         manifest = {
-            "version": FORMAT_VERSION,
+            "version": version,
             "name": name,
             "metadata": meta,
             "inputs": list(inputs),
@@ -294,7 +355,7 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
         body += bytes(entry["offset"] - HEADER_SIZE - len(body))
         body += data
     file_length = HEADER_SIZE + len(body)
-    head = _HEADER.pack(MAGIC, FORMAT_VERSION, 0, HEADER_SIZE, len(manifest_bytes), _crc32(manifest_bytes),
+    head = _HEADER.pack(MAGIC, version, 0, HEADER_SIZE, len(manifest_bytes), _crc32(manifest_bytes),
                         0, file_length, bytes(12), 0)
     head = head[:60] + struct.pack("<I", _crc32(head[:60]))
     return bytes(head) + bytes(body)
@@ -367,6 +428,8 @@ def decode_model(data, use_numpy=None):
         _check_keys(t, _TENSOR_KEYS, f"tensors[{i}]")
         if "quantization" in t:
             _check_keys(t["quantization"], _QUANT_KEYS, f"tensors[{i}].quantization")
+        if "float_input" in t:
+            _check_keys(t["float_input"], _FLOAT_INPUT_KEYS, f"tensors[{i}].float_input")
         if t.get("type") not in TYPES:
             raise QModelError(f"tensors[{i}].type: unknown type {t.get('type')!r}")
         tensors[t["name"]] = t
@@ -384,14 +447,18 @@ def decode_model(data, use_numpy=None):
         offset, length = entry["offset"], entry["length"]
         if offset % ALIGNMENT:
             raise QModelError(f"constant {tname!r}: offset {offset} is not a multiple of {ALIGNMENT}")
-        if length != count * width:
-            raise QModelError(f"constant {tname!r}: length {length}, shape {tensor['shape']} needs {count * width}")
+        if length != _byte_count(tensor["type"], count):
+            raise QModelError(f"constant {tname!r}: length {length}, shape {tensor['shape']} needs "
+                              f"{_byte_count(tensor['type'], count)}")
         if offset < manifest_offset + manifest_length or offset + length > file_length:
             raise QModelError(f"truncated file: constant {tname!r} lies outside the blob area")
         blob = data[offset:offset + length]
         if _crc32(blob) != entry["crc32"]:
             raise QModelError(f"CRC mismatch in constant {tname!r}")
-        if use_numpy:
+        if tensor["type"] == "int4":
+            values = _unpack_int4(blob, count)
+            constants[tname] = _np.array(values, dtype="int8").reshape(tensor["shape"]) if use_numpy else values
+        elif use_numpy:
             constants[tname] = _np.frombuffer(blob, dtype=dtype).astype(dtype[1:]).reshape(tensor["shape"])
         else:
             arr = array.array(code)

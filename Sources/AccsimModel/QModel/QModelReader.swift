@@ -51,6 +51,10 @@ public struct QModelReader {
             name: manifest.name, tensors: manifest.tensors, constants: constants, nodes: manifest.nodes,
             inputs: manifest.inputs, outputs: manifest.outputs, metadata: manifest.metadata)
         try graph.validate()
+        let needed = QModelFormat.version(for: graph)
+        if manifest.version < Int(needed) {
+            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input, average, int4/int64 types or accumulator)")
+        }
         return graph
     }
 
@@ -122,7 +126,7 @@ public struct QModelReader {
             guard !overflow, product <= 1 << 40 else { return nil }
             count = product
         }
-        return count * tensor.elementType.byteWidth
+        return tensor.elementType.byteCount(elements: count)
     }
 
     /// The constants, each checked (tensor declared, offset, length, CRC) before its bytes are used.
