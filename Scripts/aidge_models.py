@@ -14,7 +14,8 @@ auto_assign_node_precision(int8, int8, int32), quantize_network on 200 training 
 (`accsim.aidge.fix_concat_dtypes`), run the 360 held-out images through aidge_backend_cpu, and
 `accsim.aidge.export`. Files: <model>_<mode>.q, <model>_<mode>_aidge_logits.npy (int8 [360, 10],
 Aidge's own output), test_x_nchw.npy (float32 [360, 1, 8, 8], the array given to Aidge) and
-aidge_models.json (top-1, exporter reports).
+calibration_x_nchw.npy (float32 [200, 1, 8, 8]) and aidge_models.json (top-1, exporter reports).
+--check reads the committed inputs, so it needs no scikit-learn.
 """
 
 import argparse
@@ -61,10 +62,16 @@ def quantize(model, single_shift, x_train):
 _CACHE = {}
 
 
+def calibration_set():
+    """The 200 calibration images (float32 NCHW), as committed by a run without --check (the
+    first 200 of the training split), so that checking needs no scikit-learn."""
+    return np.load(os.path.join(OUT, "calibration_x_nchw.npy"))
+
+
 def quantized(model, mode):
     """The graph of `model` quantized in `mode` ('ss' or 'fs'), quantized once per process."""
     if (model, mode) not in _CACHE:
-        _CACHE[(model, mode)] = quantize(model, MODES[mode], load_split()[0])
+        _CACHE[(model, mode)] = quantize(model, MODES[mode], calibration_set())
     return _CACHE[(model, mode)]
 
 
@@ -81,11 +88,17 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="compare with the committed files, write nothing")
     parser.add_argument("--models", default=",".join(MODELS))
     args = parser.parse_args(argv)
-    _, x_test, _, y_test = load_split()
-    x_test = x_test.astype(np.float32)
+    if args.check:  # the committed inputs: no scikit-learn needed
+        x_test = np.load(os.path.join(OUT, "test_x_nchw.npy"))
+        y_test = np.load(os.path.join(ROOT, "Models", "digits_test_y.npy"))
+    else:
+        x_train, x_test, _, y_test = load_split()
+        x_test = x_test.astype(np.float32)
+        np.save(os.path.join(OUT, "calibration_x_nchw.npy"), np.ascontiguousarray(x_train[:CALIBRATION], dtype=np.float32))
+        np.save(os.path.join(OUT, "test_x_nchw.npy"), x_test)
     failures = []
     summary = {"test_samples": int(len(y_test)), "calibration_samples": CALIBRATION, "models": {}}
-    files = {"test_x_nchw.npy": x_test}
+    files = {}
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
             for mode in MODES:

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 VENV=.venv-aidge
 PY="$VENV/bin/python"
 check() {
-    "$PY" -c "import aidge_core, aidge_backend_cpu, aidge_quantization, aidge_onnx, onnx, numpy, sklearn" \
+    "$PY" -c "import aidge_core, aidge_backend_cpu, aidge_quantization, aidge_onnx, onnx, numpy" \
         >/dev/null 2>&1
 }
 if [ -x "$PY" ] && check; then
@@ -23,10 +23,9 @@ done
 if [ -z "$BASE" ]; then echo "setup-aidge: no python3 found" >&2; exit 1; fi
 echo "setup-aidge: creating $VENV with $($BASE --version) and installing Aidge 0.10.1" >&2
 "$BASE" -m venv "$VENV"
-"$PY" -m pip install --quiet --upgrade pip >&2
 # Versions measured in docs/import-aidge.md. aidge_core must be importable before aidge_quantization
 # (pip installs them together; the import order is the exporter's business).
-"$PY" -m pip install --quiet -r Scripts/requirements-aidge.txt >&2
+"$PY" -m pip install --quiet --disable-pip-version-check -r Scripts/requirements-aidge.txt >&2
 if ! check; then
     echo "setup-aidge: $VENV does not import the Aidge packages after installing them" >&2
     exit 1

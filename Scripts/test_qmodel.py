@@ -98,6 +98,29 @@ class QModelTests(unittest.TestCase):
         b0 = manifest["constants"][1]
         self.assertEqual(data[b0["offset"]:b0["offset"] + 4], struct.pack("<i", -(2 ** 31)))
 
+    def test_version_two_keys(self):
+        tensors, constants, nodes = small_model()
+        tensors[0]["layout"] = "nchw"
+        tensors[0]["float_input"] = {"operation": "multiply", "factor": 127.0, "rounding": "half_up"}
+        qmodel.write_model(self.path, "small", tensors, constants, nodes, ["input"], ["a0"])
+        with open(self.path, "rb") as f:
+            self.assertEqual(struct.unpack_from("<I", f.read(), 8)[0], 2)
+        manifest, _ = qmodel.read_model(self.path, use_numpy=False)
+        self.assertEqual(manifest["version"], 2)
+        self.assertEqual(manifest["tensors"][0]["float_input"], tensors[0]["float_input"])
+        self.assertEqual(manifest["tensors"][0]["layout"], "nchw")
+        for bad, message in (({"operation": "scale", "factor": 1.0, "rounding": "half_up"}, "operation"),
+                             ({"operation": "divide", "factor": 0.0, "rounding": "half_up"}, "factor"),
+                             ({"operation": "divide", "factor": 1.0, "rounding": "tflite"}, "rounding")):
+            tensors[0]["float_input"] = bad
+            with self.assertRaises(qmodel.QModelError) as caught:
+                qmodel.encode_model("small", tensors, constants, nodes, ["input"], ["a0"])
+            self.assertIn(f"tensors[0].float_input.{message}", str(caught.exception))
+        del tensors[0]["float_input"]
+        tensors[2]["layout"] = "nchw"  # rank 1
+        with self.assertRaises(qmodel.QModelError):
+            qmodel.encode_model("small", tensors, constants, nodes, ["input"], ["a0"])
+
     def test_int4_and_int64_need_version_2(self):
         tensors = [
             {"name": "x", "shape": [1, 5], "type": "int16"},

@@ -91,12 +91,16 @@ public struct ReferenceEngine: Sendable {
 
     /// Runs a batch: one `[N, …]` tensor per graph input (the same N for all). Returns each graph
     /// output as `[N, …]`.
-    public func run(batches: [String: IntTensor], threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
-        try run(batches: batches, threads: threads, substitute: nil)
+    /// `progress`, if given, is called (from any worker thread) after each layer of each sample.
+    public func run(
+        batches: [String: IntTensor], threads: Int = 1, progress: (@Sendable () -> Void)? = nil
+    ) throws(ExecutionError) -> [String: IntTensor] {
+        try run(batches: batches, threads: threads, substitute: nil, progress: progress)
     }
 
     func run(
-        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?
+        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?,
+        progress: (@Sendable () -> Void)? = nil
     ) throws(ExecutionError) -> [String: IntTensor] {
         let samples: Int
         do {
@@ -122,7 +126,8 @@ public struct ReferenceEngine: Sendable {
                         let start = sample * size
                         inputs[info.name] = IntTensor(shape: info.shape, elementType: batch.elementType, values: Array(batch.values[start..<start + size]))
                     }
-                    slots[sample] = engine.runSample(inputs, observe: nil, substitute: substitute)
+                    let observe: ((Int, IntTensor) -> Void)? = progress.map { done in { _, _ in done() } }
+                    slots[sample] = engine.runSample(inputs, observe: observe, substitute: substitute)
                     sample += workers
                 }
             }

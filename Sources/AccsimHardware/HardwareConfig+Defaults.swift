@@ -22,5 +22,6 @@ extension HardwareConfig {
             output: BufferConfig(kib: 64, banks: 8, bankBytesPerCycle: 32, doubleBuffered: true)),
         dram: DRAMConfig(bandwidthBytesPerCycle: 16, latencyCycles: 100, burstBytes: 64),
         energy: EnergyConfig(macPJ: 0, sramReadPJPerByte: 0, sramWritePJPerByte: 0, dramPJPerByte: 0),
-        convention: .native)
+        convention: .native,
+        mapping: MappingConfig(objective: .latency))
 }

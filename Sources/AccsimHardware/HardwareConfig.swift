@@ -19,14 +19,39 @@ public struct HardwareConfig: Sendable, Hashable, Codable {
     public var energy: EnergyConfig
     /// Which cycle convention the timing model follows: accsim's own or SCALE-Sim's.
     public var convention: TimingConvention
+    /// What the mapper minimises when it tiles a layer (docs/mapping.md).
+    public var mapping: MappingConfig
 
     enum CodingKeys: String, CodingKey {
         case version, name, description
         case clockMHz = "clock_mhz"
         case array, requantizer
         case vectorUnit = "vector_unit"
-        case sram, dram, energy, convention
+        case sram, dram, energy, convention, mapping
     }
+}
+
+/// How the mapper chooses among the tilings of a layer.
+public struct MappingConfig: Sendable, Hashable, Codable {
+    /// The quantity the chosen tiling minimises; ties follow the documented order (docs/mapping.md).
+    public var objective: MappingObjective
+
+    /// A mapping config with `objective`.
+    public init(objective: MappingObjective) {
+        self.objective = objective
+    }
+}
+
+/// What the mapper minimises, computed on the layer's real timeline and traffic.
+public enum MappingObjective: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The layer's total cycles (DMA overlap, double buffering, stalls, requantizer included).
+    case latency
+    /// The layer's energy (needs an `energy` table; without one every tiling ties at 0).
+    case energy
+    /// Energy × cycles.
+    case edp
+    /// Bytes read from and written to DRAM.
+    case dramBytes = "dram_bytes"
 }
 
 /// The systolic / MAC array.

@@ -60,6 +60,31 @@ public struct ConvGeometry: Sendable, Hashable {
         return lower < upper ? lower..<upper : 0..<0
     }
 
+    /// The output rows that GEMM rows (output pixels, row-major over `OH × OW`) `pixels` touch.
+    public func outputRows(forPixels pixels: Range<Int>) -> Range<Int> {
+        guard !pixels.isEmpty else { return 0..<0 }
+        return pixels.lowerBound / outputWidth..<(pixels.upperBound + outputWidth - 1) / outputWidth
+    }
+
+    /// The input rows a tile of output pixels `pixels` reads: those of every output row it touches
+    /// (a pixel range that starts or ends inside a row still loads that row's whole input rows).
+    public func inputRows(forPixels pixels: Range<Int>) -> Range<Int> {
+        inputRows(forOutputRows: outputRows(forPixels: pixels))
+    }
+
+    /// The most input rows, and the input rows summed, over the tiles of `pixelsPerTile` output
+    /// pixels (the last tile may be smaller; halo rows count once per tile that reads them).
+    public func inputRowStatistics(pixelsPerTile: Int) -> (most: Int, total: Int) {
+        let pixels = outputHeight * outputWidth
+        var most = 0, total = 0
+        for start in Swift.stride(from: 0, to: pixels, by: pixelsPerTile) {
+            let rows = inputRows(forPixels: start..<min(start + pixelsPerTile, pixels)).count
+            most = max(most, rows)
+            total += rows
+        }
+        return (most, total)
+    }
+
     /// The most input rows any tile of `rowsPerTile` output rows reads.
     public func maxInputRows(rowsPerTile: Int) -> Int {
         var most = 0

@@ -94,3 +94,15 @@ public struct FoldLayout: Sendable, Hashable {
         return result
     }
 }
+
+extension Dataflow {
+    /// The range of the GEMM dimension that streams through the array under this dataflow (m for
+    /// weight stationary, k for output stationary, n for input stationary).
+    public func streamRange(m: Range<Int>, k: Range<Int>, n: Range<Int>) -> Range<Int> {
+        switch self {
+        case .weightStationary: m
+        case .outputStationary: k
+        case .inputStationary: n
+        }
+    }
+}

@@ -11,6 +11,10 @@ struct GEMMItemBuilder {
     let memory: DRAMMemoryMap
     let requantizerLanes: Int
     let foldCycles: FoldCycleFunction
+    /// SCALE-Sim's convention: a fold's stream is not restarted by SRAM tiling, so a tile whose
+    /// stream range does not start at 0 continues the folds of the tile before it along the stream
+    /// and pays only its stream cycles (SCALE-Sim counts every fold once, with its full stream).
+    var continuesStreams = false
 
     /// The items, and the cycles of every fold shape used.
     func build() -> (items: [WorkItem], foldCycles: [GEMMShape: TileCycles]) {
@@ -63,9 +67,13 @@ struct GEMMItemBuilder {
         var accesses = ComputeAccesses()
         let shapes = layout.foldShapes(m: tile.m.count, k: tile.k.count, n: tile.n.count,
                                        tileStartsReduction: tile.isFirstChunk)
+        let streamRange = layout.dataflow.streamRange(m: tile.m, k: tile.k, n: tile.n)
+        let continuing = continuesStreams && streamRange.lowerBound > 0
         for (shape, count, starting) in shapes {
             let cycles: TileCycles
-            if let cached = cache[shape] {
+            if continuing {
+                cycles = TileCycles(preload: 0, stream: streamRange.count, drain: 0)
+            } else if let cached = cache[shape] {
                 cycles = cached
             } else {
                 cycles = foldCycles(shape)

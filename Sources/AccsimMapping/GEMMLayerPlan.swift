@@ -1,3 +1,4 @@
+import AccsimHardware
 import AccsimTiming
 
 /// How a GEMM layer is mapped: its lowering, the chosen tiling and loop order, the DRAM reads of
@@ -13,15 +14,29 @@ public struct GEMMLayerPlan: Sendable, Hashable {
     public var layout: FoldLayout
     /// The timing model's cycles for every fold shape the layer uses.
     public var foldCycles: [GEMMShape: TileCycles]
+    /// What the search minimised.
+    public var objective: MappingObjective
+    /// The chosen tiling's score on its built schedule (cycles, DRAM bytes, energy).
+    public var score: MappingScore
+    /// Candidates in the search space that fit the buffers.
+    public var candidates: Int
+    /// Candidates built and timed before the bounds proved the rest could not win.
+    public var evaluated: Int
 
     /// A plan as given.
     public init(lowering: GEMMLowering, tiling: GEMMTiling, estimates: [DRAMReadEstimate], layout: FoldLayout,
-                foldCycles: [GEMMShape: TileCycles]) {
+                foldCycles: [GEMMShape: TileCycles], objective: MappingObjective = .latency,
+                score: MappingScore = MappingScore(cycles: 0, dramBytes: 0, energyPicojoules: 0),
+                candidates: Int = 1, evaluated: Int = 1) {
         self.lowering = lowering
         self.tiling = tiling
         self.estimates = estimates
         self.layout = layout
         self.foldCycles = foldCycles
+        self.objective = objective
+        self.score = score
+        self.candidates = candidates
+        self.evaluated = evaluated
     }
 
     /// The estimate of the chosen loop order.

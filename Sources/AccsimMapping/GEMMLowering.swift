@@ -58,16 +58,6 @@ public struct GEMMLowering: Sendable, Hashable {
         self.biasBytes = biasBytes
     }
 
-    /// GEMM rows per tiling unit: a conv tiles `m` in whole output rows (`OW` pixels), an FC has
-    /// one row.
-    public var mUnit: Int {
-        if case .conv2D(let g) = source { return g.outputWidth }
-        return 1
-    }
-
-    /// Tiling units along `m`: output rows of a conv, 1 for an FC.
-    public var mUnits: Int { shape.m / mUnit }
-
     /// Reduction elements per tiling unit: a conv chunks `k` in whole input channels (`KH·KW`
     /// elements each), an FC in single elements.
     public var kUnit: Int {

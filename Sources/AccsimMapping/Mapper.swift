@@ -4,7 +4,7 @@ import AccsimTiming
 
 /// Maps a validated graph onto a hardware config: lowers every node (conv and fully connected to
 /// GEMMs on the array, the rest to vector-unit work, reshape to nothing), tiles GEMMs to fit the
-/// SRAM buffers in the loop order that reads the least DRAM (``TilingSearch``), and orders the DMA
+/// SRAM buffers with the tile sizes and loop order that minimise `mapping.objective` (``TilingSearch``), and orders the DMA
 /// transfers and compute steps into a ``Schedule``. Every layer reads its inputs from DRAM and
 /// writes its output back (no inter-layer fusion).
 public struct Mapper: Sendable {
@@ -46,22 +46,22 @@ public struct Mapper: Sendable {
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
 
         if let lowering = try GEMMLowering.lower(node, in: graph) {
-            let search = TilingSearch(lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight, output: spaces.output)
-            let choice = try search.choose(layer: node.name)
-            let builder = GEMMItemBuilder(
-                lowering: lowering, tiling: choice.tiling, layout: layout, memory: memory,
-                requantizerLanes: hardware.requantizer.lanes, foldCycles: foldCycles)
-            let (items, cycles) = builder.build()
-            var parameters: [PendingTransfer] = []
-            if let bias = lowering.bias, lowering.biasBytes > 0 {
-                parameters.append(PendingTransfer(
-                    direction: .load, buffer: .parameters, tensor: bias, dramAddress: memory.address(of: bias) ?? 0,
-                    pattern: .contiguous(lowering.biasBytes)))
+            let search = gemmSearch(lowering, layout: layout, spaces: spaces)
+            let choice = try search.choose(layer: node.name) { tiling in
+                let layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                                      memory: memory, emitter: emitter, firstSequence: firstSequence)
+                return (layer, score(of: layer))
             }
-            let steps = emitter.emit(parameterLoads: parameters, items: items, firstSequence: firstSequence)
-            let plan = GEMMLayerPlan(lowering: lowering, tiling: choice.tiling, estimates: choice.estimates,
-                                     layout: layout, foldCycles: cycles)
-            return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .gemm(plan), steps: steps)
+            var layer = choice.best.built
+            if case .gemm(var plan) = layer.work {
+                plan.estimates = choice.estimates
+                plan.objective = hardware.mapping.objective
+                plan.score = choice.best.score
+                plan.candidates = choice.candidates
+                plan.evaluated = choice.evaluated
+                layer.work = .gemm(plan)
+            }
+            return layer
         }
 
         let planner = VectorPlanner(hardware: hardware, memory: memory, input: spaces.input, output: spaces.output)
@@ -71,4 +71,109 @@ public struct Mapper: Sendable {
         let steps = emitter.emit(parameterLoads: [], items: items, firstSequence: firstSequence)
         return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .vector(plan), steps: steps)
     }
+
+    /// The `count` best tilings of the conv or fully connected node `name` under the configured
+    /// objective, best first, each built and timed (for `accsim map`); nil for another operation.
+    public func rankTilings(of name: String, in graph: Graph, count: Int) throws(MappingError) -> TilingRanking? {
+        guard let index = graph.nodes.firstIndex(where: { $0.name == name }) else {
+            throw MappingError(layer: name, "no such node in the graph")
+        }
+        let node = graph.nodes[index]
+        guard let lowering = try GEMMLowering.lower(node, in: graph) else { return nil }
+        let memory = DRAMMemoryMap(graph: graph)
+        let spaces = BufferSpace.all(of: hardware)
+        let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
+        let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
+        let search = gemmSearch(lowering, layout: layout, spaces: spaces)
+        let choice = try search.choose(layer: name, keep: max(1, count)) { tiling in
+            let layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                                  memory: memory, emitter: emitter, firstSequence: 0)
+            return (layer, score(of: layer))
+        }
+        return TilingRanking(
+            layer: name, objective: hardware.mapping.objective, lowering: lowering, candidates: choice.candidates,
+            evaluated: choice.evaluated, ranked: choice.ranked.map { TilingRanking.Entry(tiling: $0.tiling, score: $0.score) })
+    }
+
+    /// The schedule of the conv or fully connected node at `index` with the given tiling instead of
+    /// the searched one (tests derive a tiling's steps and cycles by hand), its steps numbered from
+    /// 0; nil for another operation.
+    func schedule(nodeAt index: Int, in graph: Graph, tiling: GEMMTiling) throws(MappingError) -> LayerSchedule? {
+        let node = graph.nodes[index]
+        guard let lowering = try GEMMLowering.lower(node, in: graph) else { return nil }
+        let spaces = BufferSpace.all(of: hardware)
+        let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
+        let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
+        var layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                              memory: DRAMMemoryMap(graph: graph), emitter: emitter, firstSequence: 0)
+        let search = gemmSearch(lowering, layout: layout, spaces: spaces)
+        if case .gemm(var plan) = layer.work {
+            plan.estimates = LoopOrder.allCases.map {
+                search.estimate($0, m: tiling.mTile, kUnits: tiling.kTile / lowering.kUnit, n: tiling.nTile)
+            }
+            plan.score = score(of: layer)
+            layer.work = .gemm(plan)
+        }
+        return layer
+    }
+
+    func gemmSearch(_ lowering: GEMMLowering, layout: FoldLayout,
+                            spaces: (input: BufferSpace, weight: BufferSpace, output: BufferSpace)) -> TilingSearch {
+        var search = TilingSearch(lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight,
+                                  output: spaces.output)
+        search.objective = hardware.mapping.objective
+        search.convention = hardware.convention
+        search.requantizerLanes = hardware.requantizer.lanes
+        search.dma = DMACostModel(dram: hardware.dram)
+        search.energy = hardware.energy
+        search.foldCycles = foldCycles
+        return search
+    }
+
+    /// The layer built with `tiling`: its work items, steps and plan.
+    private func gemmLayer(node: Node, index: Int, lowering: GEMMLowering, tiling: GEMMTiling, layout: FoldLayout,
+                           memory: DRAMMemoryMap, emitter: StepEmitter, firstSequence: Int) -> LayerSchedule {
+        var builder = GEMMItemBuilder(
+            lowering: lowering, tiling: tiling, layout: layout, memory: memory,
+            requantizerLanes: hardware.requantizer.lanes, foldCycles: foldCycles)
+        builder.continuesStreams = hardware.convention == .scaleSim
+        let (items, cycles) = builder.build()
+        var parameters: [PendingTransfer] = []
+        if let bias = lowering.bias, lowering.biasBytes > 0 {
+            parameters.append(PendingTransfer(
+                direction: .load, buffer: .parameters, tensor: bias, dramAddress: memory.address(of: bias) ?? 0,
+                pattern: .contiguous(lowering.biasBytes)))
+        }
+        let steps = emitter.emit(parameterLoads: parameters, items: items, firstSequence: firstSequence)
+        let plan = GEMMLayerPlan(lowering: lowering, tiling: tiling, estimates: [], layout: layout, foldCycles: cycles,
+                                 objective: hardware.mapping.objective)
+        return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .gemm(plan), steps: steps)
+    }
+
+    /// The score of a built layer on this hardware's DRAM interface and energy table.
+    private func score(of layer: LayerSchedule) -> MappingScore {
+        let result = layer.result(dma: DMACostModel(dram: hardware.dram))
+        let traffic = result.traffic
+        return MappingScore(cycles: result.totalCycles, dramBytes: traffic.dramReadBytes + traffic.dramWriteBytes,
+                            energyPicojoules: traffic.energyPicojoules(hardware.energy))
+    }
+}
+
+/// The best tilings of one layer, best first, as `accsim map` lists them.
+public struct TilingRanking: Sendable, Hashable {
+    /// One tiling with its measured score.
+    public struct Entry: Sendable, Hashable {
+        public var tiling: GEMMTiling
+        public var score: MappingScore
+    }
+
+    public var layer: String
+    public var objective: MappingObjective
+    public var lowering: GEMMLowering
+    /// Candidates in the space that fit the buffers.
+    public var candidates: Int
+    /// Candidates built and timed.
+    public var evaluated: Int
+    /// The best ones, best first.
+    public var ranked: [Entry]
 }

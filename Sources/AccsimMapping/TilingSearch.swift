@@ -1,156 +1,409 @@
 import AccsimHardware
+import AccsimTiming
 
-/// Chooses the SRAM tile sizes and loop order of a GEMM layer.
+/// Chooses the SRAM tile sizes and loop order of a GEMM layer by the configured objective
+/// (`mapping.objective`), measured on the layer's real schedule and timeline.
 ///
-/// Candidates per dimension come from ``tileCandidates(extent:unit:)``: output rows of a conv (or
-/// the single row of an FC) with unit 1; input channels of a conv with unit 1, or reduction
-/// elements of an FC with unit `R` when k lies along the array rows (weight and input stationary);
-/// filters with unit `C` when n lies along the columns (weight and output stationary). For each
-/// row and channel candidate the filter candidates also include the most filters that fit the
-/// weight and accumulator buffers (and that number rounded down to a multiple of `C`), so a layer
-/// whose full reduction fits only a few filters at a time keeps its inputs resident without
-/// falling back to one filter per tile. A candidate
-/// is kept when its largest tile fits every buffer (half of it when double-buffered). Every kept
-/// candidate is estimated under both loop orders; the winner has the fewest DRAM bytes read, then
-/// the fewest array folds (each fold pays the array's fill and drain), then the fewest SRAM tiles,
-/// then weights-outer, then the larger mT, nT, kT, in that order.
+/// The space (docs/mapping.md): `mT` output pixels (any range of im2col rows; a multiple of the
+/// array dimension m is laid along, for output and input stationary), `kT` whole input channels of
+/// a conv (a multiple of `R / gcd(KH·KW, R)` channels when k is laid along the rows) or reduction
+/// elements of an FC (a multiple of `R` on the rows), `nT` filters (a multiple of `C` on the
+/// columns), and both loop orders. Per dimension the sizes are the full extent, the extent halved
+/// again and again and split in 3…8 equal parts (rounded up to the unit), and 1; for every
+/// combination of the others also the largest size that fits the buffers, that size rounded down
+/// to the unit (and to whole output rows for m), and the equal split with as many tiles. Under
+/// `convention = scale_sim` only sizes that are multiples of the unit (or the full extent) are in
+/// the space, so every fold is a whole SCALE-Sim fold or a stream slice of one.
+///
+/// Every candidate that fits is given lower bounds on cycles (compute + first loads + last store,
+/// and the DMA engine's busy time), DRAM bytes (exact) and energy. Candidates are evaluated in
+/// increasing order of the objective's bound by building the layer and timing it; the search stops
+/// when the next bound exceeds the best value found, so no candidate it skips can be better or
+/// tie. Ties: the objective, then cycles, DRAM bytes, energy, fewer tiles, weights-outer, the
+/// larger mT, nT, kT.
 struct TilingSearch {
     let lowering: GEMMLowering
     let layout: FoldLayout
     let input: BufferSpace
     let weight: BufferSpace
     let output: BufferSpace
+    var objective: MappingObjective = .latency
+    var convention: TimingConvention = .native
+    var requantizerLanes = 1
+    var dma = DMACostModel(latencyCycles: 0, bandwidthBytesPerCycle: 1, burstBytes: 1)
+    var energy = HardwareConfig.standard.energy
+    var foldCycles: FoldCycleFunction = { _ in .zero }
 
-    /// The chosen tiling and the estimates of both orders at its tile sizes.
-    struct Choice {
-        var tiling: GEMMTiling
-        var estimates: [DRAMReadEstimate]
+    init(lowering: GEMMLowering, layout: FoldLayout, input: BufferSpace, weight: BufferSpace, output: BufferSpace) {
+        self.lowering = lowering
+        self.layout = layout
+        self.input = input
+        self.weight = weight
+        self.output = output
     }
 
-    /// The bytes per buffer of the largest tile of `rows` m-units, `channels` k-units and `filters`.
-    func requirement(rows: Int, channels: Int, filters: Int) -> TileRequirement {
-        let kTile = channels * lowering.kUnit
+    /// A tiling in the search space, with the lower bound of its score.
+    struct Candidate {
+        var tiling: GEMMTiling
+        var bound: MappingScore
+    }
+
+    /// A candidate built and measured.
+    struct Evaluated<Built> {
+        var tiling: GEMMTiling
+        var score: MappingScore
+        var built: Built
+    }
+
+    /// The chosen candidate, how many candidates the space had and how many were built.
+    struct Choice<Built> {
+        var best: Evaluated<Built>
+        var ranked: [Evaluated<Built>]
+        var estimates: [DRAMReadEstimate]
+        var candidates: Int
+        var evaluated: Int
+    }
+
+    // MARK: - Sizes and fitting
+
+    /// Units per dimension: m in pixels, k in tiling units (conv channels, FC elements), n in filters.
+    var units: (m: Int, k: Int, n: Int) {
+        let r = layout.rows, c = layout.cols
+        switch layout.dataflow {
+        case .weightStationary: return (1, kRowUnit, c)
+        case .outputStationary: return (r, 1, c)
+        case .inputStationary: return (c, kRowUnit, 1)
+        }
+    }
+
+    /// The k unit when k lies along the array rows: `R` elements of an FC, `R / gcd(taps, R)`
+    /// channels of a conv (so the chunk is a whole number of row folds).
+    private var kRowUnit: Int {
+        switch lowering.source {
+        case .conv2D(let g): return layout.rows / gcd(g.taps, layout.rows)
+        case .fullyConnected: return layout.rows
+        }
+    }
+
+    /// The static sizes of a dimension of `extent` with `unit`: the extent, its halvings, its
+    /// splits into 3…8 equal parts, rounded up to the unit, and 1 (aligned: multiples of the unit
+    /// and the extent only).
+    func sizes(extent: Int, unit: Int) -> [Int] {
+        var values = Set(tileCandidates(extent: extent, unit: unit))
+        for parts in 3...8 where parts <= extent {
+            values.insert(min(extent, roundUp(ceilDiv(extent, parts), unit)))
+        }
+        return values.filter(isAllowed(unit: unit, extent: extent)).sorted(by: >)
+    }
+
+    private func isAllowed(unit: Int, extent: Int) -> (Int) -> Bool {
+        let aligned = convention == .scaleSim
+        return { size in size >= 1 && size <= extent && (!aligned || size == extent || size % unit == 0) }
+    }
+
+    /// Input-row statistics per m size, memoised (a conv's pixel tiles read whole input rows).
+    final class RowMemo {
+        var stats: [Int: (most: Int, total: Int, nonEmpty: Int)] = [:]
+    }
+
+    func rowStatistics(_ mT: Int, memo: RowMemo) -> (most: Int, total: Int, nonEmpty: Int) {
+        if let known = memo.stats[mT] { return known }
+        let value: (Int, Int, Int)
+        switch lowering.source {
+        case .conv2D(let g):
+            var most = 0, total = 0, nonEmpty = 0
+            for start in stride(from: 0, to: lowering.shape.m, by: mT) {
+                let rows = g.inputRows(forPixels: start..<min(start + mT, lowering.shape.m)).count
+                most = max(most, rows)
+                total += rows
+                if rows > 0 { nonEmpty += 1 }
+            }
+            value = (most, total, nonEmpty)
+        case .fullyConnected:
+            value = (1, ceilDiv(lowering.shape.m, mT), ceilDiv(lowering.shape.m, mT))
+        }
+        memo.stats[mT] = value
+        return value
+    }
+
+    /// The bytes per buffer of the largest tile of `mT` pixels, `kUnits` k-units and `nT` filters.
+    func requirement(m mT: Int, kUnits: Int, n nT: Int, memo: RowMemo) -> TileRequirement {
+        let kT = kUnits * lowering.kUnit
         let inputBytes: Int
         switch lowering.source {
         case .conv2D(let g):
-            inputBytes = g.maxInputRows(rowsPerTile: rows) * g.inputWidth * channels * lowering.inputElementBytes
+            inputBytes = rowStatistics(mT, memo: memo).most * g.inputWidth * kUnits * lowering.inputElementBytes
         case .fullyConnected:
-            inputBytes = kTile * lowering.inputElementBytes
+            inputBytes = kT * lowering.inputElementBytes
         }
-        return TileRequirement(
-            input: inputBytes, weight: kTile * filters * lowering.weightElementBytes,
-            output: rows * lowering.mUnit * filters * 4)
+        return TileRequirement(input: inputBytes, weight: kT * nT * lowering.weightElementBytes, output: mT * nT * 4)
     }
 
-    /// The DRAM bytes read with `rows`, `channels`, `filters` per tile in `order` (see
-    /// docs/mapping.md): a tile is loaded whenever it differs from the previous step's tile of the
-    /// same buffer, so an operand whose tile never changes between consecutive steps is loaded once.
-    func estimate(_ order: LoopOrder, rows: Int, channels: Int, filters: Int) -> DRAMReadEstimate {
+    private func fits(m: Int, kUnits: Int, n: Int, memo: RowMemo) -> Bool {
+        requirement(m: m, kUnits: kUnits, n: n, memo: memo).shortfalls(input: input, weight: weight, output: output).isEmpty
+    }
+
+    /// The largest m that fits beside `kUnits` and `n` (0 when none), found by bisection on the
+    /// accumulator and input bounds.
+    private func largestFittingM(kUnits: Int, n: Int, memo: RowMemo) -> Int {
+        var high = min(lowering.shape.m, output.tileBytes / max(1, n * 4))
+        guard high >= 1 else { return 0 }
+        if fits(m: high, kUnits: kUnits, n: n, memo: memo) { return high }
+        var low = 0
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if fits(m: mid, kUnits: kUnits, n: n, memo: memo) { low = mid } else { high = mid }
+        }
+        return low
+    }
+
+    /// Derived sizes from a fitting maximum: itself, rounded down to `unit` (and to `rowUnit`), and
+    /// the equal split with as many tiles.
+    private func derived(from fit: Int, extent: Int, unit: Int, rowUnit: Int = 1) -> [Int] {
+        guard fit >= 1 else { return [] }
+        var values = [fit, fit / unit * unit, roundUp(ceilDiv(extent, ceilDiv(extent, fit)), unit)]
+        if rowUnit > 1 { values.append(fit / rowUnit * rowUnit) }
+        return values.filter(isAllowed(unit: unit, extent: extent))
+    }
+
+    // MARK: - Candidates and bounds
+
+    /// Every fitting candidate of the space with its lower bounds, in a deterministic order.
+    func candidates(memo: RowMemo = RowMemo()) -> [Candidate] {
         let shape = lowering.shape
-        let mTiles = ceilDiv(lowering.mUnits, rows)
-        let kTiles = ceilDiv(lowering.kUnits, channels)
-        let nTiles = ceilDiv(shape.n, filters)
-        // Every byte of one group's operands once (conv: halo rows once per m-tile that reads them).
+        let u = units
+        let rowUnit: Int
+        if case .conv2D(let g) = lowering.source { rowUnit = g.outputWidth } else { rowUnit = 1 }
+        let mStatic = sizes(extent: shape.m, unit: u.m)
+        let kStatic = sizes(extent: lowering.kUnits, unit: u.k)
+        let nStatic = sizes(extent: shape.n, unit: u.n)
+        var triples = Set<[Int]>()
+        for k in kStatic {
+            let kT = k * lowering.kUnit
+            for n in nStatic {
+                let fit = largestFittingM(kUnits: k, n: n, memo: memo)
+                for m in mStatic + derived(from: fit, extent: shape.m, unit: u.m, rowUnit: rowUnit) {
+                    triples.insert([m, k, n])
+                }
+            }
+            for m in mStatic {
+                let nFit = min(shape.n, weight.tileBytes / max(1, kT * lowering.weightElementBytes),
+                               output.tileBytes / max(1, m * 4))
+                for n in derived(from: nFit, extent: shape.n, unit: u.n) {
+                    triples.insert([m, k, n])
+                    let fit = largestFittingM(kUnits: k, n: n, memo: memo)
+                    for m2 in derived(from: fit, extent: shape.m, unit: u.m, rowUnit: rowUnit) {
+                        triples.insert([m2, k, n])
+                    }
+                }
+            }
+        }
+        var result: [Candidate] = []
+        var tileCycleMemo: [[Int]: Int] = [:]
+        for triple in triples.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let (m, k, n) = (triple[0], triple[1], triple[2])
+            guard fits(m: m, kUnits: k, n: n, memo: memo) else { continue }
+            for order in LoopOrder.allCases {
+                let tiling = GEMMTiling(
+                    mTile: m, kTile: k * lowering.kUnit, nTile: n, order: order, mTiles: ceilDiv(shape.m, m),
+                    kTiles: ceilDiv(lowering.kUnits, k), nTiles: ceilDiv(shape.n, n))
+                result.append(Candidate(tiling: tiling, bound: bound(tiling, memo: memo, tileCycles: &tileCycleMemo)))
+            }
+        }
+        return result
+    }
+
+    /// `extent` cut into tiles of `tile`: (size, count) of the full tiles and the remainder.
+    private static func pieces(_ extent: Int, _ tile: Int) -> [(size: Int, count: Int)] {
+        let full = extent / tile, rest = extent % tile
+        return [(tile, full), (rest, rest > 0 ? 1 : 0)].filter { $0.count > 0 }
+    }
+
+    /// The array cycles of one SRAM tile of `m × k × n` whose stream range starts at 0.
+    private func tileArrayCycles(m: Int, k: Int, n: Int, memo: inout [[Int]: Int]) -> Int {
+        if let known = memo[[m, k, n]] { return known }
+        var total = 0
+        for (shape, count, _) in layout.foldShapes(m: m, k: k, n: n, tileStartsReduction: false) {
+            total += count * foldCycles(shape).total
+        }
+        memo[[m, k, n]] = total
+        return total
+    }
+
+    /// Lower bounds of `tiling`'s score (DRAM bytes exact).
+    func bound(_ tiling: GEMMTiling, memo: RowMemo, tileCycles: inout [[Int]: Int]) -> MappingScore {
+        let shape = lowering.shape
+        let groups = lowering.groups
+        let estimate = self.estimate(tiling.order, m: tiling.mTile, kUnits: tiling.kTile / lowering.kUnit,
+                                     n: tiling.nTile, memo: memo)
+        let outputBytes = groups * shape.m * shape.n * lowering.outputElementBytes
+        let dramBytes = estimate.totalBytes + outputBytes
+
+        // Compute: every tile's folds and requantizer, exactly.
+        var array = 0, requantizer = 0
+        let stream = layout.dataflow
+        for (m, mCount) in Self.pieces(shape.m, tiling.mTile) {
+            for (n, nCount) in Self.pieces(shape.n, tiling.nTile) {
+                requantizer += mCount * nCount * ceilDiv(m * n, requantizerLanes)
+                for (k, kCount) in Self.pieces(shape.k, tiling.kTile) {
+                    let count = mCount * nCount * kCount
+                    if convention == .scaleSim {
+                        // Stream slices after the first pay only their stream cycles.
+                        let d = stream.foldDimensions(of: GEMMShape(m: m, k: k, n: n))
+                        let folds = layout.foldCount(m: m, k: k, n: n)
+                        let full = tileArrayCycles(m: m, k: k, n: n, memo: &tileCycles)
+                        let first: Int
+                        switch stream {
+                        case .weightStationary: first = m == tiling.mTile || tiling.mTiles == 1 ? 1 : 0
+                        case .outputStationary: first = k == tiling.kTile || tiling.kTiles == 1 ? 1 : 0
+                        case .inputStationary: first = n == tiling.nTile || tiling.nTiles == 1 ? 1 : 0
+                        }
+                        // Tiles of this size that start the stream: exactly one per stream position 0.
+                        let starting: Int
+                        switch stream {
+                        case .weightStationary: starting = first * nCount * kCount
+                        case .outputStationary: starting = first * mCount * nCount
+                        case .inputStationary: starting = first * mCount * kCount
+                        }
+                        array += starting * full + (count - starting) * folds * d.stream
+                    } else {
+                        array += count * tileArrayCycles(m: m, k: k, n: n, memo: &tileCycles)
+                    }
+                }
+            }
+        }
+        let compute = groups * (array + requantizer)
+
+        // DMA: the first loads and the last store bracket the compute; the engine is busy for
+        // every transfer's latency and bytes.
+        let kT0 = min(tiling.kTile, shape.k), nT0 = min(tiling.nTile, shape.n), mT0 = min(tiling.mTile, shape.m)
+        let stats = rowStatistics(tiling.mTile, memo: memo)
+        var firstInput = 0
+        switch lowering.source {
+        case .conv2D(let g):
+            firstInput = g.inputRows(forPixels: 0..<mT0).count * g.inputWidth * (kT0 / g.taps) * lowering.inputElementBytes
+        case .fullyConnected:
+            firstInput = kT0 * lowering.inputElementBytes
+        }
+        var prologue = dma.cycles(bytes: kT0 * nT0 * lowering.weightElementBytes)
+        if firstInput > 0 { prologue += dma.cycles(bytes: firstInput) }
+        if lowering.biasBytes > 0 { prologue += dma.cycles(bytes: lowering.biasBytes) }
+        let lastM = shape.m - (tiling.mTiles - 1) * tiling.mTile
+        let lastN = shape.n - (tiling.nTiles - 1) * tiling.nTile
+        let epilogue = dma.cycles(bytes: lastM * lastN * lowering.outputElementBytes)
+
+        let passes = passes(tiling.order, mTiles: tiling.mTiles, kTiles: tiling.kTiles, nTiles: tiling.nTiles)
+        let transfers = groups * (passes.input * stats.nonEmpty * tiling.kTiles + passes.weight * tiling.nTiles * tiling.kTiles
+            + tiling.mTiles * tiling.nTiles) + (lowering.biasBytes > 0 ? 1 : 0)
+        let dmaBusy = transfers * dma.latencyCycles + ceilDiv(dramBytes, dma.bandwidthBytesPerCycle)
+        let cycles = max(prologue + compute + epilogue, dmaBusy)
+
+        let loads = estimate.totalBytes
+        let energy = Double(groups * shape.macs) * self.energy.macPJ + Double(dramBytes) * self.energy.dramPJPerByte
+            + Double(loads - lowering.biasBytes) * self.energy.sramWritePJPerByte
+            + Double(outputBytes) * self.energy.sramReadPJPerByte
+        return MappingScore(cycles: cycles, dramBytes: dramBytes, energyPicojoules: energy)
+    }
+
+    /// How many times each operand is read per group (see docs/mapping.md): an operand tile is
+    /// loaded whenever it differs from the previous step's.
+    private func passes(_ order: LoopOrder, mTiles: Int, kTiles: Int, nTiles: Int) -> (input: Int, weight: Int) {
+        switch order {
+        case .weightsOuter:
+            // for n: for m: for k — the weight tile survives the m loop only when k has one chunk;
+            // the input tile survives the n loop only when m and k have one tile each.
+            return ((mTiles == 1 && kTiles == 1) ? 1 : nTiles, kTiles == 1 ? 1 : mTiles)
+        case .inputsOuter:
+            return (kTiles == 1 ? 1 : nTiles, (nTiles == 1 && kTiles == 1) ? 1 : mTiles)
+        }
+    }
+
+    /// The DRAM bytes read with `m` pixels, `kUnits` k-units and `n` filters per tile in `order`.
+    func estimate(_ order: LoopOrder, m: Int, kUnits: Int, n: Int, memo: RowMemo = RowMemo()) -> DRAMReadEstimate {
+        let shape = lowering.shape
+        let p = passes(order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(lowering.kUnits, kUnits),
+                       nTiles: ceilDiv(shape.n, n))
         let inputOnce: Int
         switch lowering.source {
         case .conv2D(let g):
-            inputOnce = g.totalInputRows(rowsPerTile: rows) * g.inputWidth * g.groupInputChannels * lowering.inputElementBytes
+            inputOnce = rowStatistics(m, memo: memo).total * g.inputWidth * g.groupInputChannels * lowering.inputElementBytes
         case .fullyConnected:
             inputOnce = shape.k * lowering.inputElementBytes
         }
         let weightOnce = shape.k * shape.n * lowering.weightElementBytes
-        let inputPasses: Int
-        let weightPasses: Int
-        switch order {
-        case .weightsOuter:
-            // for n: for m: for k — the weight tile (n, k) survives the m loop only when k has one chunk;
-            // the input tile (m, k) survives the n loop only when m and k have one tile each.
-            weightPasses = kTiles == 1 ? 1 : mTiles
-            inputPasses = (mTiles == 1 && kTiles == 1) ? 1 : nTiles
-        case .inputsOuter:
-            // for m: for n: for k — symmetric.
-            inputPasses = kTiles == 1 ? 1 : nTiles
-            weightPasses = (nTiles == 1 && kTiles == 1) ? 1 : mTiles
-        }
         return DRAMReadEstimate(
-            order: order, inputBytes: lowering.groups * inputPasses * inputOnce,
-            weightBytes: lowering.groups * weightPasses * weightOnce, biasBytes: lowering.biasBytes)
+            order: order, inputBytes: lowering.groups * p.input * inputOnce,
+            weightBytes: lowering.groups * p.weight * weightOnce, biasBytes: lowering.biasBytes)
     }
 
-    /// The array folds one group needs under `tiling`: the sum over its SRAM tiles of each tile's
-    /// folds (tiles of at most two sizes per dimension: full ones and a remainder).
-    func folds(of tiling: GEMMTiling) -> Int {
-        func sizes(_ extent: Int, _ tile: Int) -> [(size: Int, count: Int)] {
-            let full = extent / tile, rest = extent % tile
-            return [(tile, full), (rest, rest > 0 ? 1 : 0)].filter { $0.count > 0 }
-        }
-        let shape = lowering.shape
-        var total = 0
-        for (m, mCount) in sizes(shape.m, tiling.mTile) {
-            for (k, kCount) in sizes(shape.k, tiling.kTile) {
-                for (n, nCount) in sizes(shape.n, tiling.nTile) {
-                    total += mCount * kCount * nCount * layout.foldCount(m: m, k: k, n: n)
-                }
-            }
-        }
-        return total
+    // MARK: - Choosing
+
+    /// The ranking key of an evaluated candidate: its score's key, then fewer tiles, weights-outer,
+    /// the larger mT, nT, kT.
+    func key(_ score: MappingScore, _ tiling: GEMMTiling) -> [Double] {
+        score.key(objective) + [Double(tiling.tilesPerGroup), tiling.order == .weightsOuter ? 0 : 1,
+                                Double(-tiling.mTile), Double(-tiling.nTile), Double(-tiling.kTile)]
     }
 
-    /// The best candidate, or an error naming the buffer the smallest tile overflows.
-    func choose(layer: String) throws(MappingError) -> Choice {
-        let rowCandidates = tileCandidates(extent: lowering.mUnits, unit: 1)
-        let kUnit: Int
-        switch lowering.source {
-        case .conv2D: kUnit = 1
-        case .fullyConnected: kUnit = layout.dataflow == .outputStationary ? 1 : layout.rows
-        }
-        let channelCandidates = tileCandidates(extent: lowering.kUnits, unit: kUnit)
-        let filterCandidates = tileCandidates(
-            extent: lowering.shape.n, unit: layout.dataflow == .inputStationary ? 1 : layout.cols)
-
-        var best: (key: [Int], choice: Choice)?
-        let filterUnit = layout.dataflow == .inputStationary ? 1 : layout.cols
-        for rows in rowCandidates {
-            for channels in channelCandidates {
-                // The most filters whose weights and accumulators fit beside this row/channel tile.
-                let kTile = channels * lowering.kUnit
-                let byWeights = weight.tileBytes / max(1, kTile * lowering.weightElementBytes)
-                let byAccumulators = output.tileBytes / max(1, rows * lowering.mUnit * 4)
-                let fitting = min(lowering.shape.n, byWeights, byAccumulators)
-                var candidates = filterCandidates
-                for extra in [fitting, fitting / filterUnit * filterUnit] where extra >= 1 && !candidates.contains(extra) {
-                    candidates.append(extra)
-                }
-                for filters in candidates {
-                    let need = requirement(rows: rows, channels: channels, filters: filters)
-                    guard need.shortfalls(input: input, weight: weight, output: output).isEmpty else { continue }
-                    let estimates = LoopOrder.allCases.map { estimate($0, rows: rows, channels: channels, filters: filters) }
-                    let tiling = { (order: LoopOrder) in
-                        GEMMTiling(
-                            mTile: rows * lowering.mUnit, kTile: channels * lowering.kUnit, nTile: filters, order: order,
-                            mTiles: ceilDiv(lowering.mUnits, rows), kTiles: ceilDiv(lowering.kUnits, channels),
-                            nTiles: ceilDiv(lowering.shape.n, filters))
-                    }
-                    for (rank, estimate) in estimates.enumerated() {
-                        let candidate = tiling(estimate.order)
-                        let key = [estimate.totalBytes, folds(of: candidate), candidate.tilesPerGroup, rank,
-                                   -candidate.mTile, -candidate.nTile, -candidate.kTile]
-                        if let current = best, !key.lexicographicallyPrecedes(current.key) { continue }
-                        best = (key, Choice(tiling: candidate, estimates: estimates))
-                    }
-                }
+    /// The best candidate under the objective, and the `keep` best evaluated ones (ranked), built
+    /// by `build`; or an error naming the buffer the smallest tile overflows.
+    func choose<Built>(layer: String, keep: Int = 1,
+                       build: (GEMMTiling) -> (Built, MappingScore)) throws(MappingError) -> Choice<Built> {
+        let memo = RowMemo()
+        let all = candidates(memo: memo)
+        guard !all.isEmpty else { throw noFit(layer: layer, memo: memo) }
+        let ordered = all.enumerated().sorted { a, b in
+            let va = a.element.bound.value(objective), vb = b.element.bound.value(objective)
+            return va != vb ? va < vb : a.offset < b.offset
+        }.map(\.element)
+        var ranked: [(key: [Double], value: Evaluated<Built>)] = []
+        var evaluated = 0
+        for candidate in ordered {
+            if ranked.count >= keep, let worst = ranked.last,
+               candidate.bound.value(objective) > worst.value.score.value(objective) { break }
+            let (built, score) = build(candidate.tiling)
+            evaluated += 1
+            let entry = (key: key(score, candidate.tiling), value: Evaluated(tiling: candidate.tiling, score: score, built: built))
+            let position = ranked.firstIndex { entry.key.lexicographicallyPrecedes($0.key) } ?? ranked.count
+            if position < keep {
+                ranked.insert(entry, at: position)
+                if ranked.count > keep { ranked.removeLast() }
             }
         }
-        if let best { return best.choice }
+        let best = ranked[0].value
+        let estimates = LoopOrder.allCases.map {
+            estimate($0, m: best.tiling.mTile, kUnits: best.tiling.kTile / lowering.kUnit, n: best.tiling.nTile, memo: memo)
+        }
+        return Choice(best: best, ranked: ranked.map(\.value), estimates: estimates, candidates: all.count,
+                      evaluated: evaluated)
+    }
 
-        let smallest = requirement(rows: 1, channels: 1, filters: 1)
+    private func noFit(layer: String, memo: RowMemo) -> MappingError {
+        let u = units
+        let aligned = convention == .scaleSim
+        let m = aligned ? min(u.m, lowering.shape.m) : 1
+        let k = aligned ? min(u.k, lowering.kUnits) : 1
+        let n = aligned ? min(u.n, lowering.shape.n) : 1
+        let smallest = requirement(m: m, kUnits: k, n: n, memo: memo)
         let problems = smallest.shortfalls(input: input, weight: weight, output: output)
-        let message = "the smallest tile " + problems.map(\.message).joined(separator: "; and ")
-        throw MappingError(layer: layer, buffer: problems.first?.key, message)
+        let what = aligned ? "the smallest SCALE-Sim-aligned tile " : "the smallest tile "
+        return MappingError(layer: layer, buffer: problems.first?.key, what + problems.map(\.message).joined(separator: "; and "))
     }
 }
 
 /// `ceil(a / b)` for `a ≥ 0`, `b ≥ 1`.
 func ceilDiv(_ a: Int, _ b: Int) -> Int {
     (a + b - 1) / b
+}
+
+/// `value` rounded up to a multiple of `unit`.
+func roundUp(_ value: Int, _ unit: Int) -> Int {
+    ceilDiv(value, unit) * unit
+}
+
+/// The greatest common divisor of two positive integers.
+func gcd(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (a, b)
+    while y != 0 { (x, y) = (y, x % y) }
+    return x
 }

@@ -47,6 +47,14 @@ private let bundledFolder = URL(fileURLWithPath: #filePath)
         expectError(#"{"array": {"rows": "sixteen"}}"#, keyPath: "array.rows", "found the string \"sixteen\"")
     }
 
+    @Test func mappingObjectiveDefaultsToLatencyAndRejectsOthers() throws {
+        #expect(try resolve("{}").mapping.objective == .latency)
+        #expect(try resolve(#"{"mapping": {"objective": "edp"}}"#).mapping.objective == .edp)
+        #expect(try resolve("{}", overrides: ["mapping.objective=dram_bytes"]).mapping.objective == .dramBytes)
+        expectError(#"{"mapping": {"objective": "speed"}}"#, keyPath: "mapping.objective", "speed")
+        expectError(#"{"mapping": {"goal": "energy"}}"#, keyPath: "mapping.goal", "unknown")
+    }
+
     @Test func unknownEnumValueNamesTheKey() {
         expectError(#"{"array": {"dataflow": "row_stationary"}}"#, keyPath: "array.dataflow", "row_stationary")
     }

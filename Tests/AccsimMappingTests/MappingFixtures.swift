@@ -2,6 +2,7 @@ import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
 import AccsimTiming
+import Testing
 
 @testable import AccsimMapping
 
@@ -59,13 +60,16 @@ enum MappingFixtures {
 
     /// A hardware config: `rows × cols` array, the given buffers (KiB, double-buffered), a
     /// requantizer of `requantizerLanes` lanes and a DRAM of 16 B/cycle, 10 cycles latency,
-    /// 16-byte bursts.
+    /// 16-byte bursts. The hand-derived tiling tests state the DRAM bytes they expect, so the
+    /// fixtures minimise `dram_bytes` unless a test asks for another objective.
     static func hardware(
         rows: Int = 4, cols: Int = 4, dataflow: Dataflow = .weightStationary,
         input: (kib: Int, double: Bool) = (1, true), weight: (kib: Int, double: Bool) = (1, true),
-        output: (kib: Int, double: Bool) = (1, true), requantizerLanes: Int = 4
+        output: (kib: Int, double: Bool) = (1, true), requantizerLanes: Int = 4,
+        objective: MappingObjective = .dramBytes
     ) -> HardwareConfig {
         var config = HardwareConfig.standard
+        config.mapping.objective = objective
         config.array.rows = rows
         config.array.cols = cols
         config.array.dataflow = dataflow
@@ -86,6 +90,18 @@ enum MappingFixtures {
     static func schedule(_ graph: Graph, on hardware: HardwareConfig) throws -> Schedule {
         try graph.validate()
         return try Mapper(hardware: hardware).schedule(graph)
+    }
+
+    /// The first node of `graph` mapped with `tiling` rather than the searched one.
+    static func layer(_ graph: Graph, on hardware: HardwareConfig, tiling: GEMMTiling) throws -> LayerSchedule {
+        try graph.validate()
+        return try #require(try Mapper(hardware: hardware).schedule(nodeAt: 0, in: graph, tiling: tiling))
+    }
+
+    /// The tiling with `m`, `k`, `n` elements per tile of a GEMM of `shape`, in `order`.
+    static func tiling(_ m: Int, _ k: Int, _ n: Int, of shape: GEMMShape, _ order: LoopOrder = .weightsOuter) -> GEMMTiling {
+        GEMMTiling(mTile: m, kTile: k, nTile: n, order: order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(shape.k, k),
+                   nTiles: ceilDiv(shape.n, n))
     }
 }
 

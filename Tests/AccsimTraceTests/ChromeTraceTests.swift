@@ -26,23 +26,25 @@ struct ChromeTraceTests {
 
     @Test func tileTraceOfTheDigitsModel() throws {
         let (text, summary, events) = try convert("digits.tile.trace.gz")
-        // The digits model on 8x8: 5 layers, 16 transfers, one tile each for conv1, conv2 and fc
-        // (each followed by its requantizer), two vector chunks (pool1, mean).
+        // The digits model on 8x8 (latency objective): 5 layers, 24 transfers, 7 array tiles (two
+        // filter halves of conv1, four tiles of conv2, one of fc), each followed by its requantizer,
+        // two vector chunks (pool1, mean).
         #expect(summary.slices.map(\.track) == ["layers", "DMA", "array", "requantizer", "vector unit"])
-        #expect(summary.slices.map(\.count) == [5, 16, 3, 3, 2])
+        #expect(summary.slices.map(\.count) == [5, 24, 7, 7, 2])
         let layers = slices(events, category: "layer")
         #expect(layers.compactMap { $0["name"]?.stringValue } == ["conv1", "pool1", "conv2", "mean", "fc"])
-        // Layers run back to back: fc runs from cycle 5,738 for 626 cycles (to 6,364):
-        // ts 5.738 µs, dur 0.626 µs of trace time.
+        // Layers run back to back: fc runs from cycle 5,186 for 626 cycles (to 5,812):
+        // ts 5.186 µs, dur 0.626 µs of trace time.
         let last = try #require(layers.last)
-        #expect(last["ts"]?.doubleValue == 5.738 && last["dur"]?.doubleValue == 0.626)
+        #expect(last["ts"]?.doubleValue == 5.186 && last["dur"]?.doubleValue == 0.626)
         #expect(last["args"]?["cycles"]?.intValue == 626)
-        // conv1's tile: starts at cycle 340 after its loads, 330 array cycles over 4 folds.
+        // conv1's first tile (filters 0..<8): starts at cycle 332 after its loads, 165 array cycles
+        // over 2 folds.
         #expect(
             text.contains(
-                "{\"name\":\"m0 n0 k0\",\"cat\":\"array\",\"ph\":\"X\",\"pid\":1,\"tid\":3000,\"ts\":0.34,\"dur\":0.33,"
-                    + "\"args\":{\"layer\":0,\"sequence\":3,\"tile\":\"m0 n0 k0\",\"m\":\"[0,64)\",\"n\":\"[0,16)\","
-                    + "\"k\":\"[0,9)\",\"folds\":4,\"cycles\":330,\"macs\":9216,\"last_k_chunk\":true}}"))
+                "{\"name\":\"m0 n0 k0\",\"cat\":\"array\",\"ph\":\"X\",\"pid\":1,\"tid\":3000,\"ts\":0.332,\"dur\":0.165,"
+                    + "\"args\":{\"layer\":0,\"sequence\":4,\"tile\":\"m0 n0 k0\",\"m\":\"[0,64)\",\"n\":\"[0,8)\","
+                    + "\"k\":\"[0,9)\",\"folds\":2,\"cycles\":165,\"macs\":4608,\"last_k_chunk\":true}}"))
         let dma = slices(events, category: "dma")
         #expect(dma.first?["name"]?.stringValue == "load parameters")
         #expect(dma.first?["args"]?["bytes"]?.intValue == 64)
@@ -75,7 +77,7 @@ struct ChromeTraceTests {
         #expect(summary.slices.last?.track == "array folds")
         let folds = slices(events, category: "fold")
         let tiles = slices(events, category: "array")
-        // conv1's tile has 4 folds: their cycles add up to the tile's 330 array cycles.
+        // conv1's two tiles have 2 folds each: their cycles add up to the tiles' 2 · 165 array cycles.
         let conv1 = folds.filter { $0["args"]?["layer"]?.intValue == 0 }
         #expect(conv1.count == 4)
         #expect(conv1.compactMap { $0["args"]?["cycles"]?.intValue }.reduce(0, +) == 330)
@@ -91,7 +93,7 @@ struct ChromeTraceTests {
 
     @Test func layerFilterKeepsOneLayer() throws {
         let (_, summary, events) = try convert("digits.tile.trace.gz", filter: TraceFilter(layers: TraceLayerSet([2])))
-        #expect(summary.slices.map(\.count) == [1, 4, 1, 1])
+        #expect(summary.slices.map(\.count) == [1, 10, 4, 4])
         #expect(slices(events, category: "layer").first?["name"]?.stringValue == "conv2")
         #expect(events.filter { $0["ph"]?.stringValue == "X" }.allSatisfy { $0["args"]?["layer"]?.intValue == 2 })
     }
