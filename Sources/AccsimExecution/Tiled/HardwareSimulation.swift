@@ -167,3 +167,10 @@ public struct HardwareSimulation: Sendable {
         return IntTensor(shape: outputInfo.shape, elementType: outputInfo.elementType, values: values)
     }
 }
+
+extension HardwareSimulation {
+    /// The performance of every layer, in node order.
+    public var performance: [LayerPerformance] {
+        zip(schedule.layers, results).map { LayerPerformance(layer: $0, result: $1, hardware: hardware) }
+    }
+}
