@@ -66,7 +66,8 @@ let package = Package(
         .target(name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         // Lowering a graph onto the hardware: tiling that fits the SRAMs, loop order, the Schedule.
         .target(
-            name: "AccsimMapping", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming"],
+            name: "AccsimMapping",
+            dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
         // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
@@ -100,7 +101,7 @@ let package = Package(
         // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
         .target(
             name: "AccsimReport",
-            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimExecution", "AccsimHardware", "AccsimJSON", "AccsimPlot"],
+            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimMapping", "AccsimHardware", "AccsimJSON", "AccsimPlot"],
             swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(

@@ -250,9 +250,14 @@ class RTLAgainstTraces(unittest.TestCase):
         self.assertIn("all values equal", out)
         folds = int(re.search(r"in (\d+) folds", out).group(1))
         cycles_equal = int(re.search(r"(\d+) fold cycle counts equal accsim's", out).group(1))
-        trace_folds = sum(1 for r in open_trace(self.traces[name]).records() if r.kind == "fold")
+        records = list(open_trace(self.traces[name]).records())
+        trace_folds = sum(1 for r in records if r.kind == "fold")
         self.assertEqual(folds, trace_folds)
         self.assertEqual(cycles_equal, trace_folds)
+        # Every bottom-edge value and every requant record of the trace was compared.
+        bottoms = sum(1 for r in records if r.kind == "edge" and r.edge == "bottom")
+        requants = sum(1 for r in records if r.kind == "requant")
+        self.assertIn(": %d edge values and %d requantizer outputs in" % (bottoms, requants), out)
         return out
 
     def check_bug(self, name, bug, expected):
@@ -273,6 +278,11 @@ class RTLAgainstTraces(unittest.TestCase):
 
     def test_every_op_ws_8x8_covers_negative_values_in_every_pe(self):
         out = self.check_passes("every_op-8x8-ws")
+        # The requantizer ran in all six integer rounding modes.
+        trace = open_trace(self.traces["every_op-8x8-ws"])
+        layers = {layer["index"]: layer for layer in trace.header["layers"]}
+        modes = set(layers[r.layer]["rounding"] for r in trace.records() if r.kind == "requant")
+        self.assertTrue({"floor", "half_up", "half_away", "half_even", "tflite", "tflite_half_up"} <= modes, modes)
         self.assertIn("PEs that multiplied a negative weight: 64 of 64, a negative operand: 64 of 64", out)
 
     def test_every_op_os_4x4(self):

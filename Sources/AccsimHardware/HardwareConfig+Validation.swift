@@ -11,8 +11,8 @@ extension HardwareConfig {
         try require(array.rows > 0, "array.rows", "the array needs at least one row, got \(array.rows)")
         try require(array.cols > 0, "array.cols", "the array needs at least one column, got \(array.cols)")
         try require(array.rows <= 4096 && array.cols <= 4096, "array", "arrays larger than 4096×4096 are not supported")
-        try require(array.inputType == .int8 || array.inputType == .uint8, "array.input_type", "must be int8 or uint8, got \(array.inputType.rawValue)")
-        try require(array.weightType == .int8, "array.weight_type", "must be int8, got \(array.weightType.rawValue)")
+        try require([.int8, .uint8, .int16].contains(array.inputType), "array.input_type", "must be int8, uint8 or int16 (the multipliers' activation operand), got \(array.inputType.rawValue)")
+        try require([.int8, .int16].contains(array.weightType), "array.weight_type", "must be int8 or int16 (the multipliers' weight operand), got \(array.weightType.rawValue)")
         try require(array.accumulatorBits == 32, "array.accumulator_bits", "only 32-bit accumulators are modelled, got \(array.accumulatorBits)")
 
         try require([0, 8, 16, 32].contains(requantizer.multiplierBits), "requantizer.multiplier_bits", "must be 0, 8, 16 or 32, got \(requantizer.multiplierBits)")

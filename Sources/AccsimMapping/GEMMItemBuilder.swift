@@ -90,10 +90,13 @@ struct GEMMItemBuilder {
                 cycles = foldCycles(shape)
                 cache[shape] = cycles
             }
-            phases += cycles * count
+            // A multi-pass fold (operands wider than the multipliers) runs `passes` times: each
+            // pass streams one activation slice against one weight slice, so each activation
+            // byte is read once per weight slice and each weight byte once per activation slice.
+            phases += cycles * (count * lowering.passes)
             // Every operand byte entering the array is one SRAM read: m·k inputs and k·n weights per fold.
-            accesses.inputBufferReads += count * shape.m * shape.k * lowering.inputElementBytes
-            accesses.weightBufferReads += count * shape.k * shape.n * lowering.weightElementBytes
+            accesses.inputBufferReads += count * shape.m * shape.k * lowering.inputElementBytes * lowering.weightSlices
+            accesses.weightBufferReads += count * shape.k * shape.n * lowering.weightElementBytes * lowering.activationSlices
             // Each fold writes its m·n int32 partial sums and, unless it starts the reduction, reads them first.
             accesses.outputBufferWrites += count * shape.m * shape.n * 4
             accesses.outputBufferReads += (count - starting) * shape.m * shape.n * 4

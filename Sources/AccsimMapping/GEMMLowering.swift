@@ -39,6 +39,13 @@ public struct GEMMLowering: Sendable, Hashable {
     public var outputElementBytes: Int
     /// Bytes of the bias (4 per output channel), 0 without one.
     public var biasBytes: Int
+    /// Activation and weight slices when the operands are wider than the array's multipliers
+    /// (``MultiPass``): every fold runs `activationSlices · weightSlices` passes. 1 × 1 by default.
+    public var activationSlices = 1
+    public var weightSlices = 1
+
+    /// Array passes per fold.
+    public var passes: Int { activationSlices * weightSlices }
 
     /// A lowering as given.
     public init(

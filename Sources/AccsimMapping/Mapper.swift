@@ -1,3 +1,4 @@
+import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
 import AccsimTiming
@@ -45,7 +46,14 @@ public struct Mapper: Sendable {
         let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
 
-        if let lowering = try GEMMLowering.lower(node, in: graph) {
+        if var lowering = try GEMMLowering.lower(node, in: graph) {
+            if let x = graph.tensor(named: lowering.input), let w = graph.tensor(named: lowering.weights) {
+                // Operands wider than the multipliers run in passes (MultiPass, docs/arithmetic.md).
+                lowering.activationSlices = MultiPass.slices(
+                    operandBits: x.elementType == .uint8 ? 8 : x.elementType.bitWidth, multiplierBits: hardware.array.inputType.bitWidth)
+                lowering.weightSlices = MultiPass.slices(
+                    operandBits: w.elementType == .uint8 ? 8 : w.elementType.bitWidth, multiplierBits: hardware.array.weightType.bitWidth)
+            }
             let search = gemmSearch(lowering, layout: layout, spaces: spaces)
             let choice = try search.choose(layer: node.name) { tiling in
                 let layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,

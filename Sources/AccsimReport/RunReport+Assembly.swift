@@ -1,6 +1,6 @@
 import AccsimArithmetic
-import AccsimExecution
 import AccsimHardware
+import AccsimMapping
 import AccsimModel
 
 extension RunReport {

@@ -1,4 +1,4 @@
-import AccsimExecution
+import AccsimMapping
 
 extension RunReport {
     /// How many predictions the table lists before summarising the rest.

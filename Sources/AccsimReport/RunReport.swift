@@ -1,5 +1,6 @@
-import AccsimExecution
 import AccsimHardware
+import AccsimJSON
+import AccsimMapping
 
 /// Everything `accsim run` reports, as a versioned, documented value (docs/report-format.md).
 /// Built by the CLI from what the engine and the graph counted; rendered by ``RunReportRenderer``.
@@ -126,21 +127,22 @@ public struct RunReport: Sendable, Hashable, Encodable {
         }
     }
 
-    /// Keys of a layer or totals object (docs/report-format.md).
-    enum PerformanceKeys: String, CodingKey {
-        case index, name, op
-        case outputShape = "output_shape"
-        case outputType = "output_type"
-        case macs
-        case parameterBytes = "parameter_bytes"
-        case cycles, utilization
-        case mappingEfficiency = "mapping_efficiency"
-        case sram, dram
-        case requantizerOps = "requantizer_ops"
-        case vectorOps = "vector_ops"
-        case latencyMicroseconds = "latency_us"
-        case energyPicojoules = "energy_pj"
-        case mapping
+    /// Keys of a layer or totals object (docs/report-format.md): the layer's own, then the
+    /// performance counters' (``LayerPerformance/counters``).
+    struct PerformanceKeys: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ key: String) { stringValue = key }
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { nil }
+
+        static let index = Self("index")
+        static let name = Self("name")
+        static let op = Self("op")
+        static let outputShape = Self("output_shape")
+        static let outputType = Self("output_type")
+        static let macs = Self("macs")
+        static let parameterBytes = Self("parameter_bytes")
     }
 
     public struct OutputSummary: Sendable, Hashable, Encodable {
@@ -173,17 +175,11 @@ public struct RunReport: Sendable, Hashable, Encodable {
 }
 
 extension LayerPerformance {
-    /// Writes the performance fields after a layer's own (macs is written by the layer).
+    /// Writes the performance counters after a layer's own fields, as ``reportJSON()`` nests them.
     fileprivate func encodeFields(into container: inout KeyedEncodingContainer<RunReport.PerformanceKeys>) throws {
-        try container.encode(cycles, forKey: .cycles)
-        try container.encode(utilization, forKey: .utilization)
-        try container.encode(mappingEfficiency, forKey: .mappingEfficiency)
-        try container.encode(sram, forKey: .sram)
-        try container.encode(dram, forKey: .dram)
-        try container.encode(requantizerOps, forKey: .requantizerOps)
-        try container.encode(vectorOps, forKey: .vectorOps)
-        try container.encode(latencyMicroseconds, forKey: .latencyMicroseconds)
-        try container.encodeIfPresent(energyPicojoules, forKey: .energyPicojoules)
-        try container.encodeIfPresent(mapping, forKey: .mapping)
+        for member in reportJSON().members {
+            try container.encode(member.value, forKey: RunReport.PerformanceKeys(member.key))
+        }
+        try container.encodeIfPresent(mapping, forKey: RunReport.PerformanceKeys("mapping"))
     }
 }

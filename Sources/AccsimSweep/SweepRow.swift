@@ -1,5 +1,5 @@
-import AccsimExecution
 import AccsimHardware
+import AccsimMapping
 import AccsimJSON
 
 /// One result row (docs/sweep-format.md): the point, its config hash, and either its performance

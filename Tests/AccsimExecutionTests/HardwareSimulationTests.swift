@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimHardware
+import AccsimMapping
 import AccsimModel
 import AccsimTiming
 import Foundation

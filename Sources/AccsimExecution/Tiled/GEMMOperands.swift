@@ -98,6 +98,39 @@ struct GEMMOperands {
         return accumulators
     }
 
+    /// Adds the folds' partial sums into `accumulators` (M×N) when the operands are wider than
+    /// the multipliers: each fold runs `activationSlices · weightSlices` passes
+    /// (``MultiPass``), the PE register holds the exact fold partial `Σ_pass pass << 8·(i+j)`,
+    /// which is added to the accumulator buffer with `overflow.add` (narrowed to int32 under
+    /// `overflow`). Equal to the single-pass ``accumulate(folds:overflow:into:)`` under `wrap`
+    /// always, and under `saturate` whenever no fold's running partial sum leaves int32 (a fold
+    /// reduces at most `rows` products: |partial| ≤ rows · 2^17 · 2^16 for 16-bit operands).
+    func accumulate(folds: [Fold], overflow: OverflowMode, activationSlices: Int, weightSlices: Int, into accumulators: inout [Int32]) {
+        if activationSlices == 1 && weightSlices == 1 {
+            accumulate(folds: folds, overflow: overflow, into: &accumulators)
+            return
+        }
+        for fold in folds {
+            for row in fold.m {
+                for column in fold.n {
+                    var partial: Int64 = 0
+                    for i in 0..<activationSlices {
+                        for j in 0..<weightSlices {
+                            var pass: Int64 = 0
+                            for depth in fold.k {
+                                let x = MultiPass.slice(a[row * k + depth], index: i, count: activationSlices, width: 8)
+                                let w = MultiPass.slice(b[depth * n + column], index: j, count: weightSlices, width: 8)
+                                pass += Int64(x) * Int64(w)
+                            }
+                            partial &+= pass << Int64(8 * (i + j))
+                        }
+                    }
+                    accumulators[row * n + column] = overflow.add(accumulators[row * n + column], overflow.narrow(partial))
+                }
+            }
+        }
+    }
+
     /// Adds the folds' partial sums into `accumulators` (M×N), in the order of ``accumulate(folds:overflow:)``.
     func accumulate(folds: [Fold], overflow: OverflowMode, into accumulators: inout [Int32]) {
         a.withUnsafeBufferPointer { a in

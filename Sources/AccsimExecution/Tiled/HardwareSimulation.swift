@@ -42,14 +42,38 @@ public struct HardwareSimulation: Sendable {
         reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow, kernels: kernels)
     }
 
-    /// The array multiplies `array.input_type` activations by `array.weight_type` weights.
+    /// The array multiplies `array.input_type` activations by `array.weight_type` weights: a
+    /// layer operand of the same type runs in one pass; int16 on an 8-bit multiplier in two
+    /// slices (``MultiPass``); int4 weights sign-extend into int8 or int16 multipliers. A layer
+    /// with int64 accumulators needs `array.accumulator_bits` 64.
     private static func checkOperandTypes(_ node: Node, graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
-        if let input = graph.tensor(named: node.inputs[0]), input.elementType != hardware.array.inputType {
+        func fits(_ layer: ElementType, _ array: ElementType) -> Bool {
+            layer == array || (layer == .int16 && array == .int8) || (layer == .int4 && (array == .int8 || array == .int16))
+                || (layer == .int8 && array == .int16)
+        }
+        if let input = graph.tensor(named: node.inputs[0]), !fits(input.elementType, hardware.array.inputType) {
             throw ExecutionError(node: node.name, "activations '\(input.name)' are \(input.elementType.rawValue) but the array multiplies \(hardware.array.inputType.rawValue) activations (array.input_type)")
         }
-        if let weights = graph.tensor(named: node.inputs[1]), weights.elementType != hardware.array.weightType {
+        if let weights = graph.tensor(named: node.inputs[1]), !fits(weights.elementType, hardware.array.weightType) {
             throw ExecutionError(node: node.name, "weights '\(weights.name)' are \(weights.elementType.rawValue) but the array multiplies \(hardware.array.weightType.rawValue) weights (array.weight_type)")
         }
+        let accumulator: ElementType? = switch node.operation {
+        case .conv2D(let p): p.accumulator
+        case .fullyConnected(let p): p.accumulator
+        default: nil
+        }
+        if accumulator == .int64 {
+            throw ExecutionError(node: node.name, "the layer accumulates in int64 (LiteRT int16x8); the array's accumulators are \(hardware.array.accumulatorBits)-bit (array.accumulator_bits)")
+        }
+    }
+
+    /// Activation and weight slices of a conv / FC node on this array (1 × 1 when the operands fit
+    /// the multipliers).
+    func slices(_ node: Node) -> (activation: Int, weight: Int) {
+        let x = graph.tensor(named: node.inputs[0])?.elementType ?? .int8
+        let w = graph.tensor(named: node.inputs[1])?.elementType ?? .int8
+        return (MultiPass.slices(operandBits: x == .uint8 ? 8 : x.bitWidth, multiplierBits: hardware.array.inputType.bitWidth),
+                MultiPass.slices(operandBits: w == .uint8 ? 8 : w.bitWidth, multiplierBits: hardware.array.weightType.bitWidth))
     }
 
     /// When the data path follows the schedule tile by tile.
@@ -111,9 +135,12 @@ public struct HardwareSimulation: Sendable {
             }
         }
         var accumulators = operands.map { [Int32](repeating: 0, count: $0.m * $0.n) }
+        let slices = slices(node)
         for step in layer.steps {
             guard let tile = step.compute?.tile else { continue }
-            operands[tile.group].accumulate(folds: tile.folds, overflow: overflow, into: &accumulators[tile.group])
+            operands[tile.group].accumulate(
+                folds: tile.folds, overflow: overflow, activationSlices: slices.activation, weightSlices: slices.weight,
+                into: &accumulators[tile.group])
         }
         observer?.observe(operands: operands, accumulators: accumulators)  // trace hook
         // Scatter C[m, n] of each group to NHWC / [N, O] and requantize after the bias.
@@ -138,5 +165,12 @@ public struct HardwareSimulation: Sendable {
             }
         }
         return IntTensor(shape: outputInfo.shape, elementType: outputInfo.elementType, values: values)
+    }
+}
+
+extension HardwareSimulation {
+    /// The performance of every layer, in node order.
+    public var performance: [LayerPerformance] {
+        zip(schedule.layers, results).map { LayerPerformance(layer: $0, result: $1, hardware: hardware) }
     }
 }

@@ -117,26 +117,21 @@ public struct TraceRecorder: Sendable {
             writer.append(.layerEnd(LayerEndRecord(
                 cycle: start + result.totalCycles, layer: index, outputCRC: outputCRCs[index],
                 accumulatorCRC: capture.map { TensorChecksum.crc32(IntTensor(shape: [$0.scatteredAccumulators.count], elementType: .int32, values: $0.scatteredAccumulators)) },
-                counters: Self.counters(layer: layer, result: result))))
+                counters: Self.counters(layer: layer, result: result, hardware: simulation.hardware))))
         }
         return macs
     }
 
-    /// The layer-end counters of `layer`.
-    static func counters(layer: LayerSchedule, result: LayerResult) -> LayerCounters {
-        let traffic = result.traffic
-        let stalls = result.stalls
-        return LayerCounters([
-            "total_cycles": result.totalCycles, "prologue_cycles": result.prologueCycles, "compute_cycles": result.computeCycles,
-            "array_cycles": result.arrayCycles, "requantizer_cycles": result.requantizerCycles, "vector_cycles": result.vectorCycles,
-            "stall_input_cycles": stalls.input, "stall_weight_cycles": stalls.weight, "stall_output_cycles": stalls.output,
-            "stall_vector_cycles": stalls.vector, "epilogue_cycles": result.epilogueCycles,
-            "macs": traffic.macs, "requantizer_ops": traffic.requantizerOps, "vector_ops": traffic.vectorOps,
-            "dma_transfers": layer.transfers.count, "compute_steps": layer.computeSteps.count,
-            "dram_read_bytes": traffic.dramReadBytes, "dram_write_bytes": traffic.dramWriteBytes,
-            "sram_input_read_bytes": traffic.input.reads, "sram_input_write_bytes": traffic.input.writes,
-            "sram_weight_read_bytes": traffic.weight.reads, "sram_weight_write_bytes": traffic.weight.writes,
-            "sram_output_read_bytes": traffic.output.reads, "sram_output_write_bytes": traffic.output.writes,
-        ])
+    /// The layer-end counters of `layer`: every name of the trace format, in its order, read
+    /// from the counter table (``LayerPerformance/counters``, by ``PerformanceCounter/traceName``).
+    static func counters(layer: LayerSchedule, result: LayerResult, hardware: HardwareConfig) -> LayerCounters {
+        let performance = LayerPerformance(layer: layer, result: result, hardware: hardware)
+        return LayerCounters(values: LayerCounters.names.map { name in
+            traceCounters[name]?.value(performance).integer ?? 0
+        })
     }
+
+    /// The table's counters by trace name.
+    static let traceCounters: [String: PerformanceCounter] = Dictionary(
+        uniqueKeysWithValues: LayerPerformance.counters.compactMap { counter in counter.traceName.map { ($0, counter) } })
 }

@@ -1,6 +1,5 @@
 import AccsimChecksum
 import AccsimArithmetic
-import AccsimModel
 
 /// Checksums of tensor contents, as reports and traces state them.
 public enum TensorChecksum {

@@ -1,11 +1,11 @@
 import AccsimHardware
-import AccsimMapping
 import AccsimTiming
 
 /// What one layer cost on the hardware, as the report states it: cycles by kind, utilization,
-/// traffic per SRAM buffer and DRAM in bytes, unit operations, latency and (when the config has an
-/// energy table) energy. Counted from the schedule and its timeline; nothing here reads data.
-public struct LayerPerformance: Sendable, Hashable, Codable {
+/// traffic per SRAM buffer and DRAM in bytes, unit operations, folds, latency and (when the config
+/// has an energy table) energy. Counted from the schedule and its timeline; nothing here reads
+/// data. Every counter is named once, in ``counters``, from which the reports and traces derive.
+public struct LayerPerformance: Sendable, Hashable {
     public var cycles: Cycles
     public var macs: Int
     /// MACs / (rows · cols · total cycles).
@@ -24,19 +24,15 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
     /// The chosen mapping of a conv or fully connected layer (nil for other layers and totals).
     public var mapping: LayerMapping?
 
-    enum CodingKeys: String, CodingKey {
-        case cycles, macs, utilization
-        case mappingEfficiency = "mapping_efficiency"
-        case sram, dram
-        case requantizerOps = "requantizer_ops"
-        case vectorOps = "vector_ops"
-        case latencyMicroseconds = "latency_us"
-        case energyPicojoules = "energy_pj"
-        case mapping
-    }
+    /// Array folds run (Σ over compute tiles of their folds).
+    public var arrayFolds: Int
+    /// DMA transfers of the schedule.
+    public var dmaTransfers: Int
+    /// Compute steps of the schedule.
+    public var computeSteps: Int
 
     /// Cycles: `total = prologue + compute + stall.total + epilogue`.
-    public struct Cycles: Sendable, Hashable, Codable {
+    public struct Cycles: Sendable, Hashable {
         public var total: Int
         public var compute: Int
         public var stall: Stalls
@@ -53,7 +49,7 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
     }
 
     /// Stall cycles by cause.
-    public struct Stalls: Sendable, Hashable, Codable {
+    public struct Stalls: Sendable, Hashable {
         public var total: Int
         public var input: Int
         public var weight: Int
@@ -62,23 +58,19 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
     }
 
     /// Bytes read and written in one buffer.
-    public struct Bytes: Sendable, Hashable, Codable {
+    public struct Bytes: Sendable, Hashable {
         public var readBytes: Int
         public var writeBytes: Int
-        enum CodingKeys: String, CodingKey {
-            case readBytes = "read_bytes"
-            case writeBytes = "write_bytes"
-        }
     }
 
-    public struct SRAMTraffic: Sendable, Hashable, Codable {
+    public struct SRAMTraffic: Sendable, Hashable {
         public var input: Bytes
         public var weight: Bytes
         public var output: Bytes
     }
 
     /// DRAM bytes at the real element widths, with the reads broken down.
-    public struct DRAMTraffic: Sendable, Hashable, Codable {
+    public struct DRAMTraffic: Sendable, Hashable {
         public var readBytes: Int
         public var writeBytes: Int
         public var inputReadBytes: Int
@@ -86,15 +78,6 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         public var biasReadBytes: Int
         public var partialSumReadBytes: Int
         public var partialSumWriteBytes: Int
-        enum CodingKeys: String, CodingKey {
-            case readBytes = "read_bytes"
-            case writeBytes = "write_bytes"
-            case inputReadBytes = "input_read_bytes"
-            case weightReadBytes = "weight_read_bytes"
-            case biasReadBytes = "bias_read_bytes"
-            case partialSumReadBytes = "partial_sum_read_bytes"
-            case partialSumWriteBytes = "partial_sum_write_bytes"
-        }
     }
 
     /// The performance of `layer`, whose timeline and traffic are `result`, on `hardware`.
@@ -110,13 +93,18 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         let peCount = hardware.array.rows * hardware.array.cols
         utilization = result.totalCycles == 0 ? 0 : Double(traffic.macs) / Double(peCount * result.totalCycles)
         var streamSlots = 0
+        var folds = 0
         for step in layer.steps {
             guard let tile = step.compute?.tile else { continue }
+            folds += tile.folds.count
             for fold in tile.folds {
                 streamSlots += hardware.array.dataflow.foldDimensions(of: fold.shape).stream
             }
         }
         mappingEfficiency = streamSlots == 0 ? 0 : Double(traffic.macs) / Double(peCount * streamSlots)
+        arrayFolds = folds
+        dmaTransfers = layer.transfers.count
+        computeSteps = layer.computeSteps.count
         sram = SRAMTraffic(
             input: Bytes(readBytes: traffic.input.reads, writeBytes: traffic.input.writes),
             weight: Bytes(readBytes: traffic.weight.reads, writeBytes: traffic.weight.writes),
@@ -134,7 +122,10 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
             let sramReads = traffic.input.reads + traffic.weight.reads + traffic.output.reads
             let sramWrites = traffic.input.writes + traffic.weight.writes + traffic.output.writes
             let dramBytes = traffic.dramReadBytes + traffic.dramWriteBytes
-            energyPicojoules = Double(traffic.macs) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
+            // A multi-pass layer (operands wider than the multipliers) spends one multiplier
+            // operation per pass and MAC.
+            let multiplierOps = traffic.macs * (layer.gemm?.lowering.passes ?? 1)
+            energyPicojoules = Double(multiplierOps) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
                 + Double(sramWrites) * energy.sramWritePJPerByte + Double(dramBytes) * energy.dramPJPerByte
         } else {
             energyPicojoules = nil
@@ -175,6 +166,9 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
             sum.dram.partialSumWriteBytes += layer.dram.partialSumWriteBytes
             sum.requantizerOps += layer.requantizerOps
             sum.vectorOps += layer.vectorOps
+            sum.arrayFolds += layer.arrayFolds
+            sum.dmaTransfers += layer.dmaTransfers
+            sum.computeSteps += layer.computeSteps
             if let energy = layer.energyPicojoules { sum.energyPicojoules = (sum.energyPicojoules ?? 0) + energy }
             if layer.mappingEfficiency > 0 { streamSlotMACs += Double(layer.macs) / layer.mappingEfficiency }
         }
@@ -190,11 +184,13 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         macs: 0, utilization: 0, mappingEfficiency: 0,
         sram: SRAMTraffic(input: Bytes(readBytes: 0, writeBytes: 0), weight: Bytes(readBytes: 0, writeBytes: 0), output: Bytes(readBytes: 0, writeBytes: 0)),
         dram: DRAMTraffic(readBytes: 0, writeBytes: 0, inputReadBytes: 0, weightReadBytes: 0, biasReadBytes: 0, partialSumReadBytes: 0, partialSumWriteBytes: 0),
-        requantizerOps: 0, vectorOps: 0, latencyMicroseconds: 0, energyPicojoules: nil)
+        requantizerOps: 0, vectorOps: 0, arrayFolds: 0, dmaTransfers: 0, computeSteps: 0, latencyMicroseconds: 0,
+        energyPicojoules: nil)
 
     private init(
         cycles: Cycles, macs: Int, utilization: Double, mappingEfficiency: Double, sram: SRAMTraffic, dram: DRAMTraffic,
-        requantizerOps: Int, vectorOps: Int, latencyMicroseconds: Double, energyPicojoules: Double?
+        requantizerOps: Int, vectorOps: Int, arrayFolds: Int, dmaTransfers: Int, computeSteps: Int,
+        latencyMicroseconds: Double, energyPicojoules: Double?
     ) {
         self.cycles = cycles
         self.macs = macs
@@ -204,14 +200,10 @@ public struct LayerPerformance: Sendable, Hashable, Codable {
         self.dram = dram
         self.requantizerOps = requantizerOps
         self.vectorOps = vectorOps
+        self.arrayFolds = arrayFolds
+        self.dmaTransfers = dmaTransfers
+        self.computeSteps = computeSteps
         self.latencyMicroseconds = latencyMicroseconds
         self.energyPicojoules = energyPicojoules
-    }
-}
-
-extension HardwareSimulation {
-    /// The performance of every layer, in node order.
-    public var performance: [LayerPerformance] {
-        zip(schedule.layers, results).map { LayerPerformance(layer: $0, result: $1, hardware: hardware) }
     }
 }
