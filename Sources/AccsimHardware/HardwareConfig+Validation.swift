@@ -15,7 +15,7 @@ extension HardwareConfig {
         try require([.int8, .int16].contains(array.weightType), "array.weight_type", "must be int8 or int16 (the multipliers' weight operand), got \(array.weightType.rawValue)")
         try require(array.accumulatorBits == 32, "array.accumulator_bits", "only 32-bit accumulators are modelled, got \(array.accumulatorBits)")
 
-        try require([0, 8, 16, 32].contains(requantizer.multiplierBits), "requantizer.multiplier_bits", "must be 0, 8, 16 or 32, got \(requantizer.multiplierBits)")
+        try require((0...32).contains(requantizer.multiplierBits), "requantizer.multiplier_bits", "must lie in 0...32 (0: shift only), got \(requantizer.multiplierBits)")
         try require((0...62).contains(requantizer.maxShift), "requantizer.max_shift", "must lie in 0...62, got \(requantizer.maxShift)")
         try require(!requantizer.roundingModes.isEmpty, "requantizer.rounding_modes", "needs at least one rounding mode")
         for mode in requantizer.roundingModes where !mode.isIntegerHardwareMode {

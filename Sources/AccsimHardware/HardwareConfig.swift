@@ -94,7 +94,7 @@ public enum TimingConvention: String, Sendable, Hashable, Codable, CaseIterable 
 
 /// The requantizer unit after the array.
 public struct RequantizerConfig: Sendable, Hashable, Codable {
-    /// Width of the integer multiplier M in bits: 0 (shift only, M = 1), 8, 16 or 32.
+    /// Width of the integer multiplier M in bits: 0 (shift only, M = 1) to 32.
     public var multiplierBits: Int
     /// The largest right shift the unit implements.
     public var maxShift: Int
