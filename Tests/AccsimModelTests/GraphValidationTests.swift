@@ -33,18 +33,6 @@ private func smallGraph() -> Graph {
         inputs: ["x"], outputs: ["y"])
 }
 
-/// Expects `graph.validate()` to fail with an error naming `node` and `field`, whose message contains `fragment`.
-private func expectInvalid(_ graph: Graph, node: String?, field: String?, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    do {
-        try graph.validate()
-        Issue.record("expected a validation error containing '\(fragment)'", sourceLocation: sourceLocation)
-    } catch {
-        #expect(error.node == node, sourceLocation: sourceLocation)
-        #expect(error.field == field, sourceLocation: sourceLocation)
-        #expect(error.message.contains(fragment), "message was: \(error.message)", sourceLocation: sourceLocation)
-    }
-}
-
 @Suite struct GraphValidationTests {
     @Test func smallGraphIsValid() throws {
         try smallGraph().validate()

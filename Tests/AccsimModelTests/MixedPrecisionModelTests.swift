@@ -32,17 +32,6 @@ private func mixedGraph() -> Graph {
         inputs: ["x"], outputs: ["y"])
 }
 
-private func expectInvalid(_ graph: Graph, node: String?, field: String?, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    do {
-        try graph.validate()
-        Issue.record("expected a validation error containing '\(fragment)'", sourceLocation: sourceLocation)
-    } catch {
-        #expect(error.node == node, sourceLocation: sourceLocation)
-        #expect(error.field == field, sourceLocation: sourceLocation)
-        #expect(error.message.contains(fragment), "message was: \(error.message)", sourceLocation: sourceLocation)
-    }
-}
-
 @Suite struct MixedPrecisionModelTests {
     @Test func int4PacksTwoPerByteLowNibbleFirst() {
         let data = ConstantData(elementType: .int4, values: [-8, 7, -1, 3, 5])
