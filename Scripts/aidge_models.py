@@ -94,7 +94,8 @@ def main(argv=None):
     else:
         x_train, x_test, _, y_test = load_split()
         x_test = x_test.astype(np.float32)
-        np.save(os.path.join(OUT, "calibration_x_nchw.npy"), np.ascontiguousarray(x_train[:CALIBRATION], dtype=np.float32))
+        calibration = np.ascontiguousarray(x_train[:CALIBRATION], dtype=np.float32)
+        np.save(os.path.join(OUT, "calibration_x_nchw.npy"), calibration)
         np.save(os.path.join(OUT, "test_x_nchw.npy"), x_test)
     failures = []
     summary = {"test_samples": int(len(y_test)), "calibration_samples": CALIBRATION, "models": {}}
