@@ -139,7 +139,11 @@ def main(argv=None):
                 np.save(path, content)
         else:
             if args.check:
-                if not os.path.exists(path) or open(path, "rb").read() != content:
+                committed = None
+                if os.path.exists(path):
+                    with open(path, "rb") as f:
+                        committed = f.read()
+                if committed != content:
                     failures.append(f"{name}: differs from the committed file")
             else:
                 with open(path, "wb") as f:
