@@ -94,7 +94,8 @@ def main(argv=None):
     else:
         x_train, x_test, _, y_test = load_split()
         x_test = x_test.astype(np.float32)
-        np.save(os.path.join(OUT, "calibration_x_nchw.npy"), np.ascontiguousarray(x_train[:CALIBRATION], dtype=np.float32))
+        calibration = np.ascontiguousarray(x_train[:CALIBRATION], dtype=np.float32)
+        np.save(os.path.join(OUT, "calibration_x_nchw.npy"), calibration)
         np.save(os.path.join(OUT, "test_x_nchw.npy"), x_test)
     failures = []
     summary = {"test_samples": int(len(y_test)), "calibration_samples": CALIBRATION, "models": {}}
@@ -138,7 +139,11 @@ def main(argv=None):
                 np.save(path, content)
         else:
             if args.check:
-                if not os.path.exists(path) or open(path, "rb").read() != content:
+                committed = None
+                if os.path.exists(path):
+                    with open(path, "rb") as f:
+                        committed = f.read()
+                if committed != content:
                     failures.append(f"{name}: differs from the committed file")
             else:
                 with open(path, "wb") as f:

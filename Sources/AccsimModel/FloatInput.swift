@@ -72,17 +72,22 @@ extension TensorInfo {
             if layout == .nchw, shape.count == 4, rest == [nhwc[2], nhwc[0], nhwc[1]] {
                 transpose = true
             } else if rest != nhwc {
-                throw ModelError(field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
+                throw ModelError(
+                    field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
             }
             batchShape = [n] + nhwc
         } else {
-            throw ModelError(field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
+            throw ModelError(
+                field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
         }
         var values: [Int32]
         let valueType: ElementType
         if array.dtype == .float32 {
             guard let floatInput else {
-                throw ModelError(field: source, "float32 input, but model input '\(name)' records no input quantization (float_input); pass \(self.elementType.rawValue) values")
+                throw ModelError(
+                    field: source,
+                    "float32 input, but model input '\(name)' records no input quantization (float_input); "
+                        + "pass \(self.elementType.rawValue) values")
             }
             let floats = array.floatValues()
             values = [Int32](repeating: 0, count: floats.count)
@@ -102,7 +107,8 @@ extension TensorInfo {
             valueType = tensor.elementType
         }
         if transpose {
-            values = Self.permute(values, shape: [batchShape[0], batchShape[3], batchShape[1], batchShape[2]], order: [0, 2, 3, 1])
+            let nchw = [batchShape[0], batchShape[3], batchShape[1], batchShape[2]]
+            values = Self.permute(values, shape: nchw, order: [0, 2, 3, 1])
         }
         return IntTensor(shape: batchShape, elementType: valueType, values: values)
     }
@@ -113,7 +119,8 @@ extension TensorInfo {
         guard layout == .nchw, tensor.shape.count == 4 else { return NPYArray(tensor: tensor) }
         let s = tensor.shape
         let values = Self.permute(tensor.values, shape: s, order: [0, 3, 1, 2])
-        return NPYArray(tensor: IntTensor(shape: [s[0], s[3], s[1], s[2]], elementType: tensor.elementType, values: values))
+        let nchw = IntTensor(shape: [s[0], s[3], s[1], s[2]], elementType: tensor.elementType, values: values)
+        return NPYArray(tensor: nchw)
     }
 
     private var expectedShapes: String {

@@ -84,4 +84,15 @@ import Testing
         #expect(run.outputs.values == expected.values)
         #expect(run.report["accuracy"]?["correct"]?.intValue == 354)
     }
+
+    @Test func tfliteModelsTakeFloatNHWCInput() throws {
+        // The TFLite model records LiteRT's QUANTIZE (float32 x / s, half away). With one channel
+        // the NCHW pixel/16 array is the NHWC one reshaped; LiteRT's own logits come out.
+        let nchw = try NPYFile.read(path: CLI.root.appendingPathComponent(Self.inputs).path)
+        let path = try CLI.temporaryDirectory().appendingPathComponent("x_nhwc.npy").path
+        try NPYFile.write(try NPYArray(shape: [360, 8, 8, 1], dtype: .float32, bytes: nchw.bytes), to: path, overwrite: false)
+        let run = try FrameworkModelTests.run("Models/frameworks/digits_keras_int8.tflite", inputs: path)
+        let expected = try FrameworkModelTests.npy("Models/frameworks/digits_keras_int8_litert_optimized.npy")
+        #expect(run.outputs.values == expected.values)
+    }
 }

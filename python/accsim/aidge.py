@@ -132,7 +132,8 @@ def float_scale_requantizer(scale, lo=-128, hi=127, max_multiplier_bits=31):
         mismatches = 0
         for start in range(first, last + 1, 1 << 22):
             acc = np.arange(start, min(start + (1 << 22), last + 1), dtype=np.int64)
-            mismatches += int(np.count_nonzero(aidge_float_requantize(acc, s, lo, hi) != fixed_requantize(acc, m, n, lo, hi)))
+            differ = aidge_float_requantize(acc, s, lo, hi) != fixed_requantize(acc, m, n, lo, hi)
+            mismatches += int(np.count_nonzero(differ))
             if best is not None and mismatches >= best[2]:
                 break
         if best is None or mismatches < best[2]:
@@ -378,7 +379,8 @@ class _Exporter:
             m, n = q["multiplier"], q["shift"]
             while m != 0 and m % 2 == 0 and n > 0:  # exactly the same rounding with fewer bits (64 >> 6 is 1)
                 m, n = m // 2, n - 1
-        return {"multipliers": [int(m)], "shifts": [int(n)], "rounding": "half_up" if q["kind"] == "float" else q["rounding"],
+        rounding = "half_up" if q["kind"] == "float" else q["rounding"]
+        return {"multipliers": [int(m)], "shifts": [int(n)], "rounding": rounding,
                 "zero_point": 0, "clamp_min": int(q["clamp"][0]), "clamp_max": int(q["clamp"][1])}
 
     def add_node(self, name, op, inputs, output, attributes):
@@ -442,7 +444,8 @@ class _Exporter:
             if bias is not None:
                 inputs.append(self.constant(node.name() + "_bias", bias.reshape(-1).astype(np.int32), "int32"))
             self.tensor(out, [1, weights.shape[0]])
-            self.add_node(node.name(), "fully_connected", inputs, out, {"requantizer": self.requantizer(q, node.name())})
+            self.add_node(node.name(), "fully_connected", inputs, out,
+                          {"requantizer": self.requantizer(q, node.name())})
         else:
             inner = {}
             pads = [0, 0, 0, 0]
@@ -450,7 +453,8 @@ class _Exporter:
                 for m in op.get_micro_graph().get_nodes():
                     if m.type() == "Pad":
                         pa = _attrs(m)
-                        if str(pa.get("mode", "")).split(".")[-1] != "CONSTANT" or float(pa.get("constant_value", 0)) != 0:
+                        mode = str(pa.get("mode", "")).split(".")[-1]
+                        if mode != "CONSTANT" or float(pa.get("constant_value", 0)) != 0:
                             raise ExportError(f"node {node.name()!r} ({t}): only zero constant padding is supported")
                         p = [int(v) for v in pa["pads"]]
                         if len(set(p)) != 1:
@@ -477,7 +481,8 @@ class _Exporter:
             self.tensor(out, _nhwc(dims))
             self.aidge_shape[out] = [1] + dims[1:]
             if list(kernel) != list(weights.shape[2:]):
-                raise ExportError(f"node {node.name()!r} ({t}): kernel_dims {kernel} disagree with weights {list(weights.shape)}")
+                raise ExportError(f"node {node.name()!r} ({t}): kernel_dims {kernel} disagree with weights "
+                                  f"{list(weights.shape)}")
             self.add_node(node.name(), "conv2d", inputs, out, {
                 "stride": stride, "dilation": dilation, "padding": pads, "groups": groups,
                 "requantizer": self.requantizer(q, node.name())})
@@ -487,7 +492,8 @@ class _Exporter:
     def add(self, node):
         a, b = self.source(node, 0), self.source(node, 1)
         if self.shapes[a] != self.shapes[b]:
-            raise ExportError(f"node {node.name()!r} (Add): broadcasting {self.shapes[a]} + {self.shapes[b]} is not supported")
+            raise ExportError(f"node {node.name()!r} (Add): broadcasting {self.shapes[a]} + {self.shapes[b]} "
+                              "is not supported")
         quantizer, q = self.following_quantizer(node)
         out = quantizer.name()
         self.tensor(out, self.shapes[a])
@@ -511,7 +517,8 @@ class _Exporter:
         while True:
             kids = self.children(cur)
             if len(kids) != 1:
-                raise ExportError(f"node {cur.name()!r} ({cur.type()}): a float island must be a chain ending in a Quantizer")
+                raise ExportError(f"node {cur.name()!r} ({cur.type()}): a float island must be a chain "
+                                  "ending in a Quantizer")
             cur = kids[0]
             if cur.type() == "Quantizer":
                 break

@@ -60,8 +60,16 @@ struct TFLiteGraphBuilder {
         if !inexact.isEmpty {
             metadata["tflite_inexact"] = inexact.joined(separator: "; ")
         }
+        // Float inputs as LiteRT's QUANTIZE takes them: float32 x / scale, rounded half away from
+        // zero (std::round), + zero point, clamped. TFLite is NHWC already: no layout key.
+        var framed = tensors
+        for index in framed.indices where inputs.contains(framed[index].name) {
+            if let q = framed[index].quantization, q.scales.count == 1, q.scales[0] > 0 {
+                framed[index].floatInput = FloatInputQuantization(operation: .divide, factor: q.scales[0], rounding: .halfAway)
+            }
+        }
         return Graph(
-            name: graphName, tensors: tensors, constants: constants, nodes: nodes,
+            name: graphName, tensors: framed, constants: constants, nodes: nodes,
             inputs: inputs, outputs: outputs, metadata: metadata)
     }
 
