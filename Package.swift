@@ -38,9 +38,12 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // AVX-512 VNNI int8 GEMM (vpdpbusd), chosen at run time; the fast kernels' portable Swift
-        // path is its fallback and the tests compare the two.
+        // SIMD kernels per instruction set (AVX-512 VNNI, AVX-VNNI, AVX2, NEON), chosen at run time
+        // by CPU feature; the fast kernels' portable Swift path is the fallback and the tests
+        // compare every path the machine runs with the reference kernels.
         .target(name: "CAccsimKernels", path: "Sources/CAccsimKernels"),
+        // The yardstick of `accsim bench`: a plain exact AVX2 C GEMM (not used by the simulator).
+        .target(name: "CAccsimBenchReference", path: "Sources/CAccsimBenchReference"),
         // Integer semantics: rounding modes, requantizer, reference kernels (the oracle) and the
         // fast kernels that must equal them. No files, no cycles.
         .target(name: "AccsimArithmetic", dependencies: ["CAccsimKernels"], swiftSettings: strictSwift),
@@ -105,6 +108,7 @@ let package = Package(
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
                 "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
+                "CAccsimBenchReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

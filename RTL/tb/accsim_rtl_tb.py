@@ -240,13 +240,15 @@ class Bench:
                 continue
             if want is None:
                 what = "the RTL marks bottom[%d] valid where the trace has no value" % index
+                signal = "bot_data[%d], bot_valid[%d] = 1" % (index, index)
             elif got is None:
-                what = "the trace has bottom[%d] but the RTL's bot_valid[%d] is low" % (index, index)
+                what = "the trace has a value leaving bottom[%d]; the RTL's bot_valid[%d] is low" % (index, index)
+                signal = "bot_valid[%d] = 0" % index
             else:
-                what = "bottom[%d] differs" % index
+                what = "the value leaving bottom[%d] differs by %d" % (index, got - want)
+                signal = "bot_data[%d], bot_valid[%d] = 1" % (index, index)
             self.diverge({"what": what, "edge": "bottom", "index": index, "expected": want, "actual": got,
-                          "signal": "bot_data[%d] (bot_valid[%d])" % (index, index),
-                          "layer": self.current_layer}, context)
+                          "signal": signal, "layer": self.current_layer}, context)
 
     def compare_requant(self, cycle, records, observed, context):
         for lane in sorted(set(range(len(records))) | set(observed)):
@@ -272,7 +274,7 @@ class Bench:
                 expected, actual = "out=%d" % record.output, None
                 what = "the trace has a requant record but requantizer lane %d is not valid" % lane
             self.diverge({"what": what, "edge": "requant", "index": lane, "expected": expected, "actual": actual,
-                          "signal": "rq_in/rq_pre/rq_out/rq_sat[%d]" % lane,
+                          "signal": "requantizer lane %d: rq_sum, rq_pre, rq_out, rq_sat" % lane,
                           "layer": record.layer if record is not None else self.current_layer}, context)
 
     # -- steps

@@ -1,3 +1,4 @@
+import AccsimArithmetic
 import ArgumentParser
 import Foundation
 
@@ -22,6 +23,18 @@ public struct AccsimCommand: ParsableCommand {
     /// Parses the arguments, runs the command and exits with accsim's exit codes: 0 on success,
     /// 1 when the simulation itself fails, 2 for bad input files, bad arguments or usage errors.
     public static func main(arguments: [String]? = nil) -> Never {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if Set(given) == ["--version", "--verbose"] {
+            // The version plus what the data path runs on (the kernel path selection).
+            print("accsim \(AccsimVersion.string)")
+            print(KernelSelectionReport.text, terminator: "")
+            Foundation.exit(0)
+        }
+        if let problem = KernelPath.environmentProblem {
+            // A forced path that cannot be honoured is a usage error, not a silent fallback.
+            FileHandle.standardError.write(Data("accsim: error: \(problem)\n".utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

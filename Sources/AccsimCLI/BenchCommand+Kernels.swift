@@ -2,6 +2,10 @@ import AccsimArithmetic
 import AccsimModel
 import AccsimReport
 
+#if arch(x86_64)
+import CAccsimBenchReference
+#endif
+
 /// The kernel half of `accsim bench`: ResNet-18's conv shapes, a fully connected and a depthwise
 /// layer, each on the reference kernel, the portable and the VNNI GEMM; then the requantizer and
 /// the elementwise kernels in elements per second.
@@ -89,27 +93,32 @@ struct KernelBench {
             parameters: FullyConnectedParameters(requantizer: layer.requantizer), path: path)
     }
 
-    /// The peak GMAC/s of `vpdpbusd` on this core, or nil without VNNI.
-    func peak() -> Double? {
-        guard FastKernels.vnniPeakProbe(rounds: 1) != nil else { return nil }
-        let rounds = quick ? 200_000 : 2_000_000
+    /// The peak GMAC/s of `path`'s multiply-accumulate instruction from registers on this core, or
+    /// nil (no probe for the path, or the CPU does not run it).
+    func peak(_ path: KernelPath) -> Double? {
+        guard let macsPerRound = FastKernels.peakProbeMACsPerRound(path), FastKernels.peakProbe(path, rounds: 1) != nil else {
+            return nil
+        }
+        let rounds = (quick ? 200_000 : 2_000_000) * (24 * 64) / macsPerRound
         var checksum: Int64 = 0
         let seconds = BenchClock.best(minimumRuns: quick ? 2 : 5, maximumRuns: 10, minimumSeconds: 0, cpu: true) {
-            checksum &+= FastKernels.vnniPeakProbe(rounds: rounds) ?? 0
+            checksum &+= FastKernels.peakProbe(path, rounds: rounds) ?? 0
         }
         _ = checksum
-        return Double(rounds * FastKernels.vnniPeakProbeMACsPerRound) / seconds / 1e9
+        return Double(rounds * macsPerRound) / seconds / 1e9
     }
 
     func render() -> String {
-        let peak = peak()
-        var out = "kernels (GMAC/s per core: one thread, its CPU time; ×N: wall time on N threads; outputs checked bit for bit against the reference)\n"
+        let best = paths[0]
+        let peak = peak(best)
+        var out = "kernels (GMAC/s per core: one thread, its CPU time; ×N: wall time on N threads; "
+        out += "outputs checked bit for bit against the reference)\n"
         var headers = ["kernel", "MMAC", "reference"]
         headers += paths.map { $0.rawValue }
-        let best = paths[0]
-        headers += ["\(best.rawValue) ×\(threads)", "of peak", "bit-exact"]
+        headers += ["\(best.rawValue) ×\(threads)", "×\(threads) / ×1", "of peak", "bit-exact"]
         var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
         let minimumSeconds = quick ? 0.05 : 0.3
+        var bestRates: [String: Double] = [:]
         for layer in Self.layers() where filter.map({ layer.name.contains($0) }) ?? true {
             var expected = IntTensor(shape: [], elementType: .int8, values: [0])
             let referenceSeconds = BenchClock.best(minimumRuns: 1, maximumRuns: quick ? 1 : 2, minimumSeconds: 0, cpu: true) { expected = reference(layer) }
@@ -130,6 +139,7 @@ struct KernelBench {
                 if path == best { bestSingle = Double(layer.macs) / seconds / 1e9 }
                 row.append(rate(seconds))
             }
+            bestRates[layer.name] = bestSingle
             if let fast = prepare(layer, path: best) {
                 var output = expected
                 let seconds = BenchClock.best(minimumSeconds: minimumSeconds) {
@@ -137,8 +147,9 @@ struct KernelBench {
                 }
                 exact = exact && output == expected
                 row.append(rate(seconds))
+                row.append(bestSingle > 0 ? BenchClock.format(Double(layer.macs) / seconds / 1e9 / bestSingle, 2) + "×" : "-")
             } else {
-                row.append("-")
+                row += ["-", "-"]
             }
             row.append(peak.map { BenchClock.format(100 * bestSingle / $0, 0) + "%" } ?? "-")
             row.append(exact ? "yes" : "NO")
@@ -146,29 +157,145 @@ struct KernelBench {
         }
         out += table.render()
         if let peak {
-            out += "peak: vpdpbusd from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
+            out += "peak: \(best.rawValue) multiply-accumulate from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
         } else {
-            out += "peak: no AVX-512 VNNI on this CPU (portable path only)\n"
+            out += "peak: no register-only probe for the \(best.rawValue) path\n"
         }
+        if let depthwise = bestRates["depthwise 3×3 256 @28"], let gemm = bestRates["conv 3×3 64→64 @56"], gemm > 0 {
+            out += "depthwise / GEMM (\(best.rawValue), one thread): \(BenchClock.format(100 * depthwise / gemm, 0))% "
+            out += "of conv 3×3 64→64 @56 (target ≥ 30%)\n"
+        }
+        out += "\n" + anchor(best: best, peak: peak)
+        out += "\n" + fullyConnectedBandwidth(best: best)
         out += "\n" + elementwise()
         return out
+    }
+
+    /// The yardstick: the AVX2 C reference GEMM (CAccsimBenchReference) and accsim's GEMM path on
+    /// the same 1020 × 1024 × 1024 product (accsim's as a fully connected layer over a batch of
+    /// 1020: gather, GEMM, corrections and requantization), one thread, beside the peak.
+    func anchor(best: KernelPath, peak: Double?) -> String {
+        let (m, k, n) = (1020, 1024, 1024)
+        var generator = SeededGenerator(seed: 3)
+        let a = (0..<(m * k)).map { _ in UInt8(truncatingIfNeeded: generator.nextInt32(in: 0...255)) }
+        let b = (0..<(k * n)).map { _ in Int8(truncatingIfNeeded: generator.nextInt32(in: -128...127)) }
+        let macs = Double(m * n * k)
+        var out = "GEMM \(m)×\(k)×\(n), one thread (GMAC/s)\n"
+        var table = TextTable(headers: ["implementation", "GMAC/s", "of reference"], alignments: [.left, .right, .right])
+        var referenceRate: Double?
+        #if arch(x86_64)
+        if accsim_reference_gemm_available() != 0 {
+            var packedA = [Int16](repeating: 0, count: m * k), packedB = [Int16](repeating: 0, count: k * n)
+            var c = [Int32](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { a in packedA.withUnsafeMutableBufferPointer { accsim_reference_gemm_pack_a(a.baseAddress!, m, k, $0.baseAddress!) } }
+            b.withUnsafeBufferPointer { b in packedB.withUnsafeMutableBufferPointer { accsim_reference_gemm_pack_b(b.baseAddress!, k, n, $0.baseAddress!) } }
+            let seconds = BenchClock.best(minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true) {
+                packedA.withUnsafeBufferPointer { pa in
+                    packedB.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { accsim_reference_gemm(pa.baseAddress!, pb.baseAddress!, $0.baseAddress!, m, n, k) }
+                    }
+                }
+            }
+            referenceRate = macs / seconds / 1e9
+            // The reference must compute the product: check a few entries.
+            var checked = true
+            for (i, j) in [(0, 0), (m - 1, n - 1), (517, 333)] {
+                var sum: Int32 = 0
+                for kk in 0..<k { sum &+= Int32(a[i * k + kk]) &* Int32(b[kk * n + j]) }
+                checked = checked && sum == c[i * n + j]
+            }
+            table.append(["AVX2 C reference (vpmaddwd + vpaddd, 6×16 tile, packed int16 operands)\(checked ? "" : " WRONG")", BenchClock.format(referenceRate!), "1.00×"])
+        }
+        #endif
+        // accsim: input [m, k] int8 (a − 128, zero point −128 so that the GEMM sees a), weights [n, k].
+        let input = IntTensor(shape: [m, k], elementType: .int8, values: a.map { Int32($0) - 128 })
+        let weights = IntTensor(shape: [n, k], elementType: .int8, values: (0..<(n * k)).map { index in Int32(b[(index % k) * n + index / k]) })
+        let requantizer = Requantizer(multiplier: 1, shift: 16, rounding: .halfUp)
+        for path in paths {
+            guard let fast = FastConvolution(
+                fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
+                parameters: FullyConnectedParameters(requantizer: requantizer), path: path)
+            else { continue }
+            let seconds = BenchClock.best(minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true) {
+                _ = fast.run(input: input, inputZeroPoint: -128, outputType: .int8, threads: 1)
+            }
+            let rate = macs / seconds / 1e9
+            table.append(["accsim \(path.rawValue) (fully connected, batch \(m), requantized)", BenchClock.format(rate), referenceRate.map { BenchClock.format(rate / $0, 2) + "×" } ?? "-"])
+        }
+        out += table.render()
+        if let peak { out += "peak of \(best.rawValue) (register-only loop): \(BenchClock.format(peak)) GMAC/s\n" }
+        for path in paths where path != best {
+            if let other = self.peak(path) { out += "peak of \(path.rawValue): \(BenchClock.format(other)) GMAC/s\n" }
+        }
+        return out
+    }
+
+    /// One-sample fully connected layers stream their weights once per inference: their weight
+    /// bytes per second beside this machine's read bandwidth from memory (a 256 MiB buffer,
+    /// larger than any cache) and from a cache-resident 512 KiB buffer.
+    func fullyConnectedBandwidth(best: KernelPath) -> String {
+        var generator = SeededGenerator(seed: 5)
+        var table = TextTable(headers: ["one sample, \(best.rawValue), one thread", "weights MiB", "GB/s", "of DRAM read"], alignments: [.left, .right, .right, .right])
+        let dram = readBandwidth(bytes: 256 << 20), cached = readBandwidth(bytes: 512 << 10)
+        for (inputs, outputs) in [(512, 1000), (4096, 4096)] {
+            let input = IntTensor(shape: [1, inputs], elementType: .int8, values: (0..<inputs).map { _ in generator.nextInt32(in: -128...127) })
+            let weights = IntTensor(shape: [outputs, inputs], elementType: .int8, values: (0..<(inputs * outputs)).map { _ in generator.nextInt32(in: -127...127) })
+            guard let fast = FastConvolution(
+                fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
+                parameters: FullyConnectedParameters(requantizer: Requantizer(multiplier: 1, shift: 12, rounding: .halfUp)), path: best)
+            else { continue }
+            let seconds = BenchClock.best(minimumSeconds: quick ? 0.05 : 0.3, cpu: true) {
+                _ = fast.run(input: input, inputZeroPoint: 0, outputType: .int8, threads: 1)
+            }
+            let rate = Double(inputs * outputs) / seconds / 1e9
+            table.append(["fully connected \(inputs)→\(outputs)", BenchClock.format(Double(inputs * outputs) / 1_048_576, 2), BenchClock.format(rate, 1), BenchClock.format(100 * rate / dram, 0) + "%"])
+        }
+        var out = "fully connected, one sample: weight bytes per second (memory-bound)\n" + table.render()
+        out += "read bandwidth, one thread: \(BenchClock.format(dram, 1)) GB/s from memory (256 MiB), "
+        out += "\(BenchClock.format(cached, 1)) GB/s from cache (512 KiB); 512→1000's 0.5 MiB stay in L2 between runs\n"
+        return out
+    }
+
+    /// GB/s of summing `bytes` of 64-bit words on one thread (the best of a few passes).
+    func readBandwidth(bytes: Int) -> Double {
+        let words = [UInt64](repeating: 1, count: bytes / 8)
+        var total: UInt64 = 0
+        let seconds = BenchClock.best(minimumRuns: 3, maximumRuns: bytes > 1 << 24 ? 5 : 2000, minimumSeconds: quick ? 0.05 : 0.2, cpu: true) {
+            words.withUnsafeBufferPointer { w in
+                var sums = SIMD8<UInt64>()
+                let base = UnsafeRawPointer(w.baseAddress!)
+                var offset = 0
+                while offset < bytes {
+                    sums &+= base.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt64>.self)
+                    offset &+= 64
+                }
+                total &+= sums.wrappedSum()
+            }
+        }
+        precondition(total > 0)
+        return Double(bytes) / seconds / 1e9
     }
 
     /// Requantizer and elementwise kernels, one thread, in G elements/s (output elements).
     func elementwise() -> String {
         var generator = SeededGenerator(seed: 11)
-        var table = TextTable(headers: ["kernel", "elements", "reference G/s", "fast G/s", "bit-exact"], alignments: [.left, .right, .right, .right, .left])
+        let headers = ["kernel", "elements", "reference G/s"] + paths.map { "\($0.rawValue) G/s" } + ["bit-exact"]
+        var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 2) + [.left])
         let minimumSeconds = quick ? 0.05 : 0.3
-        func row(_ name: String, elements: Int, reference: () -> IntTensor, fast: () -> IntTensor) {
+        let paths = paths
+        func row(_ name: String, elements: Int, reference: () -> IntTensor, fast: (KernelPath) -> IntTensor) {
             guard filter.map({ name.contains($0) }) ?? true else { return }
             var expected = IntTensor(shape: [], elementType: .int8, values: [0])
-            var output = expected
             let referenceSeconds = BenchClock.best(minimumRuns: 1, maximumRuns: 3, minimumSeconds: 0, cpu: true) { expected = reference() }
-            let fastSeconds = BenchClock.best(minimumSeconds: minimumSeconds, cpu: true) { output = fast() }
-            table.append([
-                name, groupedDigits(elements), BenchClock.format(Double(elements) / referenceSeconds / 1e9, 3),
-                BenchClock.format(Double(elements) / fastSeconds / 1e9, 2), output == expected ? "yes" : "NO",
-            ])
+            var cells = [name, groupedDigits(elements), BenchClock.format(Double(elements) / referenceSeconds / 1e9, 3)]
+            var exact = true
+            for path in paths {
+                var output = expected
+                let fastSeconds = BenchClock.best(minimumSeconds: minimumSeconds, cpu: true) { output = fast(path) }
+                exact = exact && output == expected
+                cells.append(BenchClock.format(Double(elements) / fastSeconds / 1e9, 2))
+            }
+            table.append(cells + [exact ? "yes" : "NO"])
         }
         let channels = 64
         let count = 56 * 56 * channels
@@ -177,24 +304,25 @@ struct KernelBench {
             let requantizer = Requantizer(
                 multipliers: (0..<channels).map { _ in generator.nextInt32(in: 1_073_741_824...2_147_483_647) },
                 shifts: [Int32](repeating: 38, count: channels), rounding: rounding, zeroPoint: -2)
-            let fast = FastRequantizer(requantizer)
+            let prepared = Dictionary(uniqueKeysWithValues: paths.map { ($0, FastRequantizer(requantizer, path: $0)) })
             // The conv epilogue: rows of accumulators into a preallocated buffer.
             var buffer = [Int32](repeating: 0, count: count)
             row("requantizer rows, \(rounding.rawValue) (in place)", elements: count) {
                 for index in 0..<count { buffer[index] = requantizer.apply(accumulators.values[index], channel: index % channels) }
                 return IntTensor(shape: accumulators.shape, elementType: .int8, values: buffer)
-            } fast: {
-                accumulators.values.withUnsafeBufferPointer { source in
+            } fast: { path in
+                let fast = prepared[path]!
+                return accumulators.values.withUnsafeBufferPointer { source in
                     buffer.withUnsafeMutableBufferPointer { destination in
                         fast.apply(source.baseAddress!, destination.baseAddress!, count: count, channels: channels)
                     }
+                    return IntTensor(shape: accumulators.shape, elementType: .int8, values: buffer)
                 }
-                return IntTensor(shape: accumulators.shape, elementType: .int8, values: buffer)
             }
             row("requantize op, \(rounding.rawValue)", elements: count) {
                 ReferenceKernels.requantize(accumulators, zeroPoint: 0, requantizer: requantizer, outputType: .int8)
-            } fast: {
-                FastKernels.requantize(accumulators, zeroPoint: 0, requantizer: fast, outputType: .int8)
+            } fast: { path in
+                FastKernels.requantize(accumulators, zeroPoint: 0, requantizer: prepared[path]!, outputType: .int8)
             }
         }
         let a = IntTensor(shape: [1, 56, 56, channels], elementType: .int8, values: (0..<count).map { _ in generator.nextInt32(in: -128...127) })
@@ -204,8 +332,8 @@ struct KernelBench {
             output: Requantizer(multiplier: 1, shift: 1, rounding: .halfUp, clampMin: 0))
         row("add (int32 sum, half_up)", elements: count) {
             ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, overflow: .wrap, outputType: .int8)
-        } fast: {
-            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, output: FastRequantizer(aidge.output), overflow: .wrap, outputType: .int8)
+        } fast: { path in
+            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, output: FastRequantizer(aidge.output, path: path), overflow: .wrap, outputType: .int8)
         }
         let rescale = Requantizer(multiplier: 1_518_500_250, shift: 31, rounding: .tflite)
         let tflite = AddParameters(
@@ -213,15 +341,15 @@ struct KernelBench {
             output: Requantizer(multiplier: 1_310_720_000, shift: 50, rounding: .tflite, zeroPoint: 4))
         row("add (TFLite, left shift 20)", elements: count) {
             ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, overflow: .wrap, outputType: .int8)
-        } fast: {
-            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, output: FastRequantizer(tflite.output), overflow: .wrap, outputType: .int8)
+        } fast: { path in
+            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, output: FastRequantizer(tflite.output, path: path), overflow: .wrap, outputType: .int8)
         }
         let pooled = IntTensor(shape: [1, 112, 112, channels], elementType: .int8, values: (0..<(112 * 112 * channels)).map { _ in generator.nextInt32(in: -128...127) })
         let pool = MaxPoolParameters(window: Size2D(3), stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
         row("max pool 3×3/2 @112", elements: count) {
             ReferenceKernels.maxPool(pooled, parameters: pool)
-        } fast: {
-            FastKernels.maxPool(pooled, parameters: pool)
+        } fast: { path in
+            FastKernels.maxPool(pooled, parameters: pool, path: path)
         }
         return "requantizer and elementwise kernels (G output elements/s per core: one thread, its CPU time)\n" + table.render()
     }

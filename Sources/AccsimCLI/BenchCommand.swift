@@ -47,13 +47,15 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only the kernels whose name contains this text.", valueName: "text"))
     var filter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this kernel path (vnni or portable), for profiling.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Only this kernel path (avx512vnni, avxvnni, avx2, neon or portable).", valueName: "path"))
     var path: String?
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let path, KernelPath(rawValue: path) == nil { throw ValidationError("--path must be vnni or portable") }
+        if let path, KernelPath(rawValue: path) == nil {
+            throw ValidationError("--path must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let path, let kernelPath = KernelPath(rawValue: path), !kernelPath.isAvailable {
             throw ValidationError("--path \(path): not available on this CPU")
         }
@@ -61,16 +63,63 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let paths = KernelPath.available.map(\.rawValue).joined(separator: ", ")
-        print("accsim bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM paths available: \(paths) (default \(KernelPath.best.rawValue)), threads \(workers)")
+        print("accsim bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, threads \(workers)")
+        print(KernelSelectionReport.text, terminator: "")
+        print("load average at start: \(KernelSelectionReport.loadAverage)")
+        // The paths measured: the default (best, or forced by ACCSIM_KERNELS) and every slower one,
+        // as a machine without the faster instruction sets would have them.
+        let measured = path.flatMap(KernelPath.init(rawValue:)).map { [$0] }
+            ?? Array(KernelPath.available.drop { $0 != KernelPath.best })
         if !skipKernels {
             print("")
-            print(KernelBench(threads: workers, quick: quick, filter: filter, paths: path.flatMap(KernelPath.init(rawValue:)).map { [$0] } ?? KernelPath.available).render(), terminator: "")
+            print(KernelBench(threads: workers, quick: quick, filter: filter, paths: measured).render(), terminator: "")
         }
         if !skipEndToEnd {
             print("")
             print(try EndToEndBench(model: model, hardware: hw, runs: runs, threads: workers).render(), terminator: "")
         }
+        print("load average at end: \(KernelSelectionReport.loadAverage)")
+    }
+}
+
+/// The CPU, its features and the kernel path selection, as `accsim bench` and
+/// `accsim --version --verbose` print them.
+enum KernelSelectionReport {
+    static var text: String {
+        var out = "cpu: \(cpuModel), features: \(KernelPath.featureSummary)\n"
+        out += "kernel paths this CPU runs: \(KernelPath.available.map(\.rawValue).joined(separator: ", "))"
+        out += "; selected: \(KernelPath.best.rawValue)"
+        if let forced = ProcessInfo.processInfo.environment["ACCSIM_KERNELS"], KernelPath.environmentProblem == nil {
+            out += " (forced by ACCSIM_KERNELS=\(forced); detected: \(KernelPath.detected.rawValue))"
+        } else {
+            out += " (detected; ACCSIM_KERNELS=portable|avx2|avxvnni|avx512vnni|neon forces one)"
+        }
+        out += "\n"
+        if let problem = KernelPath.environmentProblem { out += "warning: \(problem); using \(KernelPath.detected.rawValue)\n" }
+        return out
+    }
+
+    /// The CPU's model name (`/proc/cpuinfo`), or the architecture.
+    static var cpuModel: String {
+        if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+            let name = line.split(separator: ":", maxSplits: 1).last
+        {
+            return name.trimmingCharacters(in: .whitespaces)
+        }
+        #if arch(x86_64)
+        return "x86-64"
+        #elseif arch(arm64)
+        return "arm64"
+        #else
+        return "unknown"
+        #endif
+    }
+
+    /// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or "unknown".
+    static var loadAverage: String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
 

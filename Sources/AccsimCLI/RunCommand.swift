@@ -37,10 +37,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Timing and traffic only: compute no data (needs --hw).")
     var noData = false
 
-    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy, matching the model input's type.", valueName: "x.npy"))
+    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy: integers of the model input's type, or float32 quantized as the model records (NCHW for Aidge/ONNX models).", valueName: "x.npy"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file.", valueName: "y.npy"))
+    @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file (in the framework's layout).", valueName: "y.npy"))
     var output: String?
 
     @Option(name: .long, help: ArgumentHelp("Also write the JSON report to this file.", valueName: "run.json"))
@@ -118,7 +118,8 @@ struct RunCommand: ParsableCommand {
             return RunReport.Accuracy(correct: correct, total: samples)
         }
         if let path = output, let primary = outputs[graph.outputs[0]] {
-            try NPYFile.write(NPYArray(tensor: primary), to: path, overwrite: force)
+            let array = graph.tensor(named: graph.outputs[0])?.frameworkArray(primary) ?? NPYArray(tensor: primary)
+            try NPYFile.write(array, to: path, overwrite: force)
         }
         let runReport = RunReport(
             graph: simulation.graph, modelFile: model, hardware: hardware, performance: simulation.performance,
@@ -130,6 +131,7 @@ struct RunCommand: ParsableCommand {
         if let html {
             try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force)
         }
+        if hardware == nil { notes += ModelInspection.frameworkSemanticsNotes(graph) }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
         }

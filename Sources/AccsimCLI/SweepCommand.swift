@@ -11,7 +11,7 @@ struct SweepCommand: ParsableCommand {
             `accsim sweep --hw BASE MODEL… --vary key=VALUES …` is short for `accsim sweep run …`.
             Result rows and the sweep file are documented in docs/sweep-format.md.
             """,
-        subcommands: [SweepRunCommand.self, SweepMergeCommand.self, SweepParetoCommand.self],
+        subcommands: [SweepRunCommand.self, SweepMergeCommand.self, SweepParetoCommand.self, SweepPlotCommand.self],
         defaultSubcommand: SweepRunCommand.self
     )
 }

@@ -7,18 +7,30 @@ public struct TensorInfo: Sendable, Hashable, Codable {
     public var shape: [Int]
     public var elementType: ElementType
     public var quantization: Quantization?
+    /// The framework's layout of a rank-4 graph input or output (nil: NHWC); format version 2.
+    public var layout: TensorLayout?
+    /// How a float32 input becomes this graph input's stored values (nil: integer input only);
+    /// format version 2.
+    public var floatInput: FloatInputQuantization?
 
     enum CodingKeys: String, CodingKey {
         case name, shape
         case elementType = "type"
         case quantization
+        case layout
+        case floatInput = "float_input"
     }
 
-    public init(name: String, shape: [Int], elementType: ElementType, quantization: Quantization? = nil) {
+    public init(
+        name: String, shape: [Int], elementType: ElementType, quantization: Quantization? = nil,
+        layout: TensorLayout? = nil, floatInput: FloatInputQuantization? = nil
+    ) {
         self.name = name
         self.shape = shape
         self.elementType = elementType
         self.quantization = quantization
+        self.layout = layout
+        self.floatInput = floatInput
     }
 
     /// Number of elements.

@@ -24,6 +24,9 @@ public struct ModelInspection: Sendable {
         for name in graph.outputs {
             out += "output    \(describe(tensor: name))\n"
         }
+        for note in Self.frameworkSemanticsNotes(graph) {
+            out += "note      \(note)\n"
+        }
         out += "\n"
         var table = TextTable(
             headers: ["#", "layer", "op", "output", "quantization", "requantizer", "MACs", "params B"],
@@ -47,7 +50,25 @@ public struct ModelInspection: Sendable {
     private func describe(tensor name: String) -> String {
         guard let info = graph.tensor(named: name) else { return name }
         let quant = info.quantization.map { " " + Self.describe(quantization: $0) } ?? ""
-        return "\(name) \(info.elementType.rawValue)[\(info.shape.map(String.init).joined(separator: ","))]\(quant)"
+        var text = "\(name) \(info.elementType.rawValue)[\(info.shape.map(String.init).joined(separator: ","))]\(quant)"
+        if let layout = info.layout { text += ", framework layout \(layout.rawValue)" }
+        if let f = info.floatInput {
+            let op = f.operation == .multiply ? "×" : "÷"
+            text += "; float input: float32 x \(op) \(Self.shortDouble(f.factor)), \(f.rounding.rawValue), clamp"
+        }
+        return text
+    }
+
+    /// What a model needs that integer hardware does not do (printed by inspect and run): layers
+    /// in Aidge's running-mean average pooling.
+    public static func frameworkSemanticsNotes(_ graph: Graph) -> [String] {
+        let pools = graph.nodes.filter { node in
+            if case .avgPool(let p) = node.operation { return p.usesRunningMean }
+            return false
+        }.map(\.name)
+        if pools.isEmpty { return [] }
+        return ["\(pools.joined(separator: ", ")): average pooling as aidge_backend_cpu does it (aidge_running_mean: "
+            + "running mean in double, not integer hardware; --adapt-requant on a hardware config divides exactly)"]
     }
 
     static func describe(quantization q: Quantization) -> String {

@@ -4,7 +4,7 @@ import Testing
 /// The fast convolution and fully connected kernels against the reference kernels (under `wrap`,
 /// where the order of the additions cannot matter): seeded random shapes with groups, depthwise,
 /// dilation, asymmetric padding and strides, int8 and uint8 operands, weight zero points, K of any
-/// length, adversarial operands that overflow int32, every thread count and both kernel paths.
+/// length, adversarial operands that overflow int32, every thread count and every kernel path this CPU runs.
 @Suite struct FastConvolutionTests {
     /// A random convolution: parameters, operands and the expected (reference) results.
     struct ConvCase: CustomStringConvertible {
@@ -107,7 +107,7 @@ import Testing
     }
 
     /// K well past int32's safe length: 255 · 255 · 70,001 > 2^32, so the sums wrap several times.
-    @Test(arguments: [KernelPath.vnni, .portable])
+    @Test(arguments: [KernelPath.avx512vnni, .avxvnni, .avx2, .neon, .portable])
     func longReductionsWrap(path: KernelPath) throws {
         guard path.isAvailable else { return }
         let depth = 70_001
@@ -153,10 +153,10 @@ import Testing
         }
     }
 
-    /// The VNNI and the portable GEMM, each run explicitly, on layers large enough for every tile
-    /// shape (row tails, partial 16-column blocks, K tails, several chunks and column pieces).
-    @Test(.enabled(if: KernelPath.vnni.isAvailable, "this CPU has no AVX-512 VNNI"))
-    func vnniAndPortablePathsAgree() throws {
+    /// Every kernel path this CPU runs, each chosen explicitly, on layers large enough for every
+    /// tile shape of every path (row tails, partial 8- and 16-column blocks, K tails, several
+    /// chunks and column pieces), against the reference and the portable path.
+    @Test func everyPathAgreesOnEveryTileShape() throws {
         var random = FastTestRandom(seed: 7)
         for (size, cin, cout, kernel, stride) in [(23, 37, 77, 3, 1), (30, 3, 64, 7, 2), (9, 130, 200, 1, 1), (5, 64, 300, 3, 2)] {
             let padding = Padding2D(top: kernel / 2, bottom: kernel / 2, left: kernel / 2, right: kernel / 2)
@@ -164,17 +164,65 @@ import Testing
             let input = IntTensor(shape: [1, size, size, cin], elementType: .int8, values: random.values(size * size * cin, .int8))
             let weights = IntTensor(shape: [cout, kernel, kernel, cin], elementType: .int8, values: random.values(cout * kernel * kernel * cin, .int8))
             let bias = (0..<cout).map { _ in random.int32(-9999...9999) }
-            let vnni = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .vnni))
-            let portable = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .portable))
-            #expect(vnni.path == .vnni && portable.path == .portable)
             let expected = ReferenceKernels.conv2D(
                 input: input, inputZeroPoint: -7, weights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters,
                 overflow: .wrap, outputType: .int8)
-            let fromVNNI = vnni.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 2)
-            let fromPortable = portable.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 1)
-            #expect(fromVNNI == fromPortable)
-            #expect(fromVNNI == expected)
-            #expect(vnni.accumulators(input: input, inputZeroPoint: -7) == portable.accumulators(input: input, inputZeroPoint: -7, threads: 4))
+            let portable = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .portable))
+            let portableAccumulators = portable.accumulators(input: input, inputZeroPoint: -7, threads: 4)
+            for path in KernelPath.available {
+                let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
+                #expect(fast.path == path)
+                #expect(fast.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 2) == expected, "\(path)")
+                #expect(fast.accumulators(input: input, inputZeroPoint: -7) == portableAccumulators, "\(path)")
+            }
+        }
+    }
+
+    /// Depthwise layers wide enough for the SIMD depthwise kernels: channel counts around the
+    /// 16-lane step, every kernel size up to 5×5 (odd and even tap counts), strides, dilations,
+    /// padding, several 64-pixel work items, int8/uint8 operands with per-channel zero points,
+    /// extreme operands, every rounding mode, 1 and 3 threads.
+    @Test(arguments: 0..<24)
+    func wideDepthwiseEqualsReference(seed: Int) throws {
+        var random = FastTestRandom(seed: 40_000 + UInt64(seed))
+        let channels = random.element([1, 15, 16, 17, 33, 64, 100, 256])
+        let kernel = Size2D(height: random.int(1...5), width: random.int(1...5))
+        let stride = Size2D(height: random.int(1...2), width: random.int(1...2))
+        let dilation = random.int(0...3) == 0 ? Size2D(2) : Size2D(1)
+        let pad = random.int(0...2)
+        let size = random.int(6...19)
+        let inputType: ElementType = random.bool() ? .int8 : .uint8
+        let weightType: ElementType = random.bool() ? .int8 : .uint8
+        let extremes = seed % 4 == 3
+        let shape = [random.int(1...2), size, size, channels]
+        let x = IntTensor(shape: shape, elementType: inputType, values: random.values(shape.reduce(1, *), inputType, extremes: extremes))
+        let weights = IntTensor(
+            shape: [channels, kernel.height, kernel.width, 1], elementType: weightType,
+            values: random.values(channels * kernel.height * kernel.width, weightType, extremes: extremes))
+        let weightZeroPoints: [Int32] = random.bool()
+            ? (0..<channels).map { _ in random.int32(weightType.minValue...weightType.maxValue) }
+            : [0]
+        let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
+        let bias = (0..<channels).map { _ in random.int32(extremes ? Int32.min...Int32.max : -50_000...50_000) }
+        let parameters = Conv2DParameters(
+            stride: stride, dilation: dilation, padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad),
+            groups: channels, requantizer: random.requantizer(random.element(RoundingMode.allCases), channels: random.bool() ? channels : 1))
+        guard
+            slidingWindowOutputExtent(input: size, padBefore: pad, padAfter: pad, kernel: kernel.height, stride: stride.height, dilation: dilation.height) != nil,
+            slidingWindowOutputExtent(input: size, padBefore: pad, padAfter: pad, kernel: kernel.width, stride: stride.width, dilation: dilation.width) != nil
+        else { return }
+        let expectedAccumulators = ReferenceKernels.conv2DAccumulators(
+            input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+            parameters: parameters, overflow: .wrap)
+        let expected = ReferenceKernels.conv2D(
+            input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+            parameters: parameters, overflow: .wrap, outputType: .int8)
+        for path in KernelPath.available {
+            let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path))
+            for threads in [1, 3] {
+                #expect(fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads) == expectedAccumulators, "\(path) \(threads)")
+                #expect(fast.run(input: x, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected, "\(path) \(threads)")
+            }
         }
     }
 

@@ -41,4 +41,42 @@ import Testing
         #expect(noHW.status == 2)
         #expect(noHW.stderr.contains("--html charts the hardware's cycles: it needs --hw"))
     }
+
+    @Test func sweepPlotDrawsAScatterAndAHeatMap() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let results = directory.appendingPathComponent("r.jsonl").path
+        let sweep = try CLI.run([
+            "sweep", "--hw", "8x8", "Models/digits.q", "--vary", "array.rows=4,8,16", "--vary", "array.cols=0,8,16",
+            "--out", results,
+        ])
+        #expect(sweep.status == 0, "stderr: \(sweep.stderr)")
+        let scatter = directory.appendingPathComponent("s.svg").path
+        let plot = try CLI.run([
+            "sweep", "plot", results, "--x", "latency", "--y", "area", "--color", "array.rows",
+            "--svg", scatter,
+        ])
+        #expect(plot.status == 0, "stderr: \(plot.stderr)")
+        let svg = try String(contentsOfFile: scatter, encoding: .utf8)
+        // 3 × 3 points, the three with 0 columns invalid and listed.
+        #expect(svg.components(separatedBy: "class=\"point").count - 1 == 6)
+        #expect(svg.contains("Left out (3):"))
+        let heat = directory.appendingPathComponent("h.svg").path
+        let map = try CLI.run([
+            "sweep", "plot", results, "--x", "array.rows", "--y", "array.cols", "--heatmap", "cycles",
+            "--svg", heat,
+        ])
+        #expect(map.status == 0, "stderr: \(map.stderr)")
+        let heatSVG = try String(contentsOfFile: heat, encoding: .utf8)
+        #expect(heatSVG.components(separatedBy: "class=\"cell\"").count - 1 == 6)
+        #expect(heatSVG.components(separatedBy: "class=\"cell invalid\"").count - 1 == 3)
+        let again = try CLI.run(["sweep", "plot", results, "--x", "latency", "--y", "area", "--svg", scatter])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("exists; pass --force"))
+        let unknown = try CLI.run([
+            "sweep", "plot", results, "--x", "latency", "--y", "nope", "--svg", scatter, "--force",
+        ])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown plot key 'nope'"))
+    }
 }

@@ -28,12 +28,12 @@ struct QModelCorruptionTests {
     @Test("a newer format version")
     func newerVersion() {
         var bytes = valid
-        bytes[8] = 2
+        bytes[8] = 3
         Support.fixHeaderCRC(&bytes)
-        #expect(Support.decodeError(bytes) == ModelError(field: "format_version", "written by a newer accsim (format version 2, this accsim reads up to 1)"))
+        #expect(Support.decodeError(bytes) == ModelError(field: "format_version", "written by a newer accsim (format version 3, this accsim reads up to 2)"))
         // Reported as such even when the newer header's CRC covers other bytes.
         bytes[8] = 7
-        #expect(Support.decodeError(bytes)?.message == "written by a newer accsim (format version 7, this accsim reads up to 1)")
+        #expect(Support.decodeError(bytes)?.message == "written by a newer accsim (format version 7, this accsim reads up to 2)")
         bytes[8] = 0
         Support.fixHeaderCRC(&bytes)
         #expect(Support.decodeError(bytes)?.message == "format version 0 is invalid")
@@ -160,7 +160,7 @@ struct QModelCorruptionTests {
             }
         }
         #expect(Support.decodeError(misspelt) == ModelError(
-            field: "tensors[1].quantisation", "unknown key 'quantisation' (expected one of: name, shape, type, quantization; did you mean 'quantization'?)"))
+            field: "tensors[1].quantisation", "unknown key 'quantisation' (expected one of: name, shape, type, quantization, layout, float_input; did you mean 'quantization'?)"))
 
         let topLevel = try Support.edited { manifest in manifest = Support.replacing(manifest, key: "comment", with: "hi") }
         #expect(Support.decodeError(topLevel)?.field == "comment")

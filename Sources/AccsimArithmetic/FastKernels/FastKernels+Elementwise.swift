@@ -56,13 +56,13 @@ extension FastKernels {
                 b.values.withUnsafeBufferPointer { y in
                     nonisolated(unsafe) let out = out
                     if let fused {
-                        // One pass per block on the AVX-512 path: scale, sum, requantize.
+                        // One pass per block on the C paths: scale, sum, requantize.
                         parallelFor(blockCount, threads: threads) { block in
                             let start = block * size, n = min(size, count - start)
                             withUnsafePointer(to: fused.a) { inputA in
                                 withUnsafePointer(to: fused.b) { inputB in
                                     let o = fused.output
-                                    accsim_add_avx512(
+                                    fused.kernel(
                                         o.mode, overflow == .saturate ? 1 : 0, x.baseAddress! + start, inputA, y.baseAddress! + start,
                                         inputB, out.baseAddress! + start, n, o.multiplier, o.shift, o.aux, o.zeroPoint, o.lower, o.upper)
                                 }
@@ -98,8 +98,11 @@ extension FastKernels {
     private static func fusedAdd(
         _ scalingA: AddInputScaling, _ zeroPointA: Int32, _ rescaleA: FastRequantizer?,
         _ scalingB: AddInputScaling, _ zeroPointB: Int32, _ rescaleB: FastRequantizer?, output: FastRequantizer
-    ) -> (a: accsim_add_input, b: accsim_add_input, output: (mode: Int32, multiplier: Int64, shift: Int64, aux: Int64, zeroPoint: Int64, lower: Int64, upper: Int64))? {
-        guard let out = output.perTensorCConstants else { return nil }
+    ) -> (
+        kernel: CAdd, a: accsim_add_input, b: accsim_add_input,
+        output: (mode: Int32, multiplier: Int64, shift: Int64, aux: Int64, zeroPoint: Int64, lower: Int64, upper: Int64)
+    )? {
+        guard let out = output.perTensorCConstants, let kernel = cAdd(output.path) else { return nil }
         func input(_ scaling: AddInputScaling, _ zeroPoint: Int32, _ rescale: FastRequantizer?) -> accsim_add_input? {
             guard (0...31).contains(scaling.leftShift) else { return nil }
             var input = accsim_add_input(zero_point: Int64(zeroPoint), left_shift: Int64(scaling.leftShift), has_rescale: 0, multiplier: 0, shift: 0, aux: 0)
@@ -113,7 +116,45 @@ extension FastKernels {
             return input
         }
         guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else { return nil }
-        return (a, b, out)
+        return (kernel, a, b, out)
+    }
+
+    /// The C signature of the fused Add (`accsim_add_avx512` and its AVX2 twin).
+    typealias CAdd = @convention(c) (
+        Int32, Int32, UnsafePointer<Int32>?, UnsafePointer<accsim_add_input>?, UnsafePointer<Int32>?,
+        UnsafePointer<accsim_add_input>?, UnsafeMutablePointer<Int32>?, Int, Int64, Int64, Int64, Int64, Int64, Int64
+    ) -> Void
+
+    /// The fused C Add of `path`, or nil.
+    private static func cAdd(_ path: KernelPath) -> CAdd? {
+        #if arch(x86_64)
+        switch path {
+        case .avx512vnni: return accsim_add_avx512
+        case .avxvnni, .avx2: return accsim_add_avx2
+        case .neon, .portable: return nil
+        }
+        #else
+        return nil
+        #endif
+    }
+
+    /// The C signature of max pooling (`accsim_max_pool_avx512` and its AVX2 twin).
+    typealias CMaxPool = @convention(c) (
+        UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?, UnsafePointer<accsim_pool_geometry>?, Int, Int, Int32, Int32
+    ) -> Void
+
+    /// The C max pooling of `path`, or nil.
+    private static func cMaxPool(_ path: KernelPath) -> CMaxPool? {
+        guard path.isAvailable else { return nil }
+        #if arch(x86_64)
+        switch path {
+        case .avx512vnni: return accsim_max_pool_avx512
+        case .avxvnni, .avx2: return accsim_max_pool_avx2
+        case .neon, .portable: return nil
+        }
+        #else
+        return nil
+        #endif
     }
 
     /// One Add input brought to the common scale: `narrow((q − zp) · 2^leftShift)`, then the
@@ -168,12 +209,12 @@ extension FastKernels {
                     height: height, width: width, channels: channels, out_height: outHeight, out_width: outWidth,
                     window_height: p.window.height, window_width: p.window.width, stride_height: p.stride.height,
                     stride_width: p.stride.width, pad_top: p.padding.top, pad_left: p.padding.left)
-                let useC = path == .vnni && path.isAvailable
+                let cKernel = cMaxPool(path)
                 parallelFor(blockCount, threads: threads) { block in
                     let firstRow = block * rowsPerBlock
-                    if useC {
+                    if let cKernel {
                         withUnsafePointer(to: geometry) { geometry in
-                            accsim_max_pool_avx512(x.baseAddress!, out.baseAddress!, geometry, firstRow, min(rowsPerBlock, rows - firstRow), lower, upper)
+                            cKernel(x.baseAddress!, out.baseAddress!, geometry, firstRow, min(rowsPerBlock, rows - firstRow), lower, upper)
                         }
                         return
                     }

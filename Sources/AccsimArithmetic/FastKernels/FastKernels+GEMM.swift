@@ -19,14 +19,40 @@ extension FastKernels {
                 for i in 0..<m { (c + i &* ldc).update(from: offsets, count: columns.count) }
                 return
             }
+            let b = base + columns.lowerBound &* weights.kp, kp = weights.kp, n = columns.count
             switch weights.path {
-            case .vnni:
-                accsim_gemm_u8s8_vnni(
-                    a, lda, base + columns.lowerBound &* weights.kp, weights.kp, offsets, c, ldc, m, columns.count)
+            case .avx512vnni:
+                #if arch(x86_64)
+                accsim_gemm_u8s8_vnni(a, lda, b, kp, offsets, c, ldc, m, n)
+                #else
+                preconditionFailure("gemm: the avx512vnni path exists only on x86-64")
+                #endif
+            case .avxvnni:
+                #if arch(x86_64)
+                accsim_gemm_u8s8_avxvnni(a, lda, b, kp, offsets, c, ldc, m, n)
+                #else
+                preconditionFailure("gemm: the avxvnni path exists only on x86-64")
+                #endif
+            case .avx2:
+                #if arch(x86_64)
+                accsim_gemm_u8s8_avx2(a, lda, b, kp, offsets, c, ldc, m, n)
+                #else
+                preconditionFailure("gemm: the avx2 path exists only on x86-64")
+                #endif
+            case .neon:
+                #if arch(arm64)
+                if KernelPath.neonHasI8MM {
+                    accsim_gemm_u8s8_neon(a, lda, b, kp, offsets, nil, c, ldc, m, n, 1)
+                } else {
+                    weights.columnSums128.withUnsafeBufferPointer { sums in
+                        accsim_gemm_u8s8_neon(a, lda, b, kp, offsets, sums.baseAddress! + columns.lowerBound, c, ldc, m, n, 0)
+                    }
+                }
+                #else
+                preconditionFailure("gemm: the neon path exists only on AArch64")
+                #endif
             case .portable:
-                portableGEMM(
-                    a: a, lda: lda, b: base + columns.lowerBound &* weights.kp, kp: weights.kp, offsets: offsets,
-                    c: c, ldc: ldc, m: m, n: columns.count)
+                portableGEMM(a: a, lda: lda, b: b, kp: kp, offsets: offsets, c: c, ldc: ldc, m: m, n: n)
             }
         }
     }

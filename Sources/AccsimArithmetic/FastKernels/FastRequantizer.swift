@@ -2,7 +2,8 @@ import CAccsimKernels
 
 /// A ``Requantizer`` prepared for rows of accumulators: per-channel constants computed once, the
 /// rounding mode switched on once per row rather than per element, branch-free inner loops (on
-/// ``KernelPath/vnni`` 8 lanes at a time with AVX-512). Its results equal
+/// ``KernelPath/avx512vnni`` 8 lanes at a time with AVX-512, on ``KernelPath/avxvnni`` and
+/// ``KernelPath/avx2`` 4 lanes with AVX2). Its results equal
 /// ``Requantizer/apply(_:channel:)`` for every input, mode and channel, on both paths.
 public struct FastRequantizer: Sendable {
     /// The requantizer it was prepared from.
@@ -93,8 +94,8 @@ public struct FastRequantizer: Sendable {
             shifts.withUnsafeBufferPointer { s in
                 auxiliary.withUnsafeBufferPointer { x in
                     let m = m.baseAddress! + first, s = s.baseAddress! + first, x = x.baseAddress! + first
-                    if path == .vnni, let mode = cMode {
-                        accsim_requantize_avx512(
+                    if let mode = cMode, let kernel = cRequantizeRows {
+                        kernel(
                             mode, src, sourceStride, dst, destinationStride, rows, columns, m, s, x, perChannel ? 1 : 0,
                             zeroPoint, lower, upper)
                         return
@@ -123,10 +124,30 @@ public struct FastRequantizer: Sendable {
         }
     }
 
+    /// The C signature of the requantizer rows (`accsim_requantize_avx512` and its AVX2 twin).
+    typealias CRequantizeRows = @convention(c) (
+        Int32, UnsafePointer<Int32>?, Int, UnsafeMutablePointer<Int32>?, Int, Int, Int, UnsafePointer<Int64>?,
+        UnsafePointer<Int64>?, UnsafePointer<Int64>?, Int32, Int64, Int64, Int64
+    ) -> Void
+
+    /// The C requantizer rows of this path, or nil (portable Swift rows).
+    var cRequantizeRows: CRequantizeRows? {
+        #if arch(x86_64)
+        switch path {
+        case .avx512vnni: return accsim_requantize_avx512
+        case .avxvnni, .avx2: return accsim_requantize_avx2
+        case .neon, .portable: return nil
+        }
+        #else
+        return nil
+        #endif
+    }
+
     /// For the fused C kernels: the rounding mode's number and the constants of a per-tensor
-    /// requantizer on ``KernelPath/vnni`` (nil: per channel, portable, or no C implementation).
+    /// requantizer on a path with C requantizer rows (nil: per channel, portable, or no C
+    /// implementation).
     var perTensorCConstants: (mode: Int32, multiplier: Int64, shift: Int64, aux: Int64, zeroPoint: Int64, lower: Int64, upper: Int64)? {
-        guard path == .vnni, multipliers.count == 1, let mode = cMode else { return nil }
+        guard cRequantizeRows != nil, multipliers.count == 1, let mode = cMode else { return nil }
         return (mode, multipliers[0], shifts[0], auxiliary[0], zeroPoint, lower, upper)
     }
 
@@ -149,13 +170,13 @@ public struct FastRequantizer: Sendable {
     /// rounding alone, without zero point or clamp (an Add input's rescale).
     public func scaleInPlace(_ values: UnsafeMutablePointer<Int32>, count: Int, overflow: OverflowMode) {
         guard count > 0 else { return }
-        if path == .vnni, let mode = cMode {
+        if let mode = cMode, let kernel = cRequantizeRows {
             // No zero point; saturate clamps to int32, wrap keeps the low 32 bits of the lane.
             let (lower, upper) = overflow == .saturate ? (Int64(Int32.min), Int64(Int32.max)) : (Int64.min, Int64.max)
             multipliers.withUnsafeBufferPointer { m in
                 shifts.withUnsafeBufferPointer { s in
                     auxiliary.withUnsafeBufferPointer { x in
-                        accsim_requantize_avx512(
+                        kernel(
                             mode, values, count, values, count, 1, count, m.baseAddress!, s.baseAddress!, x.baseAddress!, 0, 0,
                             lower, upper)
                     }

@@ -6,9 +6,10 @@
 /// nothing to any dot product or column sum.
 ///
 /// Layouts:
-/// - ``KernelPath/vnni``: ceil(N/16) blocks of 16 columns, `kp·16` bytes each; inside a block, for
-///   each group of four k (`q = k/4`) 64 bytes holding column `c` at `q·64 + 4c + (k mod 4)` — the
-///   operand order of `vpdpbusd`. Columns past N are zero.
+/// - every C path (``KernelPath/avx512vnni``, ``KernelPath/avxvnni``, ``KernelPath/avx2``,
+///   ``KernelPath/neon``): ceil(N/16) blocks of 16 columns, `kp·16` bytes each; inside a block,
+///   for each group of four k (`q = k/4`) 64 bytes holding column `c` at `q·64 + 4c + (k mod 4)` —
+///   the operand order of `vpdpbusd` and of `sdot`/`usdot`. Columns past N are zero.
 /// - ``KernelPath/portable``: one row of `kp` bytes per column (Bᵀ), k contiguous.
 public struct PackedGEMMWeights: Sendable {
     /// The implementation the layout is for.
@@ -21,6 +22,9 @@ public struct PackedGEMMWeights: Sendable {
     public let n: Int
     /// `Σ_k s[k][j]` for every column j (wrapping int32; exact for K < 2^24).
     public let columnSums: [Int32]
+    /// `128·Σ_k s[k][j]` (wrapping) on ``KernelPath/neon`` without I8MM, whose `sdot` kernel
+    /// multiplies `a − 128` and adds these back; empty otherwise.
+    let columnSums128: [Int32]
     /// The packed bytes (see the type's layouts).
     let storage: [Int8]
 
@@ -42,21 +46,18 @@ public struct PackedGEMMWeights: Sendable {
         self.kp = kp
         let flip: UInt8 = flipSign ? 0x80 : 0
         let count: Int
-        switch path {
-        case .vnni: count = (n + 15) / 16 * 16 * kp
-        case .portable: count = n * kp
-        }
+        count = path.usesBlockedLayout ? (n + 15) / 16 * 16 * kp : n * kp
         guard count > 0, let base = source.baseAddress else {
             storage = []
             columnSums = [Int32](repeating: 0, count: n)
+            columnSums128 = path == .neon ? columnSums : []
             return
         }
         let src = base.assumingMemoryBound(to: UInt8.self)
         storage = [Int8](unsafeUninitializedCapacity: count) { out, initialized in
             let out = UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: UInt8.self)
             out.initialize(repeating: 0, count: count)
-            switch path {
-            case .vnni:
+            if path.usesBlockedLayout {
                 // Whole groups of 4 k as 32-bit words, the last partial group byte by byte.
                 let quads = k / 4
                 let flipWord = UInt32(flip) &* 0x0101_0101
@@ -70,7 +71,7 @@ public struct PackedGEMMWeights: Sendable {
                     }
                     for kk in (quads * 4)..<k { base[(kk >> 2) &* 64 &+ (kk & 3)] = column[kk] ^ flip }
                 }
-            case .portable:
+            } else {
                 for j in 0..<n {
                     let column = src + j &* columnStride, row = out + j &* kp
                     for kk in 0..<k { row[kk] = column[kk] ^ flip }
@@ -86,6 +87,7 @@ public struct PackedGEMMWeights: Sendable {
             sums[j] = sum
         }
         columnSums = sums
+        columnSums128 = path == .neon && !KernelPath.neonHasI8MM ? sums.map { $0 &* 128 } : []
     }
 
     /// The packed bytes in bytes, for memory accounting.

@@ -12,6 +12,10 @@ extension ReferenceKernels {
     /// (see ``roundedQuotient(_:dividedBy:rounding:)``: `half_away` for TFLite and Aidge; a `tflite`
     /// mode behaves as `half_away`). A window with no tap counted (excluded by validation) yields
     /// the clamped zero point rather than dividing by zero.
+    ///
+    /// With ``AverageAlgorithm/aidgeRunningMean`` the taps are averaged as aidge_backend_cpu's
+    /// GlobalAveragePooling does: `m = 0`, then for the i-th tap (i = 1, 2, …, row-major)
+    /// `m = fma(x − m, 1/i, m)` in double, and the output is `clamp(round_half_away(m))`.
     public static func avgPool(_ input: IntTensor, zeroPoint: Int32, parameters: AvgPoolParameters) -> IntTensor {
         let p = parameters
         let geometry = PoolGeometry(input.shape, window: p.window, stride: p.stride, padding: p.padding, kernel: "avgPool")
@@ -24,6 +28,18 @@ extension ReferenceKernels {
                     for c in 0..<geometry.channels {
                         var sum: Int64 = 0
                         var taps = 0
+                        if p.usesRunningMean {
+                            var mean = 0.0
+                            geometry.forEachTap(b, oy, ox, c) { index in
+                                taps += 1
+                                mean = mean.addingProduct(Double(input.values[index]) - mean, 1.0 / Double(taps))
+                            }
+                            let rounded = mean.rounded(.toNearestOrAwayFromZero)
+                            values[outIndex] = taps == 0 ? clamped(Int64(zeroPoint), p.clampMin, p.clampMax)
+                                : clamped(Int64(rounded), p.clampMin, p.clampMax)
+                            outIndex += 1
+                            continue
+                        }
                         geometry.forEachTap(b, oy, ox, c) { index in
                             sum += Int64(input.values[index])
                             taps += 1

@@ -85,7 +85,16 @@ struct ONNXGraphBuilder {
         if !model.producerName.isEmpty {
             metadata["onnx_producer"] = model.producerVersion.isEmpty ? model.producerName : "\(model.producerName) \(model.producerVersion)"
         }
-        return Graph(name: graphName, tensors: tensors, constants: constants, nodes: nodes, inputs: graphInputs, outputs: outputs, metadata: metadata)
+        // Float inputs as onnxruntime's QuantizeLinear takes them (float32 x / scale, round half to
+        // even, + zero point, saturate), in ONNX's NCHW layout; rank-4 outputs written back NCHW.
+        var framed = tensors
+        for index in framed.indices where graphInputs.contains(framed[index].name) || outputs.contains(framed[index].name) {
+            if framed[index].shape.count == 4 { framed[index].layout = .nchw }
+            if graphInputs.contains(framed[index].name), let q = framed[index].quantization, q.scales.count == 1 {
+                framed[index].floatInput = FloatInputQuantization(operation: .divide, factor: q.scales[0], rounding: .halfEven)
+            }
+        }
+        return Graph(name: graphName, tensors: framed, constants: constants, nodes: nodes, inputs: graphInputs, outputs: outputs, metadata: metadata)
     }
 
     /// `qdq`, `qoperator` or `mixed`.

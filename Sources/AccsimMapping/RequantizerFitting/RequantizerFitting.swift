@@ -13,6 +13,8 @@ import Foundation
 /// to match; with 0 bits the scale becomes the nearest power of two (in the log domain); a mode
 /// the hardware lacks is replaced by the first implemented mode of `half_up`, `half_away`,
 /// `half_even`, `tflite_half_up`, `tflite`, `floor` — every mode reads the same `M·2^−n`.
+/// An average pooling in Aidge's double-precision running-mean mode does not fit any hardware;
+/// conversion gives it the exact integer division.
 public struct RequantizerFitting: Sendable {
     public let capability: RequantizerConfig
 
@@ -38,6 +40,11 @@ public struct RequantizerFitting: Sendable {
                 if let reason = reason(requantizer) {
                     found.append(Mismatch(node: node.name, field: field, reason: reason))
                 }
+            }
+            if case .avgPool(let p) = node.operation, p.usesRunningMean {
+                found.append(Mismatch(
+                    node: node.name, field: "attributes.average",
+                    reason: "aidge_running_mean (Aidge's double-precision running mean) is not an integer-hardware operation; --adapt-requant divides exactly"))
             }
         }
         return found
@@ -67,6 +74,10 @@ public struct RequantizerFitting: Sendable {
         for index in adapted.nodes.indices {
             adapted.nodes[index].operation = Self.mapRequantizers(of: adapted.nodes[index].operation) { requantizer in
                 reason(requantizer) == nil ? requantizer : convert(requantizer)
+            }
+            if case .avgPool(var p) = adapted.nodes[index].operation, p.usesRunningMean {
+                p.average = nil
+                adapted.nodes[index].operation = .avgPool(p)
             }
         }
         return (adapted, changes)

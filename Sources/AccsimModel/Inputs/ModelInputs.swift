@@ -5,21 +5,17 @@ import AccsimArithmetic
 /// the labels that top-1 accuracy compares with; ``check(_:for:)`` is the one check of batches
 /// against the graph's inputs (the engines call it before they run).
 public enum ModelInputs {
-    /// The batch in the `.npy` file at `path` for `graph`'s single input; `model` names the model
-    /// in errors (its file as the user gave it).
+    /// The batch in the `.npy` file at `path` for `graph`'s single input
+    /// (``TensorInfo/inputTensor(from:source:)``); `model` names the model in errors.
     public static func batch(npy path: String, for graph: Graph, model: String) throws(ModelError) -> [String: IntTensor] {
         guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
             throw ModelError(
                 "model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models "
                     + "(omit it to generate inputs)")
         }
-        let array = try NPYFile.read(path: path)
-        guard let tensor = array.intTensor() else {
-            throw ModelError(
-                file: path,
-                "dtype \(array.dtype) is not an integer type; the model input '\(info.name)' is \(info.elementType.rawValue)")
-        }
-        return [info.name: tensor]
+        // Integers are taken as quantized; float32 is quantized as the model records (float_input),
+        // and an NCHW array is accepted for a model whose input has the nchw layout.
+        return [info.name: try info.inputTensor(from: try NPYFile.read(path: path), source: path)]
     }
 
     /// `samples` samples for every graph input, uniform over the input type's range, drawn from

@@ -51,6 +51,10 @@ public struct QModelReader {
             name: manifest.name, tensors: manifest.tensors, constants: constants, nodes: manifest.nodes,
             inputs: manifest.inputs, outputs: manifest.outputs, metadata: manifest.metadata)
         try graph.validate()
+        let needed = QModelFormat.version(for: graph)
+        if manifest.version < Int(needed) {
+            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input or average)")
+        }
         return graph
     }
 

@@ -11,6 +11,7 @@ public struct QModelWriter {
     /// The bytes of the `.q` file holding `graph`.
     public static func encode(_ graph: Graph) throws(ModelError) -> [UInt8] {
         try graph.validate()
+        let version = QModelFormat.version(for: graph)
         var blobs: [(name: String, bytes: [UInt8], crc: UInt32)] = []
         for tensor in graph.tensors {
             guard let data = graph.constants[tensor.name], !blobs.contains(where: { $0.name == tensor.name }) else { continue }
@@ -29,7 +30,7 @@ public struct QModelWriter {
                 offset = aligned + blob.bytes.count
             }
             let manifest = QModelManifest(
-                name: graph.name, metadata: graph.metadata, inputs: graph.inputs, outputs: graph.outputs,
+                version: Int(version), name: graph.name, metadata: graph.metadata, inputs: graph.inputs, outputs: graph.outputs,
                 tensors: graph.tensors, constants: entries, nodes: graph.nodes)
             do {
                 return (try JSONWriter(style: .compact).encode(manifest), entries)
@@ -51,9 +52,10 @@ public struct QModelWriter {
             body.append(contentsOf: repeatElement(0, count: entry.offset - headerSize - body.count))
             body.append(contentsOf: blob.bytes)
         }
-        let header = QModelHeader(
+        var header = QModelHeader(
             manifestLength: UInt64(manifest.count), manifestCRC32: CRC32.checksum(manifest),
             fileLength: UInt64(headerSize + body.count))
+        header.formatVersion = version
         return header.encoded() + body
     }
 

@@ -35,6 +35,9 @@ extension Graph {
             if constants[name] != nil { throw ModelError(field: "inputs[\(index)]", "graph input '\(name)' is a constant") }
             if !available.insert(name).inserted { throw ModelError(field: "inputs[\(index)]", "graph input '\(name)' is listed twice") }
         }
+        for (index, tensor) in tensors.enumerated() {
+            try Self.validateFrameworkIO(tensor, field: "tensors[\(index)]", isInput: inputs.contains(tensor.name), isOutput: outputs.contains(tensor.name))
+        }
 
         var producer: [String: Int] = [:]
         var nodeNames = Set<String>()
@@ -141,6 +144,34 @@ extension Graph {
             }
             if tensor.shape[axis] != quantization.scales.count {
                 throw ModelError(field: q + ".scales", "tensor '\(tensor.name)' has \(quantization.scales.count) scales but extent \(tensor.shape[axis]) on axis \(axis)")
+            }
+        }
+    }
+}
+
+extension Graph {
+    /// The version 2 keys of a tensor: `layout` only on rank-4 graph inputs and outputs,
+    /// `float_input` only on graph inputs, with a positive finite factor and a rounding a float
+    /// input can use.
+    static func validateFrameworkIO(_ tensor: TensorInfo, field: String, isInput: Bool, isOutput: Bool) throws(ModelError) {
+        if let layout = tensor.layout {
+            if !(isInput || isOutput) {
+                throw ModelError(field: field + ".layout", "tensor '\(tensor.name)' is not a graph input or output; only those have a layout")
+            }
+            if tensor.shape.count != 4 {
+                throw ModelError(field: field + ".layout", "layout '\(layout.rawValue)' needs a rank-4 tensor; '\(tensor.name)' has shape \(tensor.shape)")
+            }
+        }
+        if let floatInput = tensor.floatInput {
+            if !isInput {
+                throw ModelError(field: field + ".float_input", "tensor '\(tensor.name)' is not a graph input")
+            }
+            if !(floatInput.factor > 0 && floatInput.factor.isFinite && Float(floatInput.factor).isFinite) {
+                throw ModelError(field: field + ".float_input.factor", "\(floatInput.factor) is not a positive finite float32")
+            }
+            if !FloatInputQuantization.roundingModes.contains(floatInput.rounding) {
+                let allowed = FloatInputQuantization.roundingModes.map(\.rawValue).joined(separator: ", ")
+                throw ModelError(field: field + ".float_input.rounding", "'\(floatInput.rounding.rawValue)' is not one of \(allowed)")
             }
         }
     }

@@ -30,6 +30,9 @@ struct NodeChecker {
             if p.rounding.usesQ31Multiplier {
                 throw ModelError(field: "attributes.rounding", "average pooling divides by the tap count; use half_away, half_up, half_even or floor, not \(p.rounding.rawValue)")
             }
+            if p.usesRunningMean && (p.rounding != .halfAway || p.countIncludePad) {
+                throw ModelError(field: "attributes.average", "aidge_running_mean rounds half away and counts in-image taps only (rounding half_away, count_include_pad false)")
+            }
             try checkClamp(min: p.clampMin, max: p.clampMax, field: "attributes.clamp", type: output.elementType)
             try expectShape(poolShape(window: p.window, stride: p.stride, padding: p.padding))
         case .mean(let p):

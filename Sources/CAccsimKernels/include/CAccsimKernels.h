@@ -1,11 +1,16 @@
-// CAccsimKernels: the one place accsim uses SIMD intrinsics Swift cannot reach portably — the
-// AVX-512 VNNI `vpdpbusd` int8 dot product — behind run-time CPU detection. Every function here has
-// a pure Swift equivalent in AccsimArithmetic/FastKernels that the tests compare it with.
+// CAccsimKernels: the one place accsim uses SIMD intrinsics Swift cannot reach portably, one file
+// per instruction set behind run-time CPU detection (`accsim_cpu_features`, cpu.c):
+// - x86_avx512.c: the avx512vnni path (512-bit vpdpbusd GEMM, AVX-512 requantizer, Add, max pool);
+// - x86_avx2.c: the avxvnni GEMM (256-bit vpdpbusd), the exact avx2 GEMM (vpmaddwd), AVX2
+//   requantizer, Add and max pool, and the depthwise kernel of every x86 path;
+// - arm_neon.c: the neon path (SDOT / USDOT GEMM, NEON depthwise).
+// Every kernel has one contract (the comments below) and a pure Swift equivalent in
+// AccsimArithmetic/FastKernels; the tests compare every path the machine runs with the reference.
 //
-// Build: the file is compiled for the baseline x86-64 target; only the functions carrying
-// `__attribute__((target("avx512f,avx512bw,avx512vnni")))` use the extension, and the Swift side
-// calls them only when `accsim_cpu_has_avx512_vnni()` returned 1. On other architectures the
-// detection returns 0 and the kernels are never called.
+// Build: the files are compiled for the baseline target; only functions carrying
+// `__attribute__((target(...)))` use an extension, and the Swift side calls them only when the
+// feature was detected. Functions of another architecture are not compiled at all (their
+// declarations stay, so the Swift side compiles everywhere; it never calls them).
 
 #ifndef CACCSIM_KERNELS_H
 #define CACCSIM_KERNELS_H
@@ -16,6 +21,20 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/// CPU features the kernels use (bits of `accsim_cpu_features`), each reported only when the
+/// operating system also saves the registers involved.
+enum {
+    ACCSIM_CPU_AVX2 = 1 << 0,          // the avx2 path
+    ACCSIM_CPU_AVX_VNNI = 1 << 1,      // the avxvnni path: AVX2 + 256-bit VEX vpdpbusd
+    ACCSIM_CPU_AVX512_VNNI = 1 << 2,   // the avx512vnni path: AVX-512 F, BW, DQ, VL and VNNI
+    ACCSIM_CPU_NEON = 1 << 8,          // AArch64 Advanced SIMD (always on AArch64)
+    ACCSIM_CPU_NEON_DOTPROD = 1 << 9,  // the neon path: SDOT/UDOT (Armv8.2 DotProd)
+    ACCSIM_CPU_NEON_I8MM = 1 << 10,    // USDOT (Armv8.6 I8MM), used by the neon path when present
+};
+
+/// The features of this CPU and operating system (`ACCSIM_CPU_*` bits).
+unsigned accsim_cpu_features(void);
 
 /// 1 when this CPU and operating system support AVX-512 F, BW, DQ, VL and VNNI (the instructions
 /// of `accsim_gemm_u8s8_vnni` and `accsim_requantize_avx512`), else 0.
@@ -33,6 +52,25 @@ int accsim_cpu_has_avx512_vnni(void);
 void accsim_gemm_u8s8_vnni(
     const uint8_t *a, size_t lda, const int8_t *b, size_t kp, const int32_t *offsets,
     int32_t *c, size_t ldc, size_t m, size_t n);
+
+/// `accsim_gemm_u8s8_vnni` on AVX2 (needs `ACCSIM_CPU_AVX2`), same operands and packed layout:
+/// exact through 16-bit widening and vpmaddwd.
+void accsim_gemm_u8s8_avx2(
+    const uint8_t *a, size_t lda, const int8_t *b, size_t kp, const int32_t *offsets,
+    int32_t *c, size_t ldc, size_t m, size_t n);
+
+/// `accsim_gemm_u8s8_vnni` on AVX-VNNI (needs `ACCSIM_CPU_AVX_VNNI`), same operands and layout.
+void accsim_gemm_u8s8_avxvnni(
+    const uint8_t *a, size_t lda, const int8_t *b, size_t kp, const int32_t *offsets,
+    int32_t *c, size_t ldc, size_t m, size_t n);
+
+/// `accsim_gemm_u8s8_vnni` on AArch64 NEON with DotProd (needs `ACCSIM_CPU_NEON_DOTPROD`; uses
+/// USDOT when `use_i8mm` is 1, which needs `ACCSIM_CPU_NEON_I8MM`), same operands and layout.
+/// Without I8MM it multiplies `a − 128` (signed) with SDOT and adds `128·Σ_k b[k][j]`, which the
+/// caller passes as `column_sums128[j]` (ignored with I8MM; may then be NULL).
+void accsim_gemm_u8s8_neon(
+    const uint8_t *a, size_t lda, const int8_t *b, size_t kp, const int32_t *offsets,
+    const int32_t *column_sums128, int32_t *c, size_t ldc, size_t m, size_t n, int use_i8mm);
 
 /// The rounding modes of `accsim_requantize_avx512` (accsim's `RoundingMode`s that integer
 /// hardware implements).
@@ -94,6 +132,60 @@ typedef struct {
 void accsim_max_pool_avx512(
     const int32_t *src, int32_t *dst, const accsim_pool_geometry *geometry, size_t first_row, size_t rows,
     int32_t lower, int32_t upper);
+
+/// `accsim_requantize_avx512` on AVX2 (4 int64 lanes per step), same arguments and results.
+void accsim_requantize_avx2(
+    int mode, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int64_t *multiplier, const int64_t *shift, const int64_t *aux, int per_channel, int64_t zero_point,
+    int64_t lower, int64_t upper);
+
+/// `accsim_add_avx512` on AVX2, same arguments and results.
+void accsim_add_avx2(
+    int mode, int saturate, const int32_t *a, const accsim_add_input *input_a, const int32_t *b,
+    const accsim_add_input *input_b, int32_t *dst, size_t count, int64_t out_multiplier, int64_t out_shift,
+    int64_t out_aux, int64_t zero_point, int64_t lower, int64_t upper);
+
+/// `accsim_max_pool_avx512` on AVX2, same arguments and results.
+void accsim_max_pool_avx2(
+    const int32_t *src, int32_t *dst, const accsim_pool_geometry *geometry, size_t first_row, size_t rows,
+    int32_t lower, int32_t upper);
+
+/// The geometry of a depthwise convolution (one output channel per input channel) over an NHWC
+/// int16 tensor whose channels are padded to `channels`, a multiple of 16.
+typedef struct {
+    size_t height, width, channels;
+    size_t out_height, out_width;
+    size_t kernel_height, kernel_width;
+    size_t stride_height, stride_width;
+    size_t dilation_height, dilation_width;
+    size_t pad_top, pad_left;
+} accsim_depthwise_geometry;
+
+/// Packs depthwise weights `[tap][cp]` (int16, `w − zp_w`) for `accsim_depthwise_avx2`:
+/// `packed` holds `(taps + 1) / 2 · cp · 2` values (tap pairs interleaved per channel).
+void accsim_depthwise_pack_avx2(const int16_t *weights, size_t taps, size_t cp, int16_t *packed);
+
+/// Depthwise accumulators of output pixels `first_row ..< first_row + rows` (flattened over
+/// batch, output row and column): `out[(row − first_row)·cp + c] = bias[c] + Σ_taps x[tap][c] · w[tap][c]` in
+/// wrapping int32, where `x` is the input minus its zero point (int16, taps outside the image
+/// contribute nothing) and `w` the weights packed by `accsim_depthwise_pack_avx2`. Needs
+/// `ACCSIM_CPU_AVX2`; `bias` holds `cp` values.
+void accsim_depthwise_avx2(
+    const int16_t *x, const int16_t *packed, const int32_t *bias, int32_t *out, const accsim_depthwise_geometry *geometry,
+    size_t first_row, size_t rows);
+
+/// `accsim_depthwise_avx2` on NEON (needs `ACCSIM_CPU_NEON`), with the weights unpacked
+/// (`[tap][cp]` int16, as given to `accsim_depthwise_pack_avx2`).
+void accsim_depthwise_neon(
+    const int16_t *x, const int16_t *weights, const int32_t *bias, int32_t *out, const accsim_depthwise_geometry *geometry,
+    size_t first_row, size_t rows);
+
+/// Register-only throughput probes of the other paths (see `accsim_vnni_peak_probe`), each
+/// `iterations` rounds: AVX2 6 × (vpmaddwd + vpaddd) = 96 MACs per round; AVX-VNNI 12 × 256-bit
+/// vpdpbusd = 384; NEON 12 × SDOT = 192. Call only when the CPU has the feature.
+int64_t accsim_avx2_peak_probe(int64_t iterations);
+int64_t accsim_avxvnni_peak_probe(int64_t iterations);
+int64_t accsim_neon_peak_probe(int64_t iterations);
 
 /// The throughput probe of `accsim bench`: `iterations` rounds of 24 independent 512-bit
 /// `vpdpbusd` (24·64 = 1536 int8 MACs per round) from registers only — the instruction's peak on

@@ -1,4 +1,5 @@
-// AVX-512 VNNI int8 GEMM for accsim's fast conv / fully connected data path (see CAccsimKernels.h).
+// The avx512vnni path (see CAccsimKernels.h): int8 GEMM, requantizer rows, fused Add and max pool
+// on AVX-512.
 //
 // The register tile is 6 rows × 4 blocks of 16 int32 columns (24 zmm accumulators); each step of
 // 4 k values loads 4 packed weight vectors, broadcasts 4 bytes of each A row and issues 24
@@ -21,13 +22,6 @@
 #endif
 
 #if ACCSIM_HAVE_X86_VNNI
-
-int accsim_cpu_has_avx512_vnni(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512vnni");
-}
 
 enum { MAX_ROWS = 6, MAX_BLOCKS = 4 };
 
@@ -302,47 +296,6 @@ ACCSIM_VNNI_TARGET int64_t accsim_vnni_peak_probe(int64_t iterations) {
     __m512i sum = acc[0];
     for (int i = 1; i < CHAINS; i++) sum = _mm512_add_epi32(sum, acc[i]);
     return (int64_t)_mm512_reduce_add_epi32(sum);
-}
-
-#else  // not x86-64: no VNNI; the Swift side always takes the portable path.
-
-int accsim_cpu_has_avx512_vnni(void) { return 0; }
-
-void accsim_gemm_u8s8_vnni(
-    const uint8_t *a, size_t lda, const int8_t *b, size_t kp, const int32_t *offsets,
-    int32_t *c, size_t ldc, size_t m, size_t n) {
-    (void)a; (void)lda; (void)b; (void)kp; (void)offsets; (void)c; (void)ldc; (void)m; (void)n;
-    __builtin_trap();
-}
-
-void accsim_requantize_avx512(
-    int mode, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
-    const int64_t *multiplier, const int64_t *shift, const int64_t *aux, int per_channel, int64_t zero_point,
-    int64_t lower, int64_t upper) {
-    (void)mode; (void)src; (void)src_stride; (void)dst; (void)dst_stride; (void)rows; (void)columns;
-    (void)multiplier; (void)shift; (void)aux; (void)per_channel; (void)zero_point; (void)lower; (void)upper;
-    __builtin_trap();
-}
-
-void accsim_add_avx512(
-    int mode, int saturate, const int32_t *a, const accsim_add_input *input_a, const int32_t *b,
-    const accsim_add_input *input_b, int32_t *dst, size_t count, int64_t out_multiplier, int64_t out_shift,
-    int64_t out_aux, int64_t zero_point, int64_t lower, int64_t upper) {
-    (void)mode; (void)saturate; (void)a; (void)input_a; (void)b; (void)input_b; (void)dst; (void)count;
-    (void)out_multiplier; (void)out_shift; (void)out_aux; (void)zero_point; (void)lower; (void)upper;
-    __builtin_trap();
-}
-
-void accsim_max_pool_avx512(
-    const int32_t *src, int32_t *dst, const accsim_pool_geometry *geometry, size_t first_row, size_t rows,
-    int32_t lower, int32_t upper) {
-    (void)src; (void)dst; (void)geometry; (void)first_row; (void)rows; (void)lower; (void)upper;
-    __builtin_trap();
-}
-
-int64_t accsim_vnni_peak_probe(int64_t iterations) {
-    (void)iterations;
-    return 0;
 }
 
 #endif
