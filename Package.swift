@@ -147,6 +147,6 @@ let package = Package(
             name: "AccsimReportTests", dependencies: ["AccsimReport", "AccsimPlot", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
-        .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
     ]
 )

@@ -37,7 +37,8 @@ __all__ = [
 MAGIC = b"ACCSIMQ\x1a"
 FORMAT_VERSION = 2
 # Writers use the lowest version that holds the file: 2 only when a tensor has `layout` or
-# `float_input` or an avg_pool has `average` (the keys version 2 added), else 1.
+# `float_input` or is int4/int64, an avg_pool has `average` or a conv/FC `accumulator` (the
+# features version 2 added), else 1.
 HEADER_SIZE = 64
 ALIGNMENT = 64
 
@@ -47,7 +48,37 @@ TYPES = {
     "uint8": ("B", 1, 0, (1 << 8) - 1, "<u1"),
     "int16": ("h", 2, -(1 << 15), (1 << 15) - 1, "<i2"),
     "int32": ("i", 4, -(1 << 31), (1 << 31) - 1, "<i4"),
+    "int64": ("q", 8, -(1 << 63), (1 << 63) - 1, "<i8"),
+    # int4: two's-complement nibbles packed two per byte, even element in the low nibble.
+    "int4": ("b", 0, -8, 7, "<i1"),
 }
+_VERSION2_TYPES = ("int4", "int64")
+
+
+def _byte_count(type_name, count):
+    """Bytes that `count` elements of `type_name` occupy (int4: two per byte, rounded up)."""
+    return (count + 1) // 2 if type_name == "int4" else count * TYPES[type_name][1]
+
+
+def _pack_int4(flat):
+    out = bytearray((len(flat) + 1) // 2)
+    for i, v in enumerate(flat):
+        out[i // 2] |= (int(v) & 0x0F) << (4 * (i % 2))
+    return bytes(out)
+
+
+def _unpack_int4(blob, count):
+    return [((blob[i // 2] >> (4 * (i % 2))) & 0x0F) - (16 if (blob[i // 2] >> (4 * (i % 2))) & 0x08 else 0)
+            for i in range(count)]
+
+
+def _required_version(tensors, nodes):
+    """2 when a tensor is int4/int64 or a node states an accumulator type, else 1."""
+    if any(t["type"] in _VERSION2_TYPES for t in tensors):
+        return 2
+    if any("accumulator" in (n.get("attributes") or {}) for n in nodes):
+        return 2
+    return 1
 
 OPS = {
     "conv2d", "fully_connected", "add", "concat", "max_pool", "avg_pool", "mean", "clamp",
@@ -201,6 +232,8 @@ def _blob_bytes(name, values, tensor):
             raise QModelError(f"constant {name!r}: numpy dtype {flat.dtype} is not an integer type")
         if flat.size and (int(flat.min()) < lo or int(flat.max()) > hi):
             raise QModelError(f"constant {name!r}: values outside {tensor['type']} range [{lo}, {hi}]")
+        if tensor["type"] == "int4":
+            return _pack_int4([int(v) for v in flat])
         return flat.astype(dtype).tobytes()
     flat = []
 
@@ -219,6 +252,8 @@ def _blob_bytes(name, values, tensor):
             raise QModelError(f"constant {name!r}: {v!r} is not an integer")
         if not lo <= v <= hi:
             raise QModelError(f"constant {name!r}: {v} outside {tensor['type']} range [{lo}, {hi}]")
+    if tensor["type"] == "int4":
+        return _pack_int4(flat)
     arr = array.array(code, [int(v) for v in flat])
     if arr.itemsize != width:  # pragma: no cover - exotic platforms
         return b"".join(struct.pack("<" + code, int(v)) for v in flat)
@@ -275,12 +310,14 @@ def encode_model(name, tensors, constants, nodes, inputs, outputs, metadata=None
             "attributes": _plain(node.get("attributes", {}), f"{path}.attributes"),
         })
 
+    version = _required_version(norm_tensors, norm_nodes)
     # Blobs in the order their tensors are declared (deterministic whatever the dict order).
     blobs = [(t["name"], _blob_bytes(t["name"], constants[t["name"]], t))
              for t in norm_tensors if t["name"] in constants]
 
-    version = 2 if any("layout" in t or "float_input" in t for t in norm_tensors) or any(
-        n["op"] == "avg_pool" and "average" in n["attributes"] for n in norm_nodes) else 1
+    if any("layout" in t or "float_input" in t for t in norm_tensors) or any(
+            n["op"] == "avg_pool" and "average" in n["attributes"] for n in norm_nodes):
+        version = 2
 
     def manifest_for(blob_start):
         entries, offset = [], blob_start
@@ -410,14 +447,18 @@ def decode_model(data, use_numpy=None):
         offset, length = entry["offset"], entry["length"]
         if offset % ALIGNMENT:
             raise QModelError(f"constant {tname!r}: offset {offset} is not a multiple of {ALIGNMENT}")
-        if length != count * width:
-            raise QModelError(f"constant {tname!r}: length {length}, shape {tensor['shape']} needs {count * width}")
+        if length != _byte_count(tensor["type"], count):
+            raise QModelError(f"constant {tname!r}: length {length}, shape {tensor['shape']} needs "
+                              f"{_byte_count(tensor['type'], count)}")
         if offset < manifest_offset + manifest_length or offset + length > file_length:
             raise QModelError(f"truncated file: constant {tname!r} lies outside the blob area")
         blob = data[offset:offset + length]
         if _crc32(blob) != entry["crc32"]:
             raise QModelError(f"CRC mismatch in constant {tname!r}")
-        if use_numpy:
+        if tensor["type"] == "int4":
+            values = _unpack_int4(blob, count)
+            constants[tname] = _np.array(values, dtype="int8").reshape(tensor["shape"]) if use_numpy else values
+        elif use_numpy:
             constants[tname] = _np.frombuffer(blob, dtype=dtype).astype(dtype[1:]).reshape(tensor["shape"])
         else:
             arr = array.array(code)

@@ -98,6 +98,33 @@ class QModelTests(unittest.TestCase):
         b0 = manifest["constants"][1]
         self.assertEqual(data[b0["offset"]:b0["offset"] + 4], struct.pack("<i", -(2 ** 31)))
 
+    def test_int4_and_int64_need_version_2(self):
+        tensors = [
+            {"name": "x", "shape": [1, 5], "type": "int16"},
+            {"name": "w", "shape": [1, 5], "type": "int4"},
+            {"name": "b", "shape": [1], "type": "int64"},
+            {"name": "y", "shape": [1, 1], "type": "int16"},
+        ]
+        constants = {"w": [-8, 7, -1, 3, 5], "b": [-(2 ** 63)]}
+        nodes = [{"name": "fc", "op": "fully_connected", "inputs": ["x", "w", "b"], "outputs": ["y"],
+                  "attributes": {"accumulator": "int64", "requantizer": {
+                      "multipliers": [1], "shifts": [0], "rounding": "half_up", "zero_point": 0,
+                      "clamp_min": -32768, "clamp_max": 32767}}}]
+        qmodel.write_model(self.path, "mixed", tensors, constants, nodes, ["x"], ["y"], {})
+        with open(self.path, "rb") as f:
+            data = f.read()
+        self.assertEqual(struct.unpack_from("<I", data, 8)[0], 2)
+        manifest, read = qmodel.read_model(self.path, use_numpy=False)
+        w, b = manifest["constants"]
+        self.assertEqual((w["length"], b["length"]), (3, 8))
+        self.assertEqual(data[w["offset"]:w["offset"] + 3], bytes([0x78, 0x3F, 0x05]))  # low nibble first
+        self.assertEqual(data[b["offset"]:b["offset"] + 8], bytes(7) + b"\x80")
+        self.assertEqual(read["w"], constants["w"])
+        self.assertEqual(read["b"], constants["b"])
+        constants["w"] = [8, 0, 0, 0, 0]
+        with self.assertRaisesRegex(qmodel.QModelError, "outside int4 range"):
+            qmodel.write_model(self.path + "2", "mixed", tensors, constants, nodes, ["x"], ["y"], {})
+
     def test_deterministic_and_overwrite(self):
         self.write()
         with open(self.path, "rb") as f:

@@ -124,6 +124,59 @@ public struct Requantizer: Sendable, Hashable, Codable {
         return Int32(min(max(value, Int64(clampMin)), Int64(clampMax)))
     }
 
+    /// The requantized output for a 64-bit accumulator (layers with `int64` accumulators). The
+    /// plain modes (`half_up`, `half_away`, `half_even`, `floor`) compute `acc·M` exactly in 128
+    /// bits, `double_half_away` multiplies `Double(acc)` by the real multiplier; validation admits
+    /// only those modes with int64 accumulators, and any other mode sees the accumulator
+    /// saturated to int32.
+    @inlinable
+    public func apply(wide acc: Int64, channel: Int) -> Int32 {
+        let index = multipliers.count == 1 ? 0 : channel
+        let value: Int64
+        switch rounding {
+        case .halfUp, .halfAway, .halfEven, .floor:
+            value = Self.roundWide(acc, multiplier: multipliers[index], shift: Int(shifts[index]), mode: rounding)
+        case .doubleHalfAway:
+            let real = realMultipliers.map { $0[$0.count == 1 ? 0 : channel] }
+                ?? Double(multipliers[index]) * Double(sign: .plus, exponent: -Int(shifts[index]), significand: 1)
+            let product = (Double(acc) * real).rounded(.toNearestOrAwayFromZero)
+            let limit = Double(Int64(1) << 62)
+            value = !(product > -limit) ? -(Int64(1) << 62) : !(product < limit) ? Int64(1) << 62 : Int64(product)
+        default:
+            value = scaled(Int32(clamping: acc), channel: channel)
+        }
+        let shifted = value.addingReportingOverflow(Int64(zeroPoint))
+        let sum = shifted.overflow ? (value > 0 ? Int64.max : Int64.min) : shifted.partialValue
+        return Int32(min(max(sum, Int64(clampMin)), Int64(clampMax)))
+    }
+
+    /// `ROUND(acc·M / 2^n)` of a 64-bit accumulator in a plain mode, exact (128-bit product),
+    /// saturated to the Int64 range.
+    @inlinable
+    public static func roundWide(_ acc: Int64, multiplier: Int32, shift: Int, mode: RoundingMode) -> Int64 {
+        let product = Int128(acc) * Int128(multiplier)
+        var result: Int128
+        if shift == 0 {
+            result = product
+        } else {
+            let half = Int128(1) << (shift - 1)
+            switch mode {
+            case .floor:
+                result = product >> shift
+            case .halfAway:
+                let magnitude = (product.magnitude + UInt128(half)) >> UInt128(shift)
+                result = product < 0 ? -Int128(magnitude) : Int128(magnitude)
+            case .halfEven:
+                let floorValue = product >> shift
+                let remainder = product - (floorValue << shift)
+                result = remainder > half ? floorValue + 1 : remainder < half ? floorValue : floorValue + (floorValue & 1)
+            default:
+                result = (product + half) >> shift
+            }
+        }
+        return Int64(clamping: result)
+    }
+
     /// Everything a requantizer does to one element, for traces and debugging.
     public struct Step: Sendable, Hashable {
         /// The int32 input (accumulator plus bias).

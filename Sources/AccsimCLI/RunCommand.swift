@@ -97,7 +97,16 @@ struct RunCommand: ParsableCommand {
                 ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)
             (samples, inputSource) = (ModelInputs.sampleCount(batches), input ?? "generated, seed \(seed)")
             let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            outputs = try simulation.run(batches: batches, threads: workers)
+            let progress = isatty(STDERR_FILENO) == 1
+                ? RunProgress(samples: samples, layers: graph.nodes.count) { FileHandle.standardError.write(Data($0.utf8)) }
+                : nil
+            var onLayer: (@Sendable () -> Void)?
+            if let progress { onLayer = { progress.layerDone() } }
+            outputs = try simulation.run(batches: batches, threads: workers, progress: onLayer)
+            progress?.finish()
+            let tracing = trace.path != nil && isatty(STDERR_FILENO) == 1
+            if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
+            defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
             if let mapped = simulation.mapped,
                 let note = try trace.record(simulation: mapped, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
             {

@@ -91,12 +91,16 @@ public struct ReferenceEngine: Sendable {
 
     /// Runs a batch: one `[N, …]` tensor per graph input (the same N for all). Returns each graph
     /// output as `[N, …]`.
-    public func run(batches: [String: IntTensor], threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
-        try run(batches: batches, threads: threads, substitute: nil)
+    /// `progress`, if given, is called (from any worker thread) after each layer of each sample.
+    public func run(
+        batches: [String: IntTensor], threads: Int = 1, progress: (@Sendable () -> Void)? = nil
+    ) throws(ExecutionError) -> [String: IntTensor] {
+        try run(batches: batches, threads: threads, substitute: nil, progress: progress)
     }
 
     func run(
-        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?
+        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?,
+        progress: (@Sendable () -> Void)? = nil
     ) throws(ExecutionError) -> [String: IntTensor] {
         let samples: Int
         do {
@@ -122,7 +126,8 @@ public struct ReferenceEngine: Sendable {
                         let start = sample * size
                         inputs[info.name] = IntTensor(shape: info.shape, elementType: batch.elementType, values: Array(batch.values[start..<start + size]))
                     }
-                    slots[sample] = engine.runSample(inputs, observe: nil, substitute: substitute)
+                    let observe: ((Int, IntTensor) -> Void)? = progress.map { done in { _, _ in done() } }
+                    slots[sample] = engine.runSample(inputs, observe: observe, substitute: substitute)
                     sample += workers
                 }
             }
@@ -142,7 +147,7 @@ public struct ReferenceEngine: Sendable {
     /// The tensor `name`: a constant, or a live activation (validation guarantees one of them).
     func operand(_ name: String, live: [String: IntTensor]) -> IntTensor {
         if constantNames.contains(name), let data = graph.constants[name], let info = infos[name] {
-            return constants.value(for: name) { IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values()) }
+            return constants.value(for: name) { IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount)) }
         }
         guard let tensor = live[name] else { preconditionFailure("validated graph: '\(name)' is not live") }
         return tensor
@@ -162,6 +167,16 @@ public struct ReferenceEngine: Sendable {
             return output
         }
         switch node.operation {
+        case .conv2D(let p) where p.accumulatorType == .int64:
+            return ReferenceKernels.conv2DWide(
+                input: operand(0), inputZeroPoint: zeroPoint(0), weights: operand(1),
+                weightZeroPoints: weightZeroPoints(node.inputs[1]), bias: wideBias(node),
+                parameters: p, overflow: overflow, outputType: outputType)
+        case .fullyConnected(let p) where p.accumulatorType == .int64:
+            return ReferenceKernels.fullyConnectedWide(
+                input: operand(0), inputZeroPoint: zeroPoint(0), weights: operand(1),
+                weightZeroPoints: weightZeroPoints(node.inputs[1]), bias: wideBias(node),
+                parameters: p, overflow: overflow, outputType: outputType)
         case .conv2D(let p):
             return ReferenceKernels.conv2D(
                 input: operand(0), inputZeroPoint: zeroPoint(0), weights: operand(1),
@@ -207,6 +222,12 @@ public struct ReferenceEngine: Sendable {
         }
     }
 
+    /// The bias of a conv or FC node widened to Int64 (int32 or int64 storage), nil without one.
+    func wideBias(_ node: Node) -> [Int64]? {
+        guard node.inputs.count > 2, let data = graph.constants[node.inputs[2]] else { return nil }
+        return data.int64Values()
+    }
+
     func weightZeroPoints(_ name: String) -> [Int32] {
         infos[name]?.quantization?.zeroPoints ?? [0]
     }
@@ -217,6 +238,10 @@ public struct ReferenceEngine: Sendable {
         func operand(_ slot: Int) -> IntTensor { self.operand(node.inputs[slot], live: live) }
         func zeroPoint(_ slot: Int) -> Int32 { infos[node.inputs[slot]]?.zeroPoint() ?? 0 }
         switch node.operation {
+        case .conv2D(let p) where p.accumulatorType != .int32:
+            return nil
+        case .fullyConnected(let p) where p.accumulatorType != .int32:
+            return nil
         case .conv2D, .fullyConnected:
             guard overflow == .wrap else { return nil }
             let input = operand(0)

@@ -36,8 +36,8 @@ public struct TensorInfo: Sendable, Hashable, Codable {
     /// Number of elements.
     public var elementCount: Int { shape.reduce(1, *) }
 
-    /// Size in bytes at the element type's width.
-    public var byteCount: Int { elementCount * elementType.byteWidth }
+    /// Size in bytes at the element type's width (`int4`: two elements per byte).
+    public var byteCount: Int { elementType.byteCount(elements: elementCount) }
 
     /// The zero point of channel `channel` (0 when unquantized).
     public func zeroPoint(channel: Int = 0) -> Int32 {

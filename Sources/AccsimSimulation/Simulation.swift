@@ -102,9 +102,12 @@ public struct Simulation: Sendable {
 
     /// Runs a batch (one `[N, …]` tensor per graph input) and returns every graph output `[N, …]`.
     /// Results do not depend on `threads`.
-    public func run(batches: [String: IntTensor], threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
-        if let mapped { return try mapped.run(batches: batches, threads: threads) }
-        if let modelEngine { return try modelEngine.run(batches: batches, threads: threads) }
+    /// `progress`, if given, is called after each layer of each sample (from worker threads).
+    public func run(
+        batches: [String: IntTensor], threads: Int = 1, progress: (@Sendable () -> Void)? = nil
+    ) throws(ExecutionError) -> [String: IntTensor] {
+        if let mapped { return try mapped.run(batches: batches, threads: threads, progress: progress) }
+        if let modelEngine { return try modelEngine.run(batches: batches, threads: threads, progress: progress) }
         return [:]  // unreachable: one of the two is set by init
     }
 

@@ -136,7 +136,7 @@ struct NPYFileTests {
         #expect(npyError(try fixture("bigendian_int32_3")) == ModelError(
             field: "descr", "dtype '>i4' is big-endian; accsim reads little-endian data (convert with arr.astype('<i4'))"))
         #expect(npyError(try fixture("float64_2")) == ModelError(
-            field: "descr", "dtype '<f8' is not supported (accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4) and float32 (<f4))"))
+            field: "descr", "dtype '<f8' is not supported (accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4), int64 (<i8) and float32 (<f4))"))
         #expect(npyError(handWritten("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (1,)}", data: [0, 0, 0, 0]))?.field == "descr")
         var version = try fixture("int8_2x3")
         version[6] = 4

@@ -182,7 +182,7 @@ public struct FastConvolution: Sendable {
         switch inputType {
         case .int8: (-128...127).contains(inputZeroPoint)
         case .uint8: (0...255).contains(inputZeroPoint)
-        case .int16, .int32: false
+        default: false
         }
     }
 

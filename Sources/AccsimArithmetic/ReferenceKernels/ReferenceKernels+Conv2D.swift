@@ -136,3 +136,98 @@ extension ReferenceKernels {
         return IntTensor(shape: accumulators.shape, elementType: outputType, values: values)
     }
 }
+
+// MARK: Wide (int64) accumulators
+
+extension ReferenceKernels {
+    /// Adds `product` to a 64-bit accumulator: wrap is modulo 2^64, saturate clamps to the Int64
+    /// range.
+    @inlinable
+    static func addWide(_ acc: Int64, _ product: Int64, overflow: OverflowMode) -> Int64 {
+        switch overflow {
+        case .wrap:
+            return acc &+ product
+        case .saturate:
+            let (sum, overflowed) = acc.addingReportingOverflow(product)
+            return overflowed ? (product > 0 ? .max : .min) : sum
+        }
+    }
+
+    /// 2-D convolution with int64 accumulators and an int64 bias (`parameters.accumulator ==
+    /// .int64`), requantized to `outputType` with ``Requantizer/apply(wide:channel:)``.
+    public static func conv2DWide(
+        input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32], bias: [Int64]?,
+        parameters: Conv2DParameters, overflow: OverflowMode, outputType: ElementType
+    ) -> IntTensor {
+        let (shape, accumulators) = conv2DWideAccumulators(
+            input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+            bias: bias, parameters: parameters, overflow: overflow)
+        return requantizeWide(accumulators, shape: shape, requantizer: parameters.requantizer, outputType: outputType)
+    }
+
+    /// The int64 accumulators of a convolution, NHWC `[N, OH, OW, Cout]`: the same taps and order
+    /// as ``conv2DAccumulators(input:inputZeroPoint:weights:weightZeroPoints:bias:parameters:overflow:)``,
+    /// each product `(w − zp_w)·(x − zp_x)` exact in 64 bits and added with 64-bit `overflow`
+    /// semantics, the bias last.
+    public static func conv2DWideAccumulators(
+        input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32], bias: [Int64]?,
+        parameters p: Conv2DParameters, overflow: OverflowMode
+    ) -> (shape: [Int], values: [Int64]) {
+        let (batch, inHeight, inWidth, inChannels) = extents4(input.shape, "conv2D input")
+        let (outChannels, kernelHeight, kernelWidth, groupInChannels) = extents4(weights.shape, "conv2D weights")
+        precondition(p.groups > 0 && inChannels == groupInChannels * p.groups && outChannels % p.groups == 0, "conv2DWide: bad groups")
+        precondition((bias?.count ?? outChannels) == outChannels, "conv2DWide: bias has \(bias?.count ?? 0) entries for \(outChannels) output channels")
+        guard
+            let outHeight = slidingWindowOutputExtent(
+                input: inHeight, padBefore: p.padding.top, padAfter: p.padding.bottom,
+                kernel: kernelHeight, stride: p.stride.height, dilation: p.dilation.height),
+            let outWidth = slidingWindowOutputExtent(
+                input: inWidth, padBefore: p.padding.left, padAfter: p.padding.right,
+                kernel: kernelWidth, stride: p.stride.width, dilation: p.dilation.width)
+        else {
+            preconditionFailure("conv2DWide: the kernel does not fit the padded input")
+        }
+        let groupOutChannels = outChannels / p.groups
+        var result = [Int64](repeating: 0, count: batch * outHeight * outWidth * outChannels)
+        var outIndex = 0
+        for b in 0..<batch {
+            for oy in 0..<outHeight {
+                for ox in 0..<outWidth {
+                    for oc in 0..<outChannels {
+                        let firstInChannel = (oc / groupOutChannels) * groupInChannels
+                        let wzp = Int64(weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc])
+                        var acc: Int64 = 0
+                        for ky in 0..<kernelHeight {
+                            let iy = oy * p.stride.height - p.padding.top + ky * p.dilation.height
+                            if iy < 0 || iy >= inHeight { continue }
+                            for kx in 0..<kernelWidth {
+                                let ix = ox * p.stride.width - p.padding.left + kx * p.dilation.width
+                                if ix < 0 || ix >= inWidth { continue }
+                                let xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels + firstInChannel
+                                let wBase = ((oc * kernelHeight + ky) * kernelWidth + kx) * groupInChannels
+                                for i in 0..<groupInChannels {
+                                    let product = (Int64(weights.values[wBase + i]) - wzp) * (Int64(input.values[xBase + i]) - Int64(inputZeroPoint))
+                                    acc = addWide(acc, product, overflow: overflow)
+                                }
+                            }
+                        }
+                        if let bias { acc = addWide(acc, bias[oc], overflow: overflow) }
+                        result[outIndex] = acc
+                        outIndex += 1
+                    }
+                }
+            }
+        }
+        return ([batch, outHeight, outWidth, outChannels], result)
+    }
+
+    /// Applies a requantizer to int64 accumulators whose last axis is the output channel.
+    static func requantizeWide(_ accumulators: [Int64], shape: [Int], requantizer: Requantizer, outputType: ElementType) -> IntTensor {
+        let channels = shape.last ?? 1
+        var values = [Int32](repeating: 0, count: accumulators.count)
+        for index in 0..<accumulators.count {
+            values[index] = requantizer.apply(wide: accumulators[index], channel: index % channels)
+        }
+        return IntTensor(shape: shape, elementType: outputType, values: values)
+    }
+}

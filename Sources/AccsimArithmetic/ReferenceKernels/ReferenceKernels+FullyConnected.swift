@@ -49,3 +49,31 @@ extension ReferenceKernels {
         return IntTensor(shape: [batch, outputs], elementType: .int32, values: result)
     }
 }
+
+extension ReferenceKernels {
+    /// Fully connected layer with int64 accumulators and an int64 bias (`parameters.accumulator ==
+    /// .int64`): products exact in 64 bits, added in increasing `d` with 64-bit `overflow`
+    /// semantics, the bias last, then ``Requantizer/apply(wide:channel:)``.
+    public static func fullyConnectedWide(
+        input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32], bias: [Int64]?,
+        parameters: FullyConnectedParameters, overflow: OverflowMode, outputType: ElementType
+    ) -> IntTensor {
+        precondition(input.shape.count == 2 && weights.shape.count == 2 && weights.shape[1] == input.shape[1], "fullyConnectedWide: shapes \(input.shape) and \(weights.shape)")
+        let batch = input.shape[0], depth = input.shape[1], outputs = weights.shape[0]
+        precondition((bias?.count ?? outputs) == outputs, "fullyConnectedWide: bias has \(bias?.count ?? 0) entries for \(outputs) outputs")
+        var result = [Int64](repeating: 0, count: batch * outputs)
+        for n in 0..<batch {
+            for o in 0..<outputs {
+                let wzp = Int64(weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : o])
+                var acc: Int64 = 0
+                for d in 0..<depth {
+                    let product = (Int64(weights.values[o * depth + d]) - wzp) * (Int64(input.values[n * depth + d]) - Int64(inputZeroPoint))
+                    acc = addWide(acc, product, overflow: overflow)
+                }
+                if let bias { acc = addWide(acc, bias[o], overflow: overflow) }
+                result[n * outputs + o] = acc
+            }
+        }
+        return requantizeWide(result, shape: [batch, outputs], requantizer: parameters.requantizer, outputType: outputType)
+    }
+}

@@ -62,13 +62,19 @@ public struct HardwareSimulation: Sendable {
     }
 
     /// Runs a batch (one `[N, …]` tensor per graph input) and returns each graph output `[N, …]`.
-    public func run(batches: [String: IntTensor], threads: Int = 1, tiled: TiledData = .whenOrderMatters) throws(ExecutionError) -> [String: IntTensor] {
+    /// `progress`, if given, is called after each layer of each sample.
+    public func run(
+        batches: [String: IntTensor], threads: Int = 1, tiled: TiledData = .whenOrderMatters,
+        progress: (@Sendable () -> Void)? = nil
+    ) throws(ExecutionError) -> [String: IntTensor] {
         let followOrder = tiled == .always || hardware.array.overflow == .saturate
-        guard followOrder else { return try reference.run(batches: batches, threads: threads) }
+        guard followOrder else { return try reference.run(batches: batches, threads: threads, progress: progress) }
         let simulation = self
-        return try reference.run(batches: batches, threads: threads) { index, node, operand in
-            simulation.tiledGEMM(layer: simulation.schedule.layers[index], node: node, operand: operand)
-        }
+        return try reference.run(
+            batches: batches, threads: threads,
+            substitute: { index, node, operand in
+                simulation.tiledGEMM(layer: simulation.schedule.layers[index], node: node, operand: operand)
+            }, progress: progress)
     }
 
     // Trace hook (AccsimExecution/Tracing): one sample with every conv/FC layer observed.

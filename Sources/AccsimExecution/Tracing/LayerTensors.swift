@@ -46,7 +46,7 @@ extension HardwareSimulation {
             if let position = producer[name] { return outputs[position] }
             if let input = inputs[name] { return input }
             guard let data = graph.constants[name], let info = graph.tensor(named: name) else { return nil }
-            return IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values())
+            return IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount))
         }
         let isGEMM = schedule.layers[index].gemm != nil
         let accumulators = capture.flatMap { $0.isComplete ? $0 : nil }.map {

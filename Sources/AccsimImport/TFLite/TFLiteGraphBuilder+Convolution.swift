@@ -12,9 +12,7 @@ extension TFLiteGraphBuilder {
         let y = try activationOutput(context)
         let inShape = try intShape(x.tensor, context)
         guard inShape.count == 4 else { throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC") }
-        if options.quantizedBiasType != 0 && options.quantizedBiasType != TFLiteSchema.TensorType.int32.rawValue {
-            throw context.error("quantized_bias_type \(TFLiteSchema.TensorType.name(of: options.quantizedBiasType)) is not supported")
-        }
+        try checkBiasType(options.quantizedBiasType, context)
         let cout = w.shape[0], groupChannels = w.shape[3]
         guard inShape[3] % groupChannels == 0, cout % (inShape[3] / groupChannels) == 0 else {
             throw context.error("weights \(w.tensor.label) of shape \(w.shape) do not divide the \(inShape[3]) input channels into groups")
@@ -24,13 +22,15 @@ extension TFLiteGraphBuilder {
             stride: (options.strideH, options.strideW), dilation: (options.dilationH, options.dilationW))
         let weightsName = declareWeights(w, shape: w.shape, bytes: Array(w.bytes), transform: "")
         let biasName = try bias(context, channels: cout)
-        let clamp = try TFLiteQuantizationMath.activationRange(options.activation, scale: y.scale, zeroPoint: y.zeroPoint, context)
-        let requantizer = try TFLiteQuantizationMath.requantizer(
+        let clamp = try TFLiteQuantizationMath.activationRange(
+            options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
+        var requantizer = try TFLiteQuantizationMath.requantizer(
             reals: realMultipliers(input: x.scale, weights: w, output: y.scale, channels: cout),
             rounding: TFLiteKernelSemantics.convolution(kernels), zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
+        let accumulator = try int16x8Accumulator(x.tensor, &requantizer, context)
         let parameters = Conv2DParameters(
             stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding,
-            groups: inShape[3] / groupChannels, requantizer: requantizer)
+            groups: inShape[3] / groupChannels, requantizer: requantizer, accumulator: accumulator)
         addNode(context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []), output: y.name)
     }
 
@@ -65,15 +65,19 @@ extension TFLiteGraphBuilder {
         }
         let weightsName = declareWeights(w, shape: [cout, kh, kw, 1], bytes: transposed, transform: "ohwi")
         let biasName = try bias(context, channels: cout)
-        let clamp = try TFLiteQuantizationMath.activationRange(options.activation, scale: y.scale, zeroPoint: y.zeroPoint, context)
+        let clamp = try TFLiteQuantizationMath.activationRange(
+            options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
         let split = TFLiteKernelSemantics.depthwise(channels: cout, kernels)
-        let requantizer = try TFLiteQuantizationMath.requantizer(
+        var requantizer = try TFLiteQuantizationMath.requantizer(
             reals: realMultipliers(input: x.scale, weights: w, output: y.scale, channels: cout),
             rounding: split.rounding, zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
-        noteTail(split, context, clampMin: clamp.min, zeroPoint: y.zeroPoint, what: "output channels")
+        let accumulator = try int16x8Accumulator(x.tensor, &requantizer, context)
+        if accumulator == nil {
+            noteTail(split, context, clampMin: clamp.min, zeroPoint: y.zeroPoint, what: "output channels")
+        }
         let parameters = Conv2DParameters(
             stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding,
-            groups: inShape[3], requantizer: requantizer)
+            groups: inShape[3], requantizer: requantizer, accumulator: accumulator)
         addNode(context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []), output: y.name)
     }
 
@@ -85,9 +89,7 @@ extension TFLiteGraphBuilder {
         if options.weightsFormat != 0 {
             throw context.error("weights_format \(options.weightsFormat) (shuffled weights) is not supported")
         }
-        if options.quantizedBiasType != 0 && options.quantizedBiasType != TFLiteSchema.TensorType.int32.rawValue {
-            throw context.error("quantized_bias_type \(TFLiteSchema.TensorType.name(of: options.quantizedBiasType)) is not supported")
-        }
+        try checkBiasType(options.quantizedBiasType, context)
         let x = try activationInput(context, 0)
         let w = try weights(context, rank: 2, channelAxis: 0)
         let y = try activationOutput(context)
@@ -104,23 +106,51 @@ extension TFLiteGraphBuilder {
         }
         var inputName = x.name
         if inShape != [batch, depth] {
-            inputName = declareIntermediate(x.name + "/flat", shape: [batch, depth], quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
+            inputName = declareIntermediate(x.name + "/flat", shape: [batch, depth], type: activationType(x.tensor), quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
             addNode(context.nodeName + "/flatten", .reshape(ReshapeParameters(shape: [batch, depth])), inputs: [x.name], output: inputName)
         }
         let weightsName = declareWeights(w, shape: w.shape, bytes: Array(w.bytes), transform: "")
         let biasName = try bias(context, channels: outputs)
-        let clamp = try TFLiteQuantizationMath.activationRange(options.activation, scale: y.scale, zeroPoint: y.zeroPoint, context)
+        let clamp = try TFLiteQuantizationMath.activationRange(
+            options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
+        // LiteRT 2.3's int16 FULLY_CONNECTED (both kernel variants) requantizes its int64
+        // accumulator in double precision, as the int8 reference kernel does (measured on
+        // Fixtures/tflite16/fc16: 0 of 1,344 outputs differ; the 16-bit-multiplier form of the
+        // int16 convolutions would differ on 143).
+        let int16 = x.tensor.tensorType == .int16
         let requantizer = try TFLiteQuantizationMath.requantizer(
             reals: realMultipliers(input: x.scale, weights: w, output: y.scale, channels: outputs),
-            rounding: TFLiteKernelSemantics.fullyConnected(kernels), zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
+            rounding: int16 ? .doubleHalfAway : TFLiteKernelSemantics.fullyConnected(kernels), zeroPoint: y.zeroPoint,
+            clamp: clamp, what: "output", context)
+        let accumulator: ElementType? = int16 ? .int64 : nil
+        let parameters = FullyConnectedParameters(requantizer: requantizer, accumulator: accumulator)
         let inputs = [inputName, weightsName] + (biasName.map { [$0] } ?? [])
         if outShape == [batch, outputs] {
-            addNode(context.nodeName, .fullyConnected(FullyConnectedParameters(requantizer: requantizer)), inputs: inputs, output: y.name)
+            addNode(context.nodeName, .fullyConnected(parameters), inputs: inputs, output: y.name)
         } else {
-            let flat = declareIntermediate(y.name + "/flat", shape: [batch, outputs], quantization: Quantization(scale: Double(y.scale), zeroPoint: y.zeroPoint))
-            addNode(context.nodeName, .fullyConnected(FullyConnectedParameters(requantizer: requantizer)), inputs: inputs, output: flat)
+            let flat = declareIntermediate(
+                y.name + "/flat", shape: [batch, outputs], type: activationType(y.tensor),
+                quantization: Quantization(scale: Double(y.scale), zeroPoint: y.zeroPoint))
+            addNode(context.nodeName, .fullyConnected(parameters), inputs: inputs, output: flat)
             addNode(context.nodeName + "/unflatten", .reshape(ReshapeParameters(shape: outShape)), inputs: [flat], output: y.name)
         }
+    }
+
+    /// A `quantized_bias_type` accsim imports: unset, int32, or int64 (the 16x8 default).
+    func checkBiasType(_ raw: Int8, _ context: OperatorContext) throws(ModelError) {
+        let accepted = [0, TFLiteSchema.TensorType.int32.rawValue, TFLiteSchema.TensorType.int64.rawValue]
+        if !accepted.contains(raw) {
+            throw context.error("quantized_bias_type \(TFLiteSchema.TensorType.name(of: raw)) is not supported")
+        }
+    }
+
+    /// For an int16 input (LiteRT's 16x8 kernels): the int64 accumulator, with `requantizer`
+    /// turned into the kernels' 16-bit-multiplier form
+    /// (``TFLiteQuantizationMath/int16x8Requantizer(_:_:)``). nil (int32) for int8 inputs.
+    func int16x8Accumulator(_ input: TFLiteTensor, _ requantizer: inout Requantizer, _ context: OperatorContext) throws(ModelError) -> ElementType? {
+        guard input.tensorType == .int16 else { return nil }
+        requantizer = try TFLiteQuantizationMath.int16x8Requantizer(requantizer, context)
+        return .int64
     }
 
     /// Stride, dilation and explicit padding of a 2-D convolution.

@@ -6,9 +6,17 @@ extension TFLiteGraphBuilder {
     /// input rescales `s_i / twice_max` and the output `twice_max / (2^20 · s_out)`, all `tflite`.
     /// Inputs must have equal shapes; an int8 constant operand is accepted when its shape only
     /// lacks leading 1s.
+    ///
+    /// int16 (LiteRT's general-scale int16 kernel, `pot_scale_int16 = false`): the same with
+    /// `left_shift = 15`.
     mutating func convertAdd(_ context: OperatorContext) throws(ModelError) {
         let options = try TFLiteOptions.Add(table: options(context, .add))
         let y = try activationOutput(context)
+        let type = activationType(y.tensor)
+        if type == .int16 && options.potScaleInt16 {
+            throw context.error("int16 ADD with pot_scale_int16 (the power-of-two-scales kernel) is not supported")
+        }
+        let leftShift = type == .int16 ? 15 : 20
         let shape = try intShape(y.tensor, context)
         var operands: [(name: String, scale: Float, zeroPoint: Int32)] = []
         for slot in 0..<2 {
@@ -27,10 +35,11 @@ extension TFLiteGraphBuilder {
         var scalings: [AddInputScaling] = []
         for (slot, operand) in operands.enumerated() {
             let (m, n) = try TFLiteQuantizationMath.multiplier(Double(operand.scale) / twiceMax, what: "input \(slot)", context)
-            scalings.append(AddInputScaling(leftShift: 20, rescale: Requantizer(multiplier: m, shift: n, rounding: TFLiteKernelSemantics.add)))
+            scalings.append(AddInputScaling(leftShift: leftShift, rescale: Requantizer(multiplier: m, shift: n, rounding: TFLiteKernelSemantics.add)))
         }
-        let outputReal = twiceMax / Double(Float(1 << 20) * y.scale)
-        let clamp = try TFLiteQuantizationMath.activationRange(options.activation, scale: y.scale, zeroPoint: y.zeroPoint, context)
+        let outputReal = twiceMax / Double(Float(1 << leftShift) * y.scale)
+        let clamp = try TFLiteQuantizationMath.activationRange(
+            options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: type, context)
         let output = try TFLiteQuantizationMath.requantizer(
             reals: [outputReal], rounding: TFLiteKernelSemantics.add, zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
         addNode(context.nodeName, .add(AddParameters(inputs: scalings, output: output)), inputs: operands.map(\.name), output: y.name)

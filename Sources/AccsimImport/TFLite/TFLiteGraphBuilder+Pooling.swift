@@ -21,7 +21,8 @@ extension TFLiteGraphBuilder {
         let geometry = try convolutionGeometry(
             context, input: inShape, kernel: (window.height, window.width), padding: options.padding,
             stride: (options.strideH, options.strideW), dilation: (1, 1))
-        let clamp = try TFLiteQuantizationMath.activationRange(options.activation, scale: y.scale, zeroPoint: y.zeroPoint, context)
+        let clamp = try TFLiteQuantizationMath.activationRange(
+            options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
         let operation: Operation
         if context.builtin == .maxPool2D {
             operation = .maxPool(MaxPoolParameters(

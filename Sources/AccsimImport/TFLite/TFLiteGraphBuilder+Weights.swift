@@ -62,17 +62,21 @@ extension TFLiteGraphBuilder {
     /// nil when the operator has none.
     mutating func bias(_ context: OperatorContext, channels: Int) throws(ModelError) -> String? {
         guard let tensor = try optionalInput(context, 2) else { return nil }
-        guard tensor.tensorType == .int32 else {
-            throw context.error("bias \(tensor.label) is \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports int32 biases only")
+        let input = try input(context, 0)
+        // LiteRT: int32 biases with int8 inputs, int64 with int16 inputs (the 16x8 kernels).
+        let wanted: TFLiteSchema.TensorType = input.tensorType == .int16 ? .int64 : .int32
+        guard tensor.tensorType == wanted else {
+            throw context.error("bias \(tensor.label) is \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports \(wanted == .int64 ? "int64 biases with int16 inputs" : "int32 biases with int8 inputs")")
         }
         let shape = try intShape(tensor, context)
         guard shape.reduce(1, *) == channels else {
             throw context.error("bias \(tensor.label) has shape \(shape); expected \(channels) entries")
         }
-        let bytes = try data(tensor, elementSize: 4, context)
+        let type: ElementType = wanted == .int64 ? .int64 : .int32
+        let bytes = try data(tensor, elementSize: type.byteWidth, context)
         return declareConstant(
             index: tensor.index, transform: "", baseName: tensor.name.isEmpty ? "bias\(tensor.index)" : tensor.name,
-            shape: [channels], data: ConstantData(elementType: .int32, bytes: Array(bytes)), quantization: nil)
+            shape: [channels], data: ConstantData(elementType: type, bytes: Array(bytes)), quantization: nil)
     }
 
     /// Real multipliers `(double)s_in · (double)s_w[c] / (double)s_out` per output channel, left to

@@ -126,15 +126,24 @@ struct TFLiteGraphBuilder {
         return tensor.shape.map(Int.init)
     }
 
-    /// Per-tensor int8 quantization of an activation, checked: one finite positive scale, a zero
-    /// point in the int8 range.
+    /// The accsim element type of an int8 or int16 activation tensor (int8 for anything else,
+    /// which ``activationQuantization(_:_:)`` rejects).
+    func activationType(_ tensor: TFLiteTensor) -> ElementType {
+        tensor.tensorType == .int16 ? .int16 : .int8
+    }
+
+    /// Per-tensor quantization of an int8 or int16 activation, checked: one finite positive
+    /// scale, a zero point in the type's range (0 for int16, as LiteRT's 16x8 kernels require).
     func activationQuantization(_ tensor: TFLiteTensor, _ context: OperatorContext?) throws(ModelError) -> (scale: Float, zeroPoint: Int32) {
         func fail(_ message: String) -> ModelError {
             context?.error(message) ?? ModelError(file: file, field: tensor.path, message)
         }
-        guard let type = tensor.tensorType, type == .int8 else {
+        guard let type = tensor.tensorType, type == .int8 || type == .int16 else {
             let type = TFLiteSchema.TensorType.name(of: tensor.type)
-            throw fail("\(tensor.label) is \(type); accsim imports int8 activations only (float, int16 and uint8 tensors are not supported)")
+            throw fail("\(tensor.label) is \(type); accsim imports int8 and int16 activations (float and uint8 tensors are not supported)")
+        }
+        if type == .int16, let context, !Self.int16Operators.contains(context.builtin) {
+            throw fail("\(tensor.label) is int16; accsim imports int16 \(Self.int16Operators.map(\.description).sorted().joined(separator: ", ")) but not int16 \(context.builtin)")
         }
         if tensor.isSparse { throw fail("\(tensor.label) is sparse, which is not supported") }
         if tensor.isVariable { throw fail("\(tensor.label) is a variable tensor, which is not supported") }
@@ -150,6 +159,9 @@ struct TFLiteGraphBuilder {
         guard (-128...127).contains(q.zeroPoints[0]) else {
             throw fail("\(tensor.label) has zero point \(q.zeroPoints[0]), outside the int8 range")
         }
+        if type == .int16 && q.zeroPoints[0] != 0 {
+            throw fail("\(tensor.label) is int16 with zero point \(q.zeroPoints[0]); LiteRT's int16 kernels require 0")
+        }
         return (scale, Int32(q.zeroPoints[0]))
     }
 
@@ -159,13 +171,18 @@ struct TFLiteGraphBuilder {
         declared[key(tensor.index)]
     }
 
-    /// Declares the int8 activation `tensor` in the graph (once) and returns its graph name.
+    /// The TFLite operators whose int16x8 kernels accsim imports bit-exactly (docs/import-tflite.md).
+    static let int16Operators: Set<TFLiteBuiltinOperator> = [
+        .conv2D, .depthwiseConv2D, .fullyConnected, .add, .maxPool2D, .averagePool2D, .reshape, .quantize,
+    ]
+
+    /// Declares the int8 or int16 activation `tensor` in the graph (once) and returns its graph name.
     mutating func declareActivation(_ tensor: TFLiteTensor, context: OperatorContext?) throws(ModelError) -> String {
         if let name = declared[key(tensor.index)] { return name }
         let (scale, zeroPoint) = try activationQuantization(tensor, context)
         let shape = try intShape(tensor, context)
         let name = uniqueName(tensor.name.isEmpty ? "tensor\(tensor.index)" : tensor.name, index: tensor.index)
-        tensors.append(TensorInfo(name: name, shape: shape, elementType: .int8, quantization: Quantization(scale: Double(scale), zeroPoint: zeroPoint)))
+        tensors.append(TensorInfo(name: name, shape: shape, elementType: activationType(tensor), quantization: Quantization(scale: Double(scale), zeroPoint: zeroPoint)))
         declared[key(tensor.index)] = name
         return name
     }

@@ -102,9 +102,13 @@ enum TFLiteOptions {
     /// `AddOptions`.
     struct Add: Sendable {
         var activation: Int8
+        /// int16 only: the power-of-two-scales kernel (schema default true); the converter writes
+        /// false for its general-scale int16 kernel.
+        var potScaleInt16: Bool
 
         init(table t: FlatTable?) throws(ModelError) {
             activation = try t?.int8(0, "fused_activation_function") ?? 0
+            potScaleInt16 = try t?.bool(1, "pot_scale_int16", default: true) ?? true
         }
     }
 

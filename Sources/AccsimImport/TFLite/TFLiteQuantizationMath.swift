@@ -9,20 +9,24 @@ enum TFLiteQuantizationMath {
     /// the division in float32; RELU → `[max(−128, zp), 127]`, RELU6 →
     /// `[max(−128, zp), min(127, Quantize(6))]`, RELU_N1_TO_1 → `[max(−128, Quantize(−1)),
     /// min(127, Quantize(1))]`, NONE → `[−128, 127]`.
-    static func activationRange(_ raw: Int8, scale: Float, zeroPoint: Int32, _ context: OperatorContext) throws(ModelError) -> (min: Int32, max: Int32) {
+    /// An int16 output uses the same formulas over `[−32768, 32767]`.
+    static func activationRange(
+        _ raw: Int8, scale: Float, zeroPoint: Int32, type: ElementType = .int8, _ context: OperatorContext
+    ) throws(ModelError) -> (min: Int32, max: Int32) {
+        let lo = type.minValue, hi = type.maxValue
         func quantize(_ f: Float) -> Int32 {
             let q = (f / scale).rounded(.toNearestOrAwayFromZero)
             let clamped = min(max(q, -1e9), 1e9)
-            return Int32(Int64(zeroPoint) + Int64(clamped)).clampedToInt8Range
+            return Int32(clamping: min(max(Int64(zeroPoint) + Int64(clamped), Int64(lo)), Int64(hi)))
         }
         guard let activation = TFLiteSchema.Activation(rawValue: raw) else {
             throw context.error("fused activation \(raw) is not a known ActivationFunctionType")
         }
         switch activation {
-        case .none: return (-128, 127)
-        case .relu: return (max(-128, zeroPoint), 127)
-        case .relu6: return (max(-128, zeroPoint), min(127, quantize(6)))
-        case .reluN1To1: return (max(-128, quantize(-1)), min(127, quantize(1)))
+        case .none: return (lo, hi)
+        case .relu: return (max(lo, zeroPoint), hi)
+        case .relu6: return (max(lo, zeroPoint), min(hi, quantize(6)))
+        case .reluN1To1: return (max(lo, quantize(-1)), min(hi, quantize(1)))
         case .tanh, .signBit: throw context.error("fused activation \(activation.name) is not supported")
         }
     }
@@ -78,5 +82,22 @@ enum TFLiteQuantizationMath {
         return Requantizer(
             multipliers: multipliers, shifts: shifts, rounding: rounding, zeroPoint: zeroPoint,
             clampMin: clamp.min, clampMax: clamp.max, realMultipliers: rounding.usesRealMultiplier ? reals : nil)
+    }
+
+    /// The requantizer of LiteRT's int16x8 conv / depthwise / fully connected kernels, which
+    /// accumulate in int64 and requantize with the 64-bit `MultiplyByQuantizedMultiplier`: the Q31
+    /// multiplier is first rounded to 16 bits, `M' = (M + 2^15) >> 16` (`0x7FFF` when M ≥
+    /// `0x7FFF0000`), then `(acc·M' + 2^(n'−1)) >> n'` with `n' = n − 16`, i.e. accsim's `half_up`
+    /// with (M', n'), exact for the layer's int64 accumulator.
+    static func int16x8Requantizer(_ q31: Requantizer, _ context: OperatorContext) throws(ModelError) -> Requantizer {
+        var r = q31
+        r.rounding = .halfUp
+        r.realMultipliers = nil
+        r.multipliers = q31.multipliers.map { $0 < 0x7FFF_0000 ? ($0 + (1 << 15)) >> 16 : 0x7FFF }
+        r.shifts = try q31.shifts.map { n throws(ModelError) -> Int32 in
+            guard n >= 16 else { throw context.error("the output multiplier needs a left shift LiteRT's int16 kernels do not take") }
+            return n - 16
+        }
+        return r
     }
 }

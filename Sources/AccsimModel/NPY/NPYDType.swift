@@ -11,6 +11,8 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
     case int16
     /// `<i4`
     case int32
+    /// `<i8`
+    case int64
     /// `<f4`
     case float32
 
@@ -21,6 +23,7 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .uint8: "|u1"
         case .int16: "<i2"
         case .int32: "<i4"
+        case .int64: "<i8"
         case .float32: "<f4"
         }
     }
@@ -31,6 +34,7 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .int8, .uint8: 1
         case .int16: 2
         case .int32, .float32: 4
+        case .int64: 8
         }
     }
 
@@ -41,14 +45,16 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .uint8: .uint8
         case .int16: .int16
         case .int32: .int32
+        case .int64: .int64
         case .float32: nil
         }
     }
 
-    /// The dtype storing a tensor element type.
+    /// The dtype storing a tensor element type (`int4` values are stored one per `int8`).
     public init(_ elementType: ElementType) {
         switch elementType {
-        case .int8: self = .int8
+        case .int4, .int8: self = .int8
+        case .int64: self = .int64
         case .uint8: self = .uint8
         case .int16: self = .int16
         case .int32: self = .int32
@@ -58,7 +64,7 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// The dtype of a header's type string. Single-byte types accept any byte-order mark
     /// (`|`, `<`, `>`, `=`); wider types must be little-endian (`<`).
     init(descr: String) throws(ModelError) {
-        let supported = "accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4) and float32 (<f4)"
+        let supported = "accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4), int64 (<i8) and float32 (<f4)"
         guard let order = descr.first, "|<>=".contains(order) else {
             throw ModelError(field: "descr", "dtype '\(descr)' is not supported (\(supported))")
         }
@@ -66,14 +72,14 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         switch code {
         case "i1": self = .int8
         case "u1": self = .uint8
-        case "i2", "i4", "f4":
+        case "i2", "i4", "i8", "f4":
             guard order == "<" else {
                 if order == ">" {
                     throw ModelError(field: "descr", "dtype '\(descr)' is big-endian; accsim reads little-endian data (convert with arr.astype('<\(code)'))")
                 }
                 throw ModelError(field: "descr", "dtype '\(descr)' does not state little-endian byte order ('<\(code)')")
             }
-            self = code == "i2" ? .int16 : code == "i4" ? .int32 : .float32
+            self = code == "i2" ? .int16 : code == "i4" ? .int32 : code == "i8" ? .int64 : .float32
         default:
             throw ModelError(field: "descr", "dtype '\(descr)' is not supported (\(supported))")
         }

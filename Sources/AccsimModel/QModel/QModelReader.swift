@@ -53,7 +53,7 @@ public struct QModelReader {
         try graph.validate()
         let needed = QModelFormat.version(for: graph)
         if manifest.version < Int(needed) {
-            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input or average)")
+            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input, average, int4/int64 types or accumulator)")
         }
         return graph
     }
@@ -126,7 +126,7 @@ public struct QModelReader {
             guard !overflow, product <= 1 << 40 else { return nil }
             count = product
         }
-        return count * tensor.elementType.byteWidth
+        return tensor.elementType.byteCount(elements: count)
     }
 
     /// The constants, each checked (tensor declared, offset, length, CRC) before its bytes are used.

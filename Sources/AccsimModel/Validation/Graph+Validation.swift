@@ -26,6 +26,9 @@ extension Graph {
             if data.bytes.count != info.byteCount {
                 throw ModelError(field: "constants.\(name)", "holds \(data.bytes.count) bytes but tensor '\(name)' of shape \(info.shape) needs \(info.byteCount)")
             }
+            if info.elementType == .int4, info.elementCount % 2 == 1, let last = data.bytes.last, last >> 4 != 0 {
+                throw ModelError(field: "constants.\(name)", "int4 tensor '\(name)' has \(info.elementCount) elements; the unused high nibble of its last byte must be 0")
+            }
         }
         if inputs.isEmpty { throw ModelError(field: "inputs", "graph has no inputs") }
         if outputs.isEmpty { throw ModelError(field: "outputs", "graph has no outputs") }

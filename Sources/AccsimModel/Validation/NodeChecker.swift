@@ -140,8 +140,9 @@ struct NodeChecker {
         if w.shape[3] != cin / p.groups {
             throw ModelError(field: "inputs[1]", "weights \(w.shape) need \(cin / p.groups) input channels per group (input has \(cin) channels in \(p.groups) groups)")
         }
-        try checkBias(count: cout)
+        try checkBias(count: cout, accumulator: p.accumulator)
         try checkWeightQuantization(w)
+        try checkAccumulator(p.accumulator, requantizer: p.requantizer)
         if p.stride.height <= 0 || p.stride.width <= 0 { throw ModelError(field: "attributes.stride", "must be positive, got \([p.stride.height, p.stride.width])") }
         if p.dilation.height <= 0 || p.dilation.width <= 0 { throw ModelError(field: "attributes.dilation", "must be positive, got \([p.dilation.height, p.dilation.width])") }
         if !p.padding.isNonNegative { throw ModelError(field: "attributes.padding", "must be non-negative") }
@@ -165,8 +166,9 @@ struct NodeChecker {
         if w.shape[1] != x.shape[1] {
             throw ModelError(field: "inputs[1]", "weights \(w.shape) expect \(w.shape[1]) input features but the input \(x.shape) has \(x.shape[1])")
         }
-        try checkBias(count: w.shape[0])
+        try checkBias(count: w.shape[0], accumulator: p.accumulator)
         try checkWeightQuantization(w)
+        try checkAccumulator(p.accumulator, requantizer: p.requantizer)
         try checkRequantizer(p.requantizer, field: "attributes.requantizer", channels: w.shape[0])
         try expectShape([x.shape[0], w.shape[0]])
     }
@@ -247,8 +249,8 @@ struct NodeChecker {
         if let rank, tensor.shape.count != rank {
             throw ModelError(field: field, "\(node.operation.kind.rawValue) expects a rank-\(rank) input, '\(tensor.name)' has shape \(tensor.shape)")
         }
-        if tensor.elementType == .int32 {
-            throw ModelError(field: field, "'\(tensor.name)' is int32; activations are int8, uint8 or int16")
+        if !tensor.elementType.isActivationType {
+            throw ModelError(field: field, "'\(tensor.name)' is \(tensor.elementType.rawValue); activations are int8, uint8 or int16")
         }
         if let q = tensor.quantization, q.zeroPoints.count > 1 {
             throw ModelError(field: field, "'\(tensor.name)' is an activation with per-channel quantization, which accsim does not support")
@@ -262,9 +264,38 @@ struct NodeChecker {
         if tensor.shape.count != rank {
             throw ModelError(field: "inputs[1]", "weights '\(tensor.name)' must have rank \(rank), got \(tensor.shape)")
         }
-        if tensor.elementType != .int8 && tensor.elementType != .uint8 {
-            throw ModelError(field: "inputs[1]", "weights '\(tensor.name)' are \(tensor.elementType.rawValue); weights are int8 or uint8")
+        if !tensor.elementType.isWeightType {
+            throw ModelError(field: "inputs[1]", "weights '\(tensor.name)' are \(tensor.elementType.rawValue); weights are int4, int8, uint8 or int16")
         }
+    }
+
+    /// The accumulator: int32 or int64; int64 needs a plain rounding mode (the TFLite modes
+    /// multiply an int32 accumulator); int32 needs every product `(w − zp_w)·(x − zp_x)` to fit
+    /// int32, which int16 × int16 operands with zero points do not.
+    private func checkAccumulator(_ accumulator: ElementType?, requantizer: Requantizer) throws(ModelError) {
+        let type = accumulator ?? .int32
+        guard type == .int32 || type == .int64 else {
+            throw ModelError(field: "attributes.accumulator", "is \(type.rawValue); accumulators are int32 or int64")
+        }
+        if type == .int64 {
+            switch requantizer.rounding {
+            case .halfUp, .halfAway, .halfEven, .floor, .doubleHalfAway: break
+            default:
+                throw ModelError(field: "attributes.requantizer.rounding", "\(requantizer.rounding.rawValue) requantizes an int32 accumulator; an int64 accumulator needs half_up, half_away, half_even, floor or double_half_away")
+            }
+            return
+        }
+        let bound = Self.magnitudeBound(inputs[0]) * Self.magnitudeBound(inputs[1])
+        if bound > Int64(Int32.max) {
+            throw ModelError(field: "attributes.accumulator", "\(inputs[0].elementType.rawValue) × \(inputs[1].elementType.rawValue) products with these zero points reach \(bound), beyond int32: use an int64 accumulator")
+        }
+    }
+
+    /// The largest `|q − zp|` of a tensor over its type's range and zero points.
+    private static func magnitudeBound(_ tensor: TensorInfo) -> Int64 {
+        let type = tensor.elementType
+        let zeroPoints = tensor.quantization?.zeroPoints ?? [0]
+        return zeroPoints.map { max(Int64($0) - type.lowerBound, type.upperBound - Int64($0)) }.max() ?? 0
     }
 
     private func checkWeightQuantization(_ w: TensorInfo) throws(ModelError) {
@@ -274,11 +305,16 @@ struct NodeChecker {
         }
     }
 
-    private func checkBias(count: Int) throws(ModelError) {
+    private func checkBias(count: Int, accumulator: ElementType?) throws(ModelError) {
         guard inputs.count == 3 else { return }
         let bias = inputs[2]
         guard constants[bias.name] != nil else { throw ModelError(field: "inputs[2]", "bias '\(bias.name)' must be a constant") }
-        if bias.elementType != .int32 { throw ModelError(field: "inputs[2]", "bias '\(bias.name)' is \(bias.elementType.rawValue); biases are int32") }
+        if bias.elementType != .int32 && bias.elementType != .int64 {
+            throw ModelError(field: "inputs[2]", "bias '\(bias.name)' is \(bias.elementType.rawValue); biases are int32 or int64")
+        }
+        if bias.elementType == .int64 && accumulator != .int64 {
+            throw ModelError(field: "inputs[2]", "bias '\(bias.name)' is int64 but the layer accumulates in \((accumulator ?? .int32).rawValue); set attributes.accumulator to int64")
+        }
         if bias.shape != [count] { throw ModelError(field: "inputs[2]", "bias '\(bias.name)' has shape \(bias.shape); expected [\(count)]") }
     }
 
