@@ -40,6 +40,36 @@ struct SweepCLITests {
 
     static let grid = ["--hw", "16x16-ws", "Models/digits.q", "Models/every_op.q", "--vary", "array.rows=8,16,32", "--vary", "sram.weight.kib=16:64:*2"]
 
+    @Test func mergeOfFilesOutOfGridOrderFallsBackToMemory() throws {
+        let directory = try SweepFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let full = directory.appendingPathComponent("full.jsonl").path
+        #expect(try accsim(["sweep"] + Self.grid + ["--out", full, "--progress", "none"]).status == 0)
+        let lines = try String(contentsOfFile: full, encoding: .utf8).split(separator: "\n").map(String.init)
+        let reversed = directory.appendingPathComponent("reversed.jsonl").path
+        try Data((lines.reversed().joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: reversed))
+        for out in [["--out", directory.appendingPathComponent("m.jsonl").path], []] {
+            let merged = try accsim(["sweep", "merge", reversed] + out)
+            #expect(merged.status == 0)
+            #expect(merged.stderr.contains("is not in grid order: merging in memory"), "\(merged.stderr)")
+            let text = out.isEmpty ? merged.stdout : try String(contentsOfFile: out[1], encoding: .utf8)
+            #expect(text == (try String(contentsOfFile: full, encoding: .utf8)))
+        }
+    }
+
+    @Test func progressLinesForLogs() throws {
+        let run = try accsim(["sweep"] + Self.grid + ["--jobs", "1", "--progress", "lines", "--progress-interval", "60"])
+        #expect(run.status == 0)
+        // The first point draws a line (then nothing for 60 s), the last point always does.
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("sweep: 1/18 points (5.6%), ") == true)
+        #expect(lines.last?.hasPrefix("sweep: 18/18 points (100.0%), ") == true)
+        #expect(!run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        // Not a terminal (and the tests do not run inside a Slurm job): no progress by default.
+        #expect(try accsim(["sweep"] + Self.grid).stderr.isEmpty)
+    }
+
     @Test func shardsMergeToTheFullRunAndResumeSkips() throws {
         let directory = try SweepFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
