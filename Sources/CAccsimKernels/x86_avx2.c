@@ -592,4 +592,39 @@ AVX2_TARGET void accsim_add_tflite32_avx2(
     }
 }
 
+// Single-shift requantizers (every M = 1: Aidge's, the synthetic models') in `half_up` and
+// `floor` on 8 int32 lanes: acc >> n, plus bit n−1 of acc for half_up (no addend, so no
+// overflow). vpsravd fills counts above 31 with the sign, which is the shift of the sign-extended
+// value, so every n in 0 ... 62 is exact.
+AVX2_TARGET void accsim_requantize_shift32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *shift, int per_channel, int32_t zero_point, int32_t lower_minus_zero_point,
+    int32_t upper_minus_zero_point) {
+    const __m256i zp = _mm256_set1_epi32(zero_point), one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    const __m256i lo = _mm256_set1_epi32(lower_minus_zero_point), hi = _mm256_set1_epi32(upper_minus_zero_point);
+    const __m256i n0 = _mm256_set1_epi32(shift[0]);
+    for (size_t r = 0; r < rows; r++) {
+        const int32_t *in = src + r * src_stride;
+        int32_t *out = dst + r * dst_stride;
+        for (size_t j = 0; j < columns; j += 8) {
+            const size_t lanes = columns - j < 8 ? columns - j : 8;
+            const __m256i mask = column_mask(lanes);
+            const __m256i acc = lanes == 8 ? _mm256_loadu_si256((const __m256i *)(in + j)) : _mm256_maskload_epi32(in + j, mask);
+            const __m256i n = per_channel ? _mm256_maskload_epi32(shift + j, mask) : n0;
+            __m256i value = _mm256_srav_epi32(acc, n);
+            if (half_up) {
+                const __m256i positive = _mm256_cmpgt_epi32(n, zero);
+                const __m256i below = _mm256_sub_epi32(n, _mm256_and_si256(positive, one));
+                value = _mm256_add_epi32(value, _mm256_and_si256(_mm256_and_si256(_mm256_srav_epi32(acc, below), one), positive));
+            }
+            value = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
+            if (lanes == 8) {
+                _mm256_storeu_si256((__m256i *)(out + j), value);
+            } else {
+                _mm256_maskstore_epi32(out + j, mask, value);
+            }
+        }
+    }
+}
+
 #endif

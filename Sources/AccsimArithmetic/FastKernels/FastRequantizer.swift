@@ -26,6 +26,9 @@ public struct FastRequantizer: Sendable {
     /// kernels, with the clamp bounds minus the zero point; nil when those do not apply (another
     /// mode, a negative M, or bounds minus the zero point outside int32).
     let tflite32: (multipliers: [Int32], right: [Int32], left: [Int32], lower: Int32, upper: Int32)?
+    /// Single-shift `half_up` / `floor` requantizers (every M = 1) for the 32-bit-lane C kernel:
+    /// the shifts as int32 and the clamp bounds minus the zero point; nil when that does not apply.
+    let shift32: (shifts: [Int32], lower: Int32, upper: Int32)?
 
     /// Prepares `requantizer` (which must be valid: ``Requantizer/problems()`` empty) for `path`
     /// (the fastest available by default; an unavailable path falls back to ``KernelPath/portable``).
@@ -71,6 +74,13 @@ public struct FastRequantizer: Sendable {
         } else {
             tflite32 = nil
         }
+        if requantizer.rounding == .halfUp || requantizer.rounding == .floor, requantizer.multipliers.allSatisfy({ $0 == 1 }),
+            let low = Int32(exactly: lower - zeroPoint), let high = Int32(exactly: upper - zeroPoint)
+        {
+            shift32 = (requantizer.shifts, low, high)
+        } else {
+            shift32 = nil
+        }
     }
 
     /// `dst[i] = requantizer.apply(src[i], channel: firstChannel + i)` for `i` in `0..<count`
@@ -106,6 +116,14 @@ public struct FastRequantizer: Sendable {
                 auxiliary.withUnsafeBufferPointer { x in
                     let m = m.baseAddress! + first, s = s.baseAddress! + first, x = x.baseAddress! + first
                     #if arch(x86_64)
+                    if cRequantizeRows != nil, let t = shift32 {
+                        t.shifts.withUnsafeBufferPointer { ts in
+                            accsim_requantize_shift32_avx2(
+                                requantizer.rounding == .halfUp ? 1 : 0, src, sourceStride, dst, destinationStride, rows,
+                                columns, ts.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper)
+                        }
+                        return
+                    }
                     if cRequantizeRows != nil, let t = tflite32 {
                         t.multipliers.withUnsafeBufferPointer { tm in
                             t.right.withUnsafeBufferPointer { tr in

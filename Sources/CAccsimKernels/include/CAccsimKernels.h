@@ -148,6 +148,14 @@ void accsim_requantize_tflite32_avx2(
     const int32_t *multiplier, const int32_t *right, const int32_t *left, int per_channel, int32_t zero_point,
     int32_t lower_minus_zero_point, int32_t upper_minus_zero_point);
 
+/// Single-shift requantizers (every M = 1) in `half_up` (`half_up` 1) or `floor` (0) on 8 int32
+/// lanes: `accsim_requantize_avx2`'s results, with the shifts as int32 and the clamp bounds minus
+/// the zero point (the caller checks they fit int32).
+void accsim_requantize_shift32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *shift, int per_channel, int32_t zero_point, int32_t lower_minus_zero_point,
+    int32_t upper_minus_zero_point);
+
 /// One input (or, for `output`, the output requantizer) of `accsim_add_tflite32_avx2`.
 typedef struct {
     int32_t zero_point, left_shift, has_rescale;  // inputs: `(q − zero_point) << left_shift` (0 ... 31)
