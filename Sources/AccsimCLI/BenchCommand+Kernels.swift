@@ -115,7 +115,7 @@ struct KernelBench {
         out += "outputs checked bit for bit against the reference)\n"
         var headers = ["kernel", "MMAC", "reference"]
         headers += paths.map { $0.rawValue }
-        headers += ["\(best.rawValue) ×\(threads)", "×\(threads) / ×1", "of peak", "bit-exact"]
+        headers += ["\(best.rawValue) ×\(threads)", "×\(threads) / ×1", "CPU ×\(threads) / ×1", "of peak", "bit-exact"]
         var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
         let minimumSeconds = quick ? 0.05 : 0.3
         var bestRates: [String: Double] = [:]
@@ -148,8 +148,17 @@ struct KernelBench {
                 exact = exact && output == expected
                 row.append(rate(seconds))
                 row.append(bestSingle > 0 ? BenchClock.format(Double(layer.macs) / seconds / 1e9 / bestSingle, 2) + "×" : "-")
+                // The CPU time all threads spend against one thread's: the parallel overhead
+                // (duplicated work, contention), which a busy machine's wall times hide.
+                let single = BenchClock.best(minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true) {
+                    _ = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
+                }
+                let several = BenchClock.best(minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true) {
+                    _ = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
+                }
+                row.append(BenchClock.format(several / single, 2))
             } else {
-                row += ["-", "-"]
+                row += ["-", "-", "-"]
             }
             row.append(peak.map { BenchClock.format(100 * bestSingle / $0, 0) + "%" } ?? "-")
             row.append(exact ? "yes" : "NO")

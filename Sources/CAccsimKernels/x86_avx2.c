@@ -474,3 +474,157 @@ AVXVNNI_TARGET int64_t accsim_avxvnni_peak_probe(int64_t iterations) {
 }
 
 #endif
+
+// ---- The TFLite modes on 8 int32 lanes (exact without 64-bit lanes).
+//
+// SRDHM(a, M) with a = (int32)(acc << left) and 0 <= M < 2^31: the 64-bit products of the even and
+// the odd lanes (vpmuldq), plus 2^30, shifted right by 31; bits 31...62 are the same for a logical
+// and an arithmetic shift, so the low dword of a logical shift is the result. RoundingDivideByPOT
+// on int32 in gemmlowp's form, (x >> r) + (x & mask > (mask >> 1) + [x < 0]), and the half-up
+// variant as (h >> r) + bit r−1 of h, cannot overflow. The clamp runs before the zero point is
+// added, against bounds the caller shifted by it (so the sum stays in int32).
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+
+INLINE AVX2_TARGET __m256i srdhm32(__m256i a, __m256i m) {
+    const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+    const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, m), nudge), 31);
+    const __m256i odd = _mm256_srli_epi64(
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(m, 32)), nudge), 31);
+    return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+INLINE AVX2_TARGET __m256i tflite_round32(const int half_up, __m256i acc, __m256i m, __m256i right, __m256i left) {
+    const __m256i x = srdhm32(_mm256_sllv_epi32(acc, left), m);
+    const __m256i one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    if (half_up) {
+        const __m256i positive = _mm256_cmpgt_epi32(right, zero);
+        const __m256i below = _mm256_sub_epi32(right, _mm256_and_si256(positive, one));
+        const __m256i bit = _mm256_and_si256(_mm256_and_si256(_mm256_srav_epi32(x, below), one), positive);
+        return _mm256_add_epi32(_mm256_srav_epi32(x, right), bit);
+    }
+    const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
+    const __m256i remainder = _mm256_and_si256(x, mask);
+    const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1), _mm256_cmpgt_epi32(zero, x));
+    return _mm256_sub_epi32(_mm256_srav_epi32(x, right), _mm256_cmpgt_epi32(remainder, threshold));
+}
+
+INLINE AVX2_TARGET void tflite_rows32(
+    const int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows,
+    size_t columns, const int32_t *multiplier, const int32_t *right, const int32_t *left, int per_channel,
+    int32_t zero_point, int32_t lower, int32_t upper) {
+    const __m256i zp = _mm256_set1_epi32(zero_point), lo = _mm256_set1_epi32(lower), hi = _mm256_set1_epi32(upper);
+    const __m256i m0 = _mm256_set1_epi32(multiplier[0]), r0 = _mm256_set1_epi32(right[0]), l0 = _mm256_set1_epi32(left[0]);
+    for (size_t r = 0; r < rows; r++) {
+        const int32_t *in = src + r * src_stride;
+        int32_t *out = dst + r * dst_stride;
+        for (size_t j = 0; j < columns; j += 8) {
+            const size_t lanes = columns - j < 8 ? columns - j : 8;
+            const __m256i mask = column_mask(lanes);
+            const __m256i acc = lanes == 8 ? _mm256_loadu_si256((const __m256i *)(in + j)) : _mm256_maskload_epi32(in + j, mask);
+            __m256i m = m0, rs = r0, ls = l0;
+            if (per_channel) {
+                m = _mm256_maskload_epi32(multiplier + j, mask);
+                rs = _mm256_maskload_epi32(right + j, mask);
+                ls = _mm256_maskload_epi32(left + j, mask);
+            }
+            __m256i value = tflite_round32(half_up, acc, m, rs, ls);
+            value = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
+            if (lanes == 8) {
+                _mm256_storeu_si256((__m256i *)(out + j), value);
+            } else {
+                _mm256_maskstore_epi32(out + j, mask, value);
+            }
+        }
+    }
+}
+
+AVX2_TARGET void accsim_requantize_tflite32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *multiplier, const int32_t *right, const int32_t *left, int per_channel, int32_t zero_point,
+    int32_t lower_minus_zero_point, int32_t upper_minus_zero_point) {
+    if (half_up) {
+        tflite_rows32(1, src, src_stride, dst, dst_stride, rows, columns, multiplier, right, left, per_channel,
+            zero_point, lower_minus_zero_point, upper_minus_zero_point);
+    } else {
+        tflite_rows32(0, src, src_stride, dst, dst_stride, rows, columns, multiplier, right, left, per_channel,
+            zero_point, lower_minus_zero_point, upper_minus_zero_point);
+    }
+}
+
+INLINE AVX2_TARGET __m256i add_input32(const int half_up, const int32_t *q, __m256i mask, int full, const accsim_add_input32 *in) {
+    __m256i v = full ? _mm256_loadu_si256((const __m256i *)q) : _mm256_maskload_epi32(q, mask);
+    v = _mm256_sllv_epi32(_mm256_sub_epi32(v, _mm256_set1_epi32(in->zero_point)), _mm256_set1_epi32(in->left_shift));
+    if (in->has_rescale) {
+        v = tflite_round32(half_up, v, _mm256_set1_epi32(in->multiplier), _mm256_set1_epi32(in->right),
+            _mm256_set1_epi32(in->left));
+    }
+    return v;
+}
+
+INLINE AVX2_TARGET void add32(
+    const int half_up, const int32_t *a, const accsim_add_input32 *ia, const int32_t *b, const accsim_add_input32 *ib,
+    int32_t *dst, size_t count, const accsim_add_input32 *out) {
+    const __m256i m = _mm256_set1_epi32(out->multiplier), rs = _mm256_set1_epi32(out->right), ls = _mm256_set1_epi32(out->left);
+    const __m256i zp = _mm256_set1_epi32(out->zero_point);
+    const __m256i lo = _mm256_set1_epi32(out->lower_minus_zero_point), hi = _mm256_set1_epi32(out->upper_minus_zero_point);
+    for (size_t j = 0; j < count; j += 8) {
+        const size_t lanes = count - j < 8 ? count - j : 8;
+        const __m256i mask = column_mask(lanes);
+        const __m256i sum = _mm256_add_epi32(add_input32(half_up, a + j, mask, lanes == 8, ia), add_input32(half_up, b + j, mask, lanes == 8, ib));
+        __m256i value = tflite_round32(half_up, sum, m, rs, ls);
+        value = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
+        if (lanes == 8) {
+            _mm256_storeu_si256((__m256i *)(dst + j), value);
+        } else {
+            _mm256_maskstore_epi32(dst + j, mask, value);
+        }
+    }
+}
+
+AVX2_TARGET void accsim_add_tflite32_avx2(
+    int half_up, const int32_t *a, const accsim_add_input32 *input_a, const int32_t *b, const accsim_add_input32 *input_b,
+    int32_t *dst, size_t count, const accsim_add_input32 *output) {
+    if (half_up) {
+        add32(1, a, input_a, b, input_b, dst, count, output);
+    } else {
+        add32(0, a, input_a, b, input_b, dst, count, output);
+    }
+}
+
+// Single-shift requantizers (every M = 1: Aidge's, the synthetic models') in `half_up` and
+// `floor` on 8 int32 lanes: acc >> n, plus bit n−1 of acc for half_up (no addend, so no
+// overflow). vpsravd fills counts above 31 with the sign, which is the shift of the sign-extended
+// value, so every n in 0 ... 62 is exact.
+AVX2_TARGET void accsim_requantize_shift32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *shift, int per_channel, int32_t zero_point, int32_t lower_minus_zero_point,
+    int32_t upper_minus_zero_point) {
+    const __m256i zp = _mm256_set1_epi32(zero_point), one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    const __m256i lo = _mm256_set1_epi32(lower_minus_zero_point), hi = _mm256_set1_epi32(upper_minus_zero_point);
+    const __m256i n0 = _mm256_set1_epi32(shift[0]);
+    for (size_t r = 0; r < rows; r++) {
+        const int32_t *in = src + r * src_stride;
+        int32_t *out = dst + r * dst_stride;
+        for (size_t j = 0; j < columns; j += 8) {
+            const size_t lanes = columns - j < 8 ? columns - j : 8;
+            const __m256i mask = column_mask(lanes);
+            const __m256i acc = lanes == 8 ? _mm256_loadu_si256((const __m256i *)(in + j)) : _mm256_maskload_epi32(in + j, mask);
+            const __m256i n = per_channel ? _mm256_maskload_epi32(shift + j, mask) : n0;
+            __m256i value = _mm256_srav_epi32(acc, n);
+            if (half_up) {
+                const __m256i positive = _mm256_cmpgt_epi32(n, zero);
+                const __m256i below = _mm256_sub_epi32(n, _mm256_and_si256(positive, one));
+                value = _mm256_add_epi32(value, _mm256_and_si256(_mm256_and_si256(_mm256_srav_epi32(acc, below), one), positive));
+            }
+            value = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
+            if (lanes == 8) {
+                _mm256_storeu_si256((__m256i *)(out + j), value);
+            } else {
+                _mm256_maskstore_epi32(out + j, mask, value);
+            }
+        }
+    }
+}
+
+#endif

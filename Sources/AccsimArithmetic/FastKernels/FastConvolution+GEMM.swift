@@ -38,12 +38,20 @@ extension FastConvolution {
             }
         }
         // Tiles: chunks of output rows (A chunk ≈ 192 KiB, L2-resident) × column pieces of the group.
+        // With several threads the (group, chunk) count is raised to a multiple of the thread count
+        // (as far as chunks of at least 6 rows allow), so the contiguous per-thread ranges of
+        // `parallelFor` are equal; columns are split only when rows cannot give every thread work.
         let maxRows = max(6, min(1020, 196_608 / lda) / 6 * 6)
-        let chunks = (g.rows + maxRows - 1) / maxRows
+        var chunks = (g.rows + maxRows - 1) / maxRows
+        if threads > 1 {
+            let balanced = ((groups * chunks + threads - 1) / threads * threads + groups - 1) / groups
+            chunks = max(chunks, min(balanced, (g.rows + 5) / 6))
+        }
         let chunkRows = ((g.rows + chunks - 1) / chunks + 5) / 6 * 6
-        // With several threads and few tiles, split the columns into pieces of ≥ 64 (multiples of 16).
+        chunks = (g.rows + chunkRows - 1) / chunkRows
+        // Few row tiles for the threads: split the columns into pieces of ≥ 64 (multiples of 16).
         var pieces = 1
-        while threads > 1 && groups * chunks * pieces < 4 * threads && groupOutChannels / (pieces * 2) >= 64 { pieces *= 2 }
+        while threads > 1 && groups * chunks * pieces < 2 * threads && groupOutChannels / (pieces * 2) >= 64 { pieces *= 2 }
         let pieceWidth = pieces == 1 ? groupOutChannels : ((groupOutChannels + pieces - 1) / pieces + 15) & ~15
         pieces = (groupOutChannels + pieceWidth - 1) / pieceWidth
         let items = groups * chunks * pieces

@@ -55,6 +55,24 @@ extension FastKernels {
             a.values.withUnsafeBufferPointer { x in
                 b.values.withUnsafeBufferPointer { y in
                     nonisolated(unsafe) let out = out
+                    #if arch(x86_64)
+                    if overflow == .wrap, let fused32 = fusedAdd32(scalingA, zeroPointA, rescaleA, scalingB, zeroPointB, rescaleB, output: output) {
+                        // 8 int32 lanes per step: exact for the TFLite modes under wrap.
+                        parallelFor(blockCount, threads: threads) { block in
+                            let start = block * size, n = min(size, count - start)
+                            withUnsafePointer(to: fused32.a) { inputA in
+                                withUnsafePointer(to: fused32.b) { inputB in
+                                    withUnsafePointer(to: fused32.output) { o in
+                                        accsim_add_tflite32_avx2(
+                                            fused32.halfUp ? 1 : 0, x.baseAddress! + start, inputA, y.baseAddress! + start, inputB,
+                                            out.baseAddress! + start, n, o)
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
+                    #endif
                     if let fused {
                         // One pass per block on the C paths: scale, sum, requantize.
                         parallelFor(blockCount, threads: threads) { block in
@@ -118,6 +136,39 @@ extension FastKernels {
         guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else { return nil }
         return (kernel, a, b, out)
     }
+
+    #if arch(x86_64)
+    /// The constants of the 32-bit-lane fused Add (``accsim_add_tflite32_avx2``), or nil: it
+    /// needs a C path, every requantizer per tensor in the same TFLite mode with its int32
+    /// constants (``FastRequantizer/tflite32``), left shifts of 0 ... 31 and `wrap` (checked by
+    /// the caller).
+    private static func fusedAdd32(
+        _ scalingA: AddInputScaling, _ zeroPointA: Int32, _ rescaleA: FastRequantizer?,
+        _ scalingB: AddInputScaling, _ zeroPointB: Int32, _ rescaleB: FastRequantizer?, output: FastRequantizer
+    ) -> (halfUp: Bool, a: accsim_add_input32, b: accsim_add_input32, output: accsim_add_input32)? {
+        guard cAdd(output.path) != nil, let out = output.tflite32, out.multipliers.count == 1 else { return nil }
+        let rounding = output.requantizer.rounding
+        func input(_ scaling: AddInputScaling, _ zeroPoint: Int32, _ rescale: FastRequantizer?) -> accsim_add_input32? {
+            guard (0...31).contains(scaling.leftShift) else { return nil }
+            var input = accsim_add_input32(
+                zero_point: zeroPoint, left_shift: Int32(scaling.leftShift), has_rescale: 0, multiplier: 0, right: 0, left: 0,
+                lower_minus_zero_point: 0, upper_minus_zero_point: 0)
+            if let rescale {
+                guard rescale.requantizer.rounding == rounding, let r = rescale.tflite32, r.multipliers.count == 1 else { return nil }
+                input.has_rescale = 1
+                input.multiplier = r.multipliers[0]
+                input.right = r.right[0]
+                input.left = r.left[0]
+            }
+            return input
+        }
+        guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else { return nil }
+        let o = accsim_add_input32(
+            zero_point: output.requantizer.zeroPoint, left_shift: 0, has_rescale: 1, multiplier: out.multipliers[0],
+            right: out.right[0], left: out.left[0], lower_minus_zero_point: out.lower, upper_minus_zero_point: out.upper)
+        return (rounding == .tfliteHalfUp, a, b, o)
+    }
+    #endif
 
     /// The C signature of the fused Add (`accsim_add_avx512` and its AVX2 twin).
     typealias CAdd = @convention(c) (

@@ -1,10 +1,14 @@
 import Dispatch
 
 extension FastKernels {
-    /// Runs `body(item)` for every item in `0..<count` on up to `threads` threads: worker `w`
-    /// takes items `w, w + workers, w + 2·workers, …` in increasing order. Items must write
-    /// disjoint outputs; then the result does not depend on the thread count. `prepare(worker)` is
-    /// called once per worker before its first item (scratch buffers).
+    /// Runs `body(item)` for every item in `0..<count` on up to `threads` threads: worker `w` takes
+    /// one contiguous range of items, `w·count/workers ..< (w+1)·count/workers`, in increasing
+    /// order. Items must write disjoint outputs; then the result does not depend on the thread
+    /// count. `prepare(worker)` is called once per worker before its first item (scratch buffers).
+    ///
+    /// Contiguous ranges (rather than items dealt round-robin) keep each worker's output one
+    /// region: neighbouring items, which share the cache lines at their boundary and often the
+    /// same gathered input (the column pieces of one row chunk), stay on one thread.
     static func parallelFor<Scratch>(
         _ count: Int, threads: Int, scratch prepare: (Int) -> Scratch, _ body: (inout Scratch, Int) -> Void,
         finish: (inout Scratch) -> Void = { _ in }
@@ -23,11 +27,7 @@ extension FastKernels {
         nonisolated(unsafe) let finish = finish
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var scratch = prepare(worker)
-            var item = worker
-            while item < count {
-                body(&scratch, item)
-                item += workers
-            }
+            for item in (worker * count / workers)..<((worker + 1) * count / workers) { body(&scratch, item) }
             finish(&scratch)
         }
     }

@@ -22,6 +22,13 @@ public struct FastRequantizer: Sendable {
     private let zeroPoint: Int64
     private let lower: Int64
     private let upper: Int64
+    /// The TFLite modes' constants as int32 (M, right shift, left shift) for the 32-bit-lane C
+    /// kernels, with the clamp bounds minus the zero point; nil when those do not apply (another
+    /// mode, a negative M, or bounds minus the zero point outside int32).
+    let tflite32: (multipliers: [Int32], right: [Int32], left: [Int32], lower: Int32, upper: Int32)?
+    /// Single-shift `half_up` / `floor` requantizers (every M = 1) for the 32-bit-lane C kernel:
+    /// the shifts as int32 and the clamp bounds minus the zero point; nil when that does not apply.
+    let shift32: (shifts: [Int32], lower: Int32, upper: Int32)?
 
     /// Prepares `requantizer` (which must be valid: ``Requantizer/problems()`` empty) for `path`
     /// (the fastest available by default; an unavailable path falls back to ``KernelPath/portable``).
@@ -60,6 +67,20 @@ public struct FastRequantizer: Sendable {
         zeroPoint = Int64(requantizer.zeroPoint)
         lower = Int64(requantizer.clampMin)
         upper = Int64(requantizer.clampMax)
+        if requantizer.rounding.usesQ31Multiplier, !requantizer.multipliers.contains(where: { $0 < 0 }),
+            let low = Int32(exactly: lower - zeroPoint), let high = Int32(exactly: upper - zeroPoint)
+        {
+            tflite32 = (requantizer.multipliers, shifts.map { Int32($0) }, auxiliary.map { Int32($0) }, low, high)
+        } else {
+            tflite32 = nil
+        }
+        if requantizer.rounding == .halfUp || requantizer.rounding == .floor, requantizer.multipliers.allSatisfy({ $0 == 1 }),
+            let low = Int32(exactly: lower - zeroPoint), let high = Int32(exactly: upper - zeroPoint)
+        {
+            shift32 = (requantizer.shifts, low, high)
+        } else {
+            shift32 = nil
+        }
     }
 
     /// `dst[i] = requantizer.apply(src[i], channel: firstChannel + i)` for `i` in `0..<count`
@@ -94,6 +115,29 @@ public struct FastRequantizer: Sendable {
             shifts.withUnsafeBufferPointer { s in
                 auxiliary.withUnsafeBufferPointer { x in
                     let m = m.baseAddress! + first, s = s.baseAddress! + first, x = x.baseAddress! + first
+                    #if arch(x86_64)
+                    if cRequantizeRows != nil, let t = shift32 {
+                        t.shifts.withUnsafeBufferPointer { ts in
+                            accsim_requantize_shift32_avx2(
+                                requantizer.rounding == .halfUp ? 1 : 0, src, sourceStride, dst, destinationStride, rows,
+                                columns, ts.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper)
+                        }
+                        return
+                    }
+                    if cRequantizeRows != nil, let t = tflite32 {
+                        t.multipliers.withUnsafeBufferPointer { tm in
+                            t.right.withUnsafeBufferPointer { tr in
+                                t.left.withUnsafeBufferPointer { tl in
+                                    accsim_requantize_tflite32_avx2(
+                                        requantizer.rounding == .tfliteHalfUp ? 1 : 0, src, sourceStride, dst,
+                                        destinationStride, rows, columns, tm.baseAddress! + first, tr.baseAddress! + first,
+                                        tl.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper)
+                                }
+                            }
+                        }
+                        return
+                    }
+                    #endif
                     if let mode = cMode, let kernel = cRequantizeRows {
                         kernel(
                             mode, src, sourceStride, dst, destinationStride, rows, columns, m, s, x, perChannel ? 1 : 0,

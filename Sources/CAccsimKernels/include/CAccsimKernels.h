@@ -139,6 +139,36 @@ void accsim_requantize_avx2(
     const int64_t *multiplier, const int64_t *shift, const int64_t *aux, int per_channel, int64_t zero_point,
     int64_t lower, int64_t upper);
 
+/// The TFLite modes (`half_up` 0: ACCSIM_ROUND_TFLITE, 1: ACCSIM_ROUND_TFLITE_HALF_UP) on 8 int32
+/// lanes: `accsim_requantize_avx2`'s results when every M is in 0 ... 2^31 − 1, with int32
+/// constants (`right` = max(n − 31, 0), `left` = max(31 − n, 0)) and the clamp bounds given minus
+/// the zero point (the caller checks they fit int32).
+void accsim_requantize_tflite32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *multiplier, const int32_t *right, const int32_t *left, int per_channel, int32_t zero_point,
+    int32_t lower_minus_zero_point, int32_t upper_minus_zero_point);
+
+/// Single-shift requantizers (every M = 1) in `half_up` (`half_up` 1) or `floor` (0) on 8 int32
+/// lanes: `accsim_requantize_avx2`'s results, with the shifts as int32 and the clamp bounds minus
+/// the zero point (the caller checks they fit int32).
+void accsim_requantize_shift32_avx2(
+    int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
+    const int32_t *shift, int per_channel, int32_t zero_point, int32_t lower_minus_zero_point,
+    int32_t upper_minus_zero_point);
+
+/// One input (or, for `output`, the output requantizer) of `accsim_add_tflite32_avx2`.
+typedef struct {
+    int32_t zero_point, left_shift, has_rescale;  // inputs: `(q − zero_point) << left_shift` (0 ... 31)
+    int32_t multiplier, right, left;             // the rescale / output constants (TFLite modes)
+    int32_t lower_minus_zero_point, upper_minus_zero_point;  // output only
+} accsim_add_input32;
+
+/// The fused Add of `accsim_add_avx2` on 8 int32 lanes, for the TFLite modes under `wrap`
+/// (every narrowing is then the 32-bit wrap itself): the same results.
+void accsim_add_tflite32_avx2(
+    int half_up, const int32_t *a, const accsim_add_input32 *input_a, const int32_t *b, const accsim_add_input32 *input_b,
+    int32_t *dst, size_t count, const accsim_add_input32 *output);
+
 /// `accsim_add_avx512` on AVX2, same arguments and results.
 void accsim_add_avx2(
     int mode, int saturate, const int32_t *a, const accsim_add_input *input_a, const int32_t *b,
