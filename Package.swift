@@ -4,7 +4,7 @@
 import PackageDescription
 
 let strictSwift: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
+    .swiftLanguageMode(.v6)
 ]
 
 let package = Package(
@@ -29,7 +29,7 @@ let package = Package(
         .library(name: "AccsimPlot", targets: ["AccsimPlot"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev): CRC32 for .q files, compression for traces.
@@ -61,9 +61,12 @@ let package = Package(
             name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
             swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
-        .target(name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
+            swiftSettings: strictSwift),
         // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
-        .target(name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimTiming", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
         // Lowering a graph onto the hardware: tiling that fits the SRAMs, loop order, the Schedule.
         .target(
             name: "AccsimMapping",
@@ -77,7 +80,10 @@ let package = Package(
         // Running a graph: the reference engine (and, later, the scheduled hardware execution).
         .target(
             name: "AccsimExecution",
-            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace", "AccsimChecksum"],
+            dependencies: [
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace",
+                "AccsimChecksum",
+            ],
             swiftSettings: strictSwift),
         // The one entry point "simulate this model on this hardware": requantizers fitted to the
         // hardware, mapping and timing, outputs; used by run, sweep, export-mem and bench.
@@ -86,7 +92,9 @@ let package = Package(
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
-        .target(name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"], swiftSettings: strictSwift),
+        .target(
+            name: "AccsimImport", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware"],
+            swiftSettings: strictSwift),
         // Hand-written SVG charts: the element writer, axes and ticks, label placement. Shared by the
         // sweep plots and the HTML report; depends on nothing.
         .target(name: "AccsimPlot", swiftSettings: strictSwift),
@@ -94,14 +102,18 @@ let package = Package(
         // once per arithmetic key), result rows (JSONL/CSV), resume, merge, Pareto fronts and SVG plots.
         .target(
             name: "AccsimSweep",
-            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimChecksum",
+            dependencies: [
+                "AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution",
+                "AccsimChecksum",
                 "AccsimSimulation", "AccsimPlot", "AccsimFiles",
             ],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
         .target(
             name: "AccsimReport",
-            dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimMapping", "AccsimHardware", "AccsimJSON", "AccsimPlot"],
+            dependencies: [
+                "AccsimArithmetic", "AccsimModel", "AccsimMapping", "AccsimHardware", "AccsimJSON", "AccsimPlot",
+            ],
             swiftSettings: strictSwift),
         // Subcommands, argument parsing, exit codes. Holds no simulation logic.
         .target(
@@ -116,23 +128,34 @@ let package = Package(
         ),
         // The executable: a one-line entry point into AccsimCLI.
         .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
-        .testTarget(name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift),
         .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimModelTests", dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
+            name: "AccsimModelTests",
+            dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests",
-            dependencies: ["AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming"],
+            dependencies: [
+                "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming",
+            ],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimImportTests", dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
+            name: "AccsimImportTests",
+            dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTraceTests",
-            dependencies: ["AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib"],
+            dependencies: [
+                "AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping",
+                "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
+            ],
             swiftSettings: strictSwift),
-        .testTarget(name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"],
+            swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],
             swiftSettings: strictSwift),
@@ -142,12 +165,17 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimSweepTests",
-            dependencies: ["accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic", "AccsimExecution", "AccsimMapping"],
+            dependencies: [
+                "accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic",
+                "AccsimExecution", "AccsimMapping",
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimReportTests", dependencies: ["AccsimReport", "AccsimPlot", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
-        .testTarget(name: "AccsimCLITests", dependencies: ["accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AccsimCLITests", dependencies: ["accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
+            swiftSettings: strictSwift),
     ]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command (README, .ci/run): installs what is missing, checks that the committed
+# The project's test command (README, .ci/run): installs what is missing, lints the Swift sources
+# against .swift-format (Scripts/lint.sh), checks that the committed
 # kernel fixtures still equal what the NumPy oracle computes, runs the NEON kernels under qemu
 # (Scripts/test-neon.sh), the Python tests of the helper scripts, the Aidge exporter end to end
 # (Scripts/aidge-check.sh: Aidge 0.10.1 from PyPI in .venv-aidge/, quantizing in the run), then the
@@ -9,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
+Scripts/lint.sh
 Scripts/test-neon.sh
 python3 Scripts/make_kernel_fixtures.py --check
 python3 -m unittest discover -s Scripts -p 'test_*.py' -q

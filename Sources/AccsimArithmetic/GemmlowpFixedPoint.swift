@@ -54,7 +54,9 @@ public enum GemmlowpFixedPoint {
     /// TFLite's `MultiplyByQuantizedMultiplierGreaterThanOne`: `SRDHM(x · 2^leftShift, M)`, the
     /// left shift wrapping at 32 bits (TFLite assumes it does not overflow).
     @inlinable
-    public static func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, multiplier: Int32, leftShift: Int) -> Int32 {
+    public static func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, multiplier: Int32, leftShift: Int)
+        -> Int32
+    {
         let shifted = Int32(truncatingIfNeeded: Int64(x) << Int64(leftShift))
         return FixedPoint.saturatingRoundingDoublingHighMul(shifted, multiplier)
     }
@@ -108,7 +110,8 @@ public enum GemmlowpFixedPoint {
         let fractionalBits = 31 - integerBits
         let quarter = Int32(1) << Int32(fractionalBits - 2)
         let residual = (a & (quarter &- 1)) &- quarter  // (a mod 1/4) − 1/4, in [−1/4, 0)
-        var result = expOnIntervalNegativeQuarterToZero(rescale(residual, fromIntegerBits: integerBits, toIntegerBits: 0))
+        var result = expOnIntervalNegativeQuarterToZero(
+            rescale(residual, fromIntegerBits: integerBits, toIntegerBits: 0))
         let remainder = residual &- a  // k = r − a ≥ 0, a multiple of 1/4
         for (exponent, multiplier) in ExpConstants.barrel where integerBits > exponent {
             let bit = Int32(1) << Int32(fractionalBits + exponent)

@@ -51,7 +51,8 @@ public struct Padding2D: Sendable, Hashable, Codable {
         left = try container.decode(Int.self)
         right = try container.decode(Int.self)
         if !container.isAtEnd {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected [top, bottom, left, right]")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected [top, bottom, left, right]")
         }
     }
 
@@ -69,7 +70,9 @@ public struct Padding2D: Sendable, Hashable, Codable {
 
 /// Output extent of a sliding window: `(in + padBefore + padAfter − ((k − 1)·d + 1)) div s + 1`,
 /// or nil when the effective window does not fit the padded input or any term overflows.
-public func slidingWindowOutputExtent(input: Int, padBefore: Int, padAfter: Int, kernel: Int, stride: Int, dilation: Int) -> Int? {
+public func slidingWindowOutputExtent(
+    input: Int, padBefore: Int, padAfter: Int, kernel: Int, stride: Int, dilation: Int
+) -> Int? {
     guard stride > 0, kernel > 0, dilation > 0, input >= 0, padBefore >= 0, padAfter >= 0 else { return nil }
     let (span, spanOverflow) = (kernel - 1).multipliedReportingOverflow(by: dilation)
     let (padding, paddingOverflow) = padBefore.addingReportingOverflow(padAfter)

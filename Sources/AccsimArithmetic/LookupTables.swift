@@ -45,7 +45,8 @@ extension LookupTableParameters {
         _ function: TableFunction, inputScale: Float, inputZeroPoint: Int32,
         outputScale: Float? = nil, outputZeroPoint: Int32? = nil, type: ElementType = .int8
     ) -> LookupTableParameters {
-        precondition(type == .int8 || type == .uint8, "lookupTable: tables are built for int8 or uint8, not \(type.rawValue)")
+        precondition(
+            type == .int8 || type == .uint8, "lookupTable: tables are built for int8 or uint8, not \(type.rawValue)")
         let fixed = function.outputQuantization(for: type)
         let inverseScale: Float = 1 / (outputScale ?? fixed.scale)
         let zeroPoint = Float(outputZeroPoint ?? fixed.zeroPoint)

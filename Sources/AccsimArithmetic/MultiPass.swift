@@ -17,7 +17,9 @@ public enum MultiPass {
 
     /// Passes of a layer with `activation` × `weight` operands on an array multiplying
     /// `arrayInput` × `arrayWeight` (int4 weights sign-extend into an 8-bit multiplier: one pass).
-    public static func passes(activation: ElementType, weight: ElementType, arrayInput: ElementType, arrayWeight: ElementType) -> Int {
+    public static func passes(
+        activation: ElementType, weight: ElementType, arrayInput: ElementType, arrayWeight: ElementType
+    ) -> Int {
         slices(operandBits: activation.bitWidth, multiplierBits: arrayInput.bitWidth)
             * slices(operandBits: weight.bitWidth, multiplierBits: arrayWeight.bitWidth)
     }

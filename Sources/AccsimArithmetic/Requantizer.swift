@@ -84,7 +84,11 @@ public struct Requantizer: Sendable, Hashable, Codable {
         }
         if rounding.usesQ31Multiplier {
             for (index, multiplier) in multipliers.enumerated() where multiplier < 0 {
-                found.append(("multipliers[\(index)]", "multiplier \(multiplier) is negative; \(rounding.rawValue) needs 0...2^31-1"))
+                found.append(
+                    (
+                        "multipliers[\(index)]",
+                        "multiplier \(multiplier) is negative; \(rounding.rawValue) needs 0...2^31-1"
+                    ))
                 break
             }
         }
@@ -94,10 +98,12 @@ public struct Requantizer: Sendable, Hashable, Codable {
         if rounding.usesRealMultiplier {
             if let reals = realMultipliers {
                 if reals.count != multipliers.count {
-                    found.append(("real_multipliers", "has \(reals.count) entries but multipliers has \(multipliers.count)"))
+                    found.append(
+                        ("real_multipliers", "has \(reals.count) entries but multipliers has \(multipliers.count)"))
                 }
                 for (index, real) in reals.enumerated() where !(real.isFinite && real >= 0) {
-                    found.append(("real_multipliers[\(index)]", "real multiplier \(real) must be finite and non-negative"))
+                    found.append(
+                        ("real_multipliers[\(index)]", "real multiplier \(real) must be finite and non-negative"))
                     break
                 }
             } else {
@@ -137,7 +143,8 @@ public struct Requantizer: Sendable, Hashable, Codable {
         case .halfUp, .halfAway, .halfEven, .floor:
             value = Self.roundWide(acc, multiplier: multipliers[index], shift: Int(shifts[index]), mode: rounding)
         case .doubleHalfAway:
-            let real = realMultipliers.map { $0[$0.count == 1 ? 0 : channel] }
+            let real =
+                realMultipliers.map { $0[$0.count == 1 ? 0 : channel] }
                 ?? Double(multipliers[index]) * Double(sign: .plus, exponent: -Int(shifts[index]), significand: 1)
             let product = (Double(acc) * real).rounded(.toNearestOrAwayFromZero)
             let limit = Double(Int64(1) << 62)
@@ -169,7 +176,8 @@ public struct Requantizer: Sendable, Hashable, Codable {
             case .halfEven:
                 let floorValue = product >> shift
                 let remainder = product - (floorValue << shift)
-                result = remainder > half ? floorValue + 1 : remainder < half ? floorValue : floorValue + (floorValue & 1)
+                result =
+                    remainder > half ? floorValue + 1 : remainder < half ? floorValue : floorValue + (floorValue & 1)
             default:
                 result = (product + half) >> shift
             }

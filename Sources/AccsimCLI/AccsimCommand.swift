@@ -14,7 +14,11 @@ public struct AccsimCommand: ParsableCommand {
             Exit codes: 0 success, 1 simulation error, 2 bad input or usage.
             """,
         version: AccsimVersion.string,
-        subcommands: [RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self, TraceCommand.self, ExportMemCommand.self, SweepCommand.self, MapCommand.self, BenchCommand.self, ReportCommand.self],
+        subcommands: [
+            RunCommand.self, InspectCommand.self, ImportCommand.self, ConfigCommand.self, GenerateCommand.self,
+            TraceCommand.self, ExportMemCommand.self, SweepCommand.self, MapCommand.self, BenchCommand.self,
+            ReportCommand.self,
+        ],
         defaultSubcommand: RunCommand.self
     )
 
@@ -52,7 +56,7 @@ public struct AccsimCommand: ParsableCommand {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message.isEmpty ? "accsim: error" : message) .utf8 + [10]))
+            FileHandle.standardError.write(Data((message.isEmpty ? "accsim: error" : message).utf8 + [10]))
             Foundation.exit(2)
         }
     }

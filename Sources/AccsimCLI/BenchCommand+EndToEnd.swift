@@ -30,7 +30,8 @@ struct EndToEndBench {
         if let model {
             path = model
         } else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accsim-bench-\(ProcessInfo.processInfo.processIdentifier)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "accsim-bench-\(ProcessInfo.processInfo.processIdentifier)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             temporary = directory
             path = directory.appendingPathComponent("resnet18.q").path
@@ -41,20 +42,34 @@ struct EndToEndBench {
         var out = "end to end: \(graph.name), \(groupedDigits(graph.totalMACs)) MACs, on \(resolved.name)\n"
 
         // Child processes: what a user waits for.
-        var table = TextTable(headers: ["command", "best s", "median s", "peak RSS MiB"], alignments: [.left, .right, .right, .right])
+        var table = TextTable(
+            headers: ["command", "best s", "median s", "peak RSS MiB"], alignments: [.left, .right, .right, .right])
         let timingOnly = try childRuns(["run", "--hw", hardware, "--no-data", path])
-        table.append(["accsim run --hw \(hardware) --no-data", BenchClock.format(timingOnly.best, 3), BenchClock.format(timingOnly.median, 3), BenchClock.format(timingOnly.peakMiB)])
+        table.append([
+            "accsim run --hw \(hardware) --no-data", BenchClock.format(timingOnly.best, 3),
+            BenchClock.format(timingOnly.median, 3), BenchClock.format(timingOnly.peakMiB),
+        ])
         let withData = try childRuns(["run", "--hw", hardware, path])
-        table.append(["accsim run --hw \(hardware)", BenchClock.format(withData.best, 3), BenchClock.format(withData.median, 3), BenchClock.format(withData.peakMiB)])
+        table.append([
+            "accsim run --hw \(hardware)", BenchClock.format(withData.best, 3), BenchClock.format(withData.median, 3),
+            BenchClock.format(withData.peakMiB),
+        ])
         let oneThread = try childRuns(["run", "--hw", hardware, "--threads", "1", path])
-        table.append(["accsim run --hw \(hardware) --threads 1", BenchClock.format(oneThread.best, 3), BenchClock.format(oneThread.median, 3), BenchClock.format(oneThread.peakMiB)])
+        table.append([
+            "accsim run --hw \(hardware) --threads 1", BenchClock.format(oneThread.best, 3),
+            BenchClock.format(oneThread.median, 3), BenchClock.format(oneThread.peakMiB),
+        ])
         let start = try childRuns(["--version"], measureMemory: false)
-        table.append(["accsim --version (process start)", BenchClock.format(start.best, 3), BenchClock.format(start.median, 3), "-"])
+        table.append([
+            "accsim --version (process start)", BenchClock.format(start.best, 3), BenchClock.format(start.median, 3),
+            "-",
+        ])
         out += table.render()
 
         // In process, stage by stage: what a timing-only run does after the process started, and
         // what a sweep (model loaded once) pays per configuration.
-        var stages = TextTable(headers: ["timing only, in process", "best ms", "median ms"], alignments: [.left, .right, .right])
+        var stages = TextTable(
+            headers: ["timing only, in process", "best ms", "median ms"], alignments: [.left, .right, .right])
         func stage(_ name: String, _ body: () throws -> Void) throws {
             var times: [Double] = []
             var failure: (any Error)?
@@ -65,10 +80,14 @@ struct EndToEndBench {
             }
             if let failure { throw failure }
             times.sort()
-            stages.append([name, BenchClock.format(times[0] * 1000, 2), BenchClock.format(times[times.count / 2] * 1000, 2)])
+            stages.append([
+                name, BenchClock.format(times[0] * 1000, 2), BenchClock.format(times[times.count / 2] * 1000, 2),
+            ])
         }
         let modelBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        try stage("load the model (\(BenchClock.format(Double(modelBytes) / 1_048_576)) MiB, every CRC checked)") { _ = try ModelFile.load(path) }
+        try stage("load the model (\(BenchClock.format(Double(modelBytes) / 1_048_576)) MiB, every CRC checked)") {
+            _ = try ModelFile.load(path)
+        }
         try stage("map, tile and time every layer") { _ = try Simulation(model: graph, hardware: resolved.config) }
         out += "\n" + stages.render()
 
@@ -76,10 +95,12 @@ struct EndToEndBench {
         let weights = graph.totalParameterBytes
         let activations = graph.tensors.filter { graph.constants[$0.name] == nil }.map(\.byteCount).sorted(by: >)
         let budget = weights + activations.prefix(2).reduce(0, +) + 64 << 20
-        out += "memory budget: weights \(BenchClock.format(Double(weights) / 1_048_576)) MiB + two largest activations \(BenchClock.format(Double(activations.prefix(2).reduce(0, +)) / 1_048_576)) MiB + 64 MiB = \(BenchClock.format(Double(budget) / 1_048_576)) MiB\n"
+        out +=
+            "memory budget: weights \(BenchClock.format(Double(weights) / 1_048_576)) MiB + two largest activations \(BenchClock.format(Double(activations.prefix(2).reduce(0, +)) / 1_048_576)) MiB + 64 MiB = \(BenchClock.format(Double(budget) / 1_048_576)) MiB\n"
 
         // In process: the data path alone, reference kernels against fast kernels.
-        let simulationReference = try Simulation(model: graph, hardware: resolved.config, options: .init(kernels: .reference))
+        let simulationReference = try Simulation(
+            model: graph, hardware: resolved.config, options: .init(kernels: .reference))
         let simulationFast = try Simulation(model: graph, hardware: resolved.config, options: .init(kernels: .fast))
         let batches = ModelInputs.seeded(for: graph, samples: 1, seed: 0)
         var reference: [String: IntTensor] = [:]
@@ -100,9 +121,12 @@ struct EndToEndBench {
         }
         if let failure { throw failure }
         let exact = reference == fast && fast == fastThreads
-        var data = TextTable(headers: ["data path (in process, one sample)", "seconds", "GMAC/s"], alignments: [.left, .right, .right])
+        var data = TextTable(
+            headers: ["data path (in process, one sample)", "seconds", "GMAC/s"], alignments: [.left, .right, .right])
         func add(_ name: String, _ seconds: Double) {
-            data.append([name, BenchClock.format(seconds, 4), BenchClock.format(Double(graph.totalMACs) / seconds / 1e9)])
+            data.append([
+                name, BenchClock.format(seconds, 4), BenchClock.format(Double(graph.totalMACs) / seconds / 1e9),
+            ])
         }
         add("reference kernels, 1 thread", referenceSeconds)
         add("fast kernels, 1 thread, first run (packs weights)", firstFast)
@@ -135,14 +159,19 @@ struct EndToEndBench {
         }
         times.sort()
         guard measureMemory else { return ChildRuns(best: times[0], median: times[times.count / 2], peakMiB: 0) }
-        let report = FileManager.default.temporaryDirectory.appendingPathComponent("accsim-bench-rss-\(ProcessInfo.processInfo.processIdentifier).txt").path
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "accsim-bench-rss-\(ProcessInfo.processInfo.processIdentifier).txt"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: report) }
-        let (_, status) = try ChildProcess.run(["bench", PeakMemoryCommand.configuration.commandName ?? "peak-rss"] + arguments, standardError: report)
+        let (_, status) = try ChildProcess.run(
+            ["bench", PeakMemoryCommand.configuration.commandName ?? "peak-rss"] + arguments, standardError: report)
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
-        guard status == 0, let line = text.split(separator: "\n").last(where: { $0.hasPrefix(PeakMemoryCommand.marker) }),
+        guard status == 0,
+            let line = text.split(separator: "\n").last(where: { $0.hasPrefix(PeakMemoryCommand.marker) }),
             let kib = Double(line.dropFirst(PeakMemoryCommand.marker.count).trimmingCharacters(in: .whitespaces))
         else {
-            throw CLIError("bench: could not measure the peak memory of `accsim \(arguments.joined(separator: " "))`: \(text)")
+            throw CLIError(
+                "bench: could not measure the peak memory of `accsim \(arguments.joined(separator: " "))`: \(text)")
         }
         return ChildRuns(best: times[0], median: times[times.count / 2], peakMiB: kib / 1024)
     }
@@ -152,7 +181,8 @@ struct EndToEndBench {
 /// peak resident set size (`VmHWM` from `/proc/self/status`) to stderr. Used by `accsim bench`.
 struct PeakMemoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "peak-rss", abstract: "Run an accsim command and print its peak RSS (VmHWM) to stderr.", shouldDisplay: false)
+        commandName: "peak-rss", abstract: "Run an accsim command and print its peak RSS (VmHWM) to stderr.",
+        shouldDisplay: false)
 
     /// The prefix of the line this command prints.
     static let marker = "accsim-bench-vmhwm-kib "
@@ -189,7 +219,7 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let start = BenchClock.now()
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv + [nil], environ)
@@ -218,7 +248,9 @@ enum ChildProcess {
 
     /// The running executable's path.
     static func executablePath() -> String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
         return Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 }

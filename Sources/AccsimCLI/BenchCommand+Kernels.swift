@@ -37,23 +37,34 @@ struct KernelBench {
         }
         // ResNet-18's layers with the synthetic model's requantizer (half_up, per tensor, a shift
         // of about log2(√K·73)); `tflite`: TFLite's per-channel Q31 requantizer instead.
-        func conv(_ name: String, size: Int, cin: Int, cout: Int, kernel: Int, stride: Int = 1, groups: Int = 1, tflite: Bool = false) -> Layer {
+        func conv(
+            _ name: String, size: Int, cin: Int, cout: Int, kernel: Int, stride: Int = 1, groups: Int = 1,
+            tflite: Bool = false
+        ) -> Layer {
             let pad = kernel / 2
             let reduction = kernel * kernel * cin / groups
             var shift: Int32 = 0
             while Double(Int64(1) << shift) < Double(reduction).squareRoot() * 73 { shift += 1 }
-            let requantizer = tflite
-                ? Requantizer(multipliers: random(cout, 1_073_741_824...2_147_483_647), shifts: [Int32](repeating: 31 + shift, count: cout), rounding: .tflite, zeroPoint: 3)
+            let requantizer =
+                tflite
+                ? Requantizer(
+                    multipliers: random(cout, 1_073_741_824...2_147_483_647),
+                    shifts: [Int32](repeating: 31 + shift, count: cout), rounding: .tflite, zeroPoint: 3)
                 : Requantizer(multiplier: 1, shift: shift, rounding: .halfUp, clampMin: 0)
             let parameters = Conv2DParameters(
-                stride: Size2D(stride), padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad), groups: groups,
+                stride: Size2D(stride), padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad),
+                groups: groups,
                 requantizer: requantizer)
-            let input = IntTensor(shape: [1, size, size, cin], elementType: .int8, values: random(size * size * cin, -128...127))
-            let weights = IntTensor(shape: [cout, kernel, kernel, cin / groups], elementType: .int8, values: random(cout * kernel * kernel * cin / groups, -127...127))
+            let input = IntTensor(
+                shape: [1, size, size, cin], elementType: .int8, values: random(size * size * cin, -128...127))
+            let weights = IntTensor(
+                shape: [cout, kernel, kernel, cin / groups], elementType: .int8,
+                values: random(cout * kernel * kernel * cin / groups, -127...127))
             let out = (size + 2 * pad - kernel) / stride + 1
             return Layer(
                 name: name, input: input, weights: weights, bias: random(cout, -5000...5000), weightZeroPoints: [0],
-                conv: parameters, requantizer: parameters.requantizer, macs: out * out * cout * kernel * kernel * cin / groups)
+                conv: parameters, requantizer: parameters.requantizer,
+                macs: out * out * cout * kernel * kernel * cin / groups)
         }
         var layers = [
             conv("conv 7×7/2 3→64 @224", size: 224, cin: 3, cout: 64, kernel: 7, stride: 2),
@@ -66,27 +77,35 @@ struct KernelBench {
             conv("depthwise 3×3 256 @28", size: 28, cin: 256, cout: 256, kernel: 3, groups: 256),
         ]
         let fcRequantizer = Requantizer(multiplier: 1, shift: 12, rounding: .halfUp)
-        layers.append(Layer(
-            name: "fully connected 512→1000", input: IntTensor(shape: [1, 512], elementType: .int8, values: random(512, -128...127)),
-            weights: IntTensor(shape: [1000, 512], elementType: .int8, values: random(512_000, -127...127)),
-            bias: random(1000, -5000...5000), weightZeroPoints: [0], conv: nil, requantizer: fcRequantizer, macs: 512_000))
+        layers.append(
+            Layer(
+                name: "fully connected 512→1000",
+                input: IntTensor(shape: [1, 512], elementType: .int8, values: random(512, -128...127)),
+                weights: IntTensor(shape: [1000, 512], elementType: .int8, values: random(512_000, -127...127)),
+                bias: random(1000, -5000...5000), weightZeroPoints: [0], conv: nil, requantizer: fcRequantizer,
+                macs: 512_000))
         return layers
     }
 
     func reference(_ layer: Layer) -> IntTensor {
         if let conv = layer.conv {
             return ReferenceKernels.conv2D(
-                input: layer.input, inputZeroPoint: Self.inputZeroPoint, weights: layer.weights, weightZeroPoints: layer.weightZeroPoints,
+                input: layer.input, inputZeroPoint: Self.inputZeroPoint, weights: layer.weights,
+                weightZeroPoints: layer.weightZeroPoints,
                 bias: layer.bias, parameters: conv, overflow: .wrap, outputType: .int8)
         }
         return ReferenceKernels.fullyConnected(
-            input: layer.input, inputZeroPoint: Self.inputZeroPoint, weights: layer.weights, weightZeroPoints: layer.weightZeroPoints,
-            bias: layer.bias, parameters: FullyConnectedParameters(requantizer: layer.requantizer), overflow: .wrap, outputType: .int8)
+            input: layer.input, inputZeroPoint: Self.inputZeroPoint, weights: layer.weights,
+            weightZeroPoints: layer.weightZeroPoints,
+            bias: layer.bias, parameters: FullyConnectedParameters(requantizer: layer.requantizer), overflow: .wrap,
+            outputType: .int8)
     }
 
     func prepare(_ layer: Layer, path: KernelPath) -> FastConvolution? {
         if let conv = layer.conv {
-            return FastConvolution(conv2DWeights: layer.weights, weightZeroPoints: layer.weightZeroPoints, bias: layer.bias, parameters: conv, path: path)
+            return FastConvolution(
+                conv2DWeights: layer.weights, weightZeroPoints: layer.weightZeroPoints, bias: layer.bias,
+                parameters: conv, path: path)
         }
         return FastConvolution(
             fullyConnectedWeights: layer.weights, weightZeroPoints: layer.weightZeroPoints, bias: layer.bias,
@@ -96,7 +115,8 @@ struct KernelBench {
     /// The peak GMAC/s of `path`'s multiply-accumulate instruction from registers on this core, or
     /// nil (no probe for the path, or the CPU does not run it).
     func peak(_ path: KernelPath) -> Double? {
-        guard let macsPerRound = FastKernels.peakProbeMACsPerRound(path), FastKernels.peakProbe(path, rounds: 1) != nil else {
+        guard let macsPerRound = FastKernels.peakProbeMACsPerRound(path), FastKernels.peakProbe(path, rounds: 1) != nil
+        else {
             return nil
         }
         let rounds = (quick ? 200_000 : 2_000_000) * (24 * 64) / macsPerRound
@@ -116,12 +136,15 @@ struct KernelBench {
         var headers = ["kernel", "MMAC", "reference"]
         headers += paths.map { $0.rawValue }
         headers += ["\(best.rawValue) ×\(threads)", "×\(threads) / ×1", "CPU ×\(threads) / ×1", "of peak", "bit-exact"]
-        var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
+        var table = TextTable(
+            headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
         let minimumSeconds = quick ? 0.05 : 0.3
         var bestRates: [String: Double] = [:]
         for layer in Self.layers() where filter.map({ layer.name.contains($0) }) ?? true {
             var expected = IntTensor(shape: [], elementType: .int8, values: [0])
-            let referenceSeconds = BenchClock.best(minimumRuns: 1, maximumRuns: quick ? 1 : 2, minimumSeconds: 0, cpu: true) { expected = reference(layer) }
+            let referenceSeconds = BenchClock.best(
+                minimumRuns: 1, maximumRuns: quick ? 1 : 2, minimumSeconds: 0, cpu: true
+            ) { expected = reference(layer) }
             func rate(_ seconds: Double) -> String { BenchClock.format(Double(layer.macs) / seconds / 1e9) }
             var row = [layer.name, BenchClock.format(Double(layer.macs) / 1e6), rate(referenceSeconds)]
             var exact = true
@@ -133,7 +156,8 @@ struct KernelBench {
                 }
                 var output = expected
                 let seconds = BenchClock.best(minimumSeconds: minimumSeconds, cpu: true) {
-                    output = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
+                    output = fast.run(
+                        input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
                 }
                 exact = exact && output == expected
                 if path == best { bestSingle = Double(layer.macs) / seconds / 1e9 }
@@ -143,18 +167,25 @@ struct KernelBench {
             if let fast = prepare(layer, path: best) {
                 var output = expected
                 let seconds = BenchClock.best(minimumSeconds: minimumSeconds) {
-                    output = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
+                    output = fast.run(
+                        input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
                 }
                 exact = exact && output == expected
                 row.append(rate(seconds))
-                row.append(bestSingle > 0 ? BenchClock.format(Double(layer.macs) / seconds / 1e9 / bestSingle, 2) + "×" : "-")
+                row.append(
+                    bestSingle > 0 ? BenchClock.format(Double(layer.macs) / seconds / 1e9 / bestSingle, 2) + "×" : "-")
                 // The CPU time all threads spend against one thread's: the parallel overhead
                 // (duplicated work, contention), which a busy machine's wall times hide.
-                let single = BenchClock.best(minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true) {
+                let single = BenchClock.best(
+                    minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true
+                ) {
                     _ = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
                 }
-                let several = BenchClock.best(minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true) {
-                    _ = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
+                let several = BenchClock.best(
+                    minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true
+                ) {
+                    _ = fast.run(
+                        input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
                 }
                 row.append(BenchClock.format(several / single, 2))
             } else {
@@ -166,7 +197,8 @@ struct KernelBench {
         }
         out += table.render()
         if let peak {
-            out += "peak: \(best.rawValue) multiply-accumulate from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
+            out +=
+                "peak: \(best.rawValue) multiply-accumulate from registers on one core: \(BenchClock.format(peak)) GMAC/s\n"
         } else {
             out += "peak: no register-only probe for the \(best.rawValue) path\n"
         }
@@ -190,18 +222,32 @@ struct KernelBench {
         let b = (0..<(k * n)).map { _ in Int8(truncatingIfNeeded: generator.nextInt32(in: -128...127)) }
         let macs = Double(m * n * k)
         var out = "GEMM \(m)×\(k)×\(n), one thread (GMAC/s)\n"
-        var table = TextTable(headers: ["implementation", "GMAC/s", "of reference"], alignments: [.left, .right, .right])
+        var table = TextTable(
+            headers: ["implementation", "GMAC/s", "of reference"], alignments: [.left, .right, .right])
         var referenceRate: Double?
         #if arch(x86_64)
         if accsim_reference_gemm_available() != 0 {
-            var packedA = [Int16](repeating: 0, count: m * k), packedB = [Int16](repeating: 0, count: k * n)
+            var packedA = [Int16](repeating: 0, count: m * k)
+            var packedB = [Int16](repeating: 0, count: k * n)
             var c = [Int32](repeating: 0, count: m * n)
-            a.withUnsafeBufferPointer { a in packedA.withUnsafeMutableBufferPointer { accsim_reference_gemm_pack_a(a.baseAddress!, m, k, $0.baseAddress!) } }
-            b.withUnsafeBufferPointer { b in packedB.withUnsafeMutableBufferPointer { accsim_reference_gemm_pack_b(b.baseAddress!, k, n, $0.baseAddress!) } }
-            let seconds = BenchClock.best(minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true) {
+            a.withUnsafeBufferPointer { a in
+                packedA.withUnsafeMutableBufferPointer {
+                    accsim_reference_gemm_pack_a(a.baseAddress!, m, k, $0.baseAddress!)
+                }
+            }
+            b.withUnsafeBufferPointer { b in
+                packedB.withUnsafeMutableBufferPointer {
+                    accsim_reference_gemm_pack_b(b.baseAddress!, k, n, $0.baseAddress!)
+                }
+            }
+            let seconds = BenchClock.best(
+                minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true
+            ) {
                 packedA.withUnsafeBufferPointer { pa in
                     packedB.withUnsafeBufferPointer { pb in
-                        c.withUnsafeMutableBufferPointer { accsim_reference_gemm(pa.baseAddress!, pb.baseAddress!, $0.baseAddress!, m, n, k) }
+                        c.withUnsafeMutableBufferPointer {
+                            accsim_reference_gemm(pa.baseAddress!, pb.baseAddress!, $0.baseAddress!, m, n, k)
+                        }
                     }
                 }
             }
@@ -213,23 +259,34 @@ struct KernelBench {
                 for kk in 0..<k { sum &+= Int32(a[i * k + kk]) &* Int32(b[kk * n + j]) }
                 checked = checked && sum == c[i * n + j]
             }
-            table.append(["AVX2 C reference (vpmaddwd + vpaddd, 6×16 tile, packed int16 operands)\(checked ? "" : " WRONG")", BenchClock.format(referenceRate!), "1.00×"])
+            table.append([
+                "AVX2 C reference (vpmaddwd + vpaddd, 6×16 tile, packed int16 operands)\(checked ? "" : " WRONG")",
+                BenchClock.format(referenceRate!), "1.00×",
+            ])
         }
         #endif
         // accsim: input [m, k] int8 (a − 128, zero point −128 so that the GEMM sees a), weights [n, k].
         let input = IntTensor(shape: [m, k], elementType: .int8, values: a.map { Int32($0) - 128 })
-        let weights = IntTensor(shape: [n, k], elementType: .int8, values: (0..<(n * k)).map { index in Int32(b[(index % k) * n + index / k]) })
+        let weights = IntTensor(
+            shape: [n, k], elementType: .int8,
+            values: (0..<(n * k)).map { index in Int32(b[(index % k) * n + index / k]) })
         let requantizer = Requantizer(multiplier: 1, shift: 16, rounding: .halfUp)
         for path in paths {
-            guard let fast = FastConvolution(
-                fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
-                parameters: FullyConnectedParameters(requantizer: requantizer), path: path)
+            guard
+                let fast = FastConvolution(
+                    fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
+                    parameters: FullyConnectedParameters(requantizer: requantizer), path: path)
             else { continue }
-            let seconds = BenchClock.best(minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true) {
+            let seconds = BenchClock.best(
+                minimumRuns: quick ? 1 : 3, maximumRuns: 10, minimumSeconds: quick ? 0 : 0.5, cpu: true
+            ) {
                 _ = fast.run(input: input, inputZeroPoint: -128, outputType: .int8, threads: 1)
             }
             let rate = macs / seconds / 1e9
-            table.append(["accsim \(path.rawValue) (fully connected, batch \(m), requantized)", BenchClock.format(rate), referenceRate.map { BenchClock.format(rate / $0, 2) + "×" } ?? "-"])
+            table.append([
+                "accsim \(path.rawValue) (fully connected, batch \(m), requantized)", BenchClock.format(rate),
+                referenceRate.map { BenchClock.format(rate / $0, 2) + "×" } ?? "-",
+            ])
         }
         out += table.render()
         if let peak { out += "peak of \(best.rawValue) (register-only loop): \(BenchClock.format(peak)) GMAC/s\n" }
@@ -244,20 +301,32 @@ struct KernelBench {
     /// larger than any cache) and from a cache-resident 512 KiB buffer.
     func fullyConnectedBandwidth(best: KernelPath) -> String {
         var generator = SeededGenerator(seed: 5)
-        var table = TextTable(headers: ["one sample, \(best.rawValue), one thread", "weights MiB", "GB/s", "of DRAM read"], alignments: [.left, .right, .right, .right])
-        let dram = readBandwidth(bytes: 256 << 20), cached = readBandwidth(bytes: 512 << 10)
+        var table = TextTable(
+            headers: ["one sample, \(best.rawValue), one thread", "weights MiB", "GB/s", "of DRAM read"],
+            alignments: [.left, .right, .right, .right])
+        let dram = readBandwidth(bytes: 256 << 20)
+        let cached = readBandwidth(bytes: 512 << 10)
         for (inputs, outputs) in [(512, 1000), (4096, 4096)] {
-            let input = IntTensor(shape: [1, inputs], elementType: .int8, values: (0..<inputs).map { _ in generator.nextInt32(in: -128...127) })
-            let weights = IntTensor(shape: [outputs, inputs], elementType: .int8, values: (0..<(inputs * outputs)).map { _ in generator.nextInt32(in: -127...127) })
-            guard let fast = FastConvolution(
-                fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
-                parameters: FullyConnectedParameters(requantizer: Requantizer(multiplier: 1, shift: 12, rounding: .halfUp)), path: best)
+            let input = IntTensor(
+                shape: [1, inputs], elementType: .int8,
+                values: (0..<inputs).map { _ in generator.nextInt32(in: -128...127) })
+            let weights = IntTensor(
+                shape: [outputs, inputs], elementType: .int8,
+                values: (0..<(inputs * outputs)).map { _ in generator.nextInt32(in: -127...127) })
+            guard
+                let fast = FastConvolution(
+                    fullyConnectedWeights: weights, weightZeroPoints: [0], bias: nil,
+                    parameters: FullyConnectedParameters(
+                        requantizer: Requantizer(multiplier: 1, shift: 12, rounding: .halfUp)), path: best)
             else { continue }
             let seconds = BenchClock.best(minimumSeconds: quick ? 0.05 : 0.3, cpu: true) {
                 _ = fast.run(input: input, inputZeroPoint: 0, outputType: .int8, threads: 1)
             }
             let rate = Double(inputs * outputs) / seconds / 1e9
-            table.append(["fully connected \(inputs)→\(outputs)", BenchClock.format(Double(inputs * outputs) / 1_048_576, 2), BenchClock.format(rate, 1), BenchClock.format(100 * rate / dram, 0) + "%"])
+            table.append([
+                "fully connected \(inputs)→\(outputs)", BenchClock.format(Double(inputs * outputs) / 1_048_576, 2),
+                BenchClock.format(rate, 1), BenchClock.format(100 * rate / dram, 0) + "%",
+            ])
         }
         var out = "fully connected, one sample: weight bytes per second (memory-bound)\n" + table.render()
         out += "read bandwidth, one thread: \(BenchClock.format(dram, 1)) GB/s from memory (256 MiB), "
@@ -269,7 +338,9 @@ struct KernelBench {
     func readBandwidth(bytes: Int) -> Double {
         let words = [UInt64](repeating: 1, count: bytes / 8)
         var total: UInt64 = 0
-        let seconds = BenchClock.best(minimumRuns: 3, maximumRuns: bytes > 1 << 24 ? 5 : 2000, minimumSeconds: quick ? 0.05 : 0.2, cpu: true) {
+        let seconds = BenchClock.best(
+            minimumRuns: 3, maximumRuns: bytes > 1 << 24 ? 5 : 2000, minimumSeconds: quick ? 0.05 : 0.2, cpu: true
+        ) {
             words.withUnsafeBufferPointer { w in
                 var sums = SIMD8<UInt64>()
                 let base = UnsafeRawPointer(w.baseAddress!)
@@ -289,14 +360,20 @@ struct KernelBench {
     func elementwise() -> String {
         var generator = SeededGenerator(seed: 11)
         let headers = ["kernel", "elements", "reference G/s"] + paths.map { "\($0.rawValue) G/s" } + ["bit-exact"]
-        var table = TextTable(headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 2) + [.left])
+        var table = TextTable(
+            headers: headers,
+            alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 2) + [.left])
         let minimumSeconds = quick ? 0.05 : 0.3
         let paths = paths
         func row(_ name: String, elements: Int, reference: () -> IntTensor, fast: (KernelPath) -> IntTensor) {
             guard filter.map({ name.contains($0) }) ?? true else { return }
             var expected = IntTensor(shape: [], elementType: .int8, values: [0])
-            let referenceSeconds = BenchClock.best(minimumRuns: 1, maximumRuns: 3, minimumSeconds: 0, cpu: true) { expected = reference() }
-            var cells = [name, groupedDigits(elements), BenchClock.format(Double(elements) / referenceSeconds / 1e9, 3)]
+            let referenceSeconds = BenchClock.best(minimumRuns: 1, maximumRuns: 3, minimumSeconds: 0, cpu: true) {
+                expected = reference()
+            }
+            var cells = [
+                name, groupedDigits(elements), BenchClock.format(Double(elements) / referenceSeconds / 1e9, 3),
+            ]
             var exact = true
             for path in paths {
                 var output = expected
@@ -308,7 +385,9 @@ struct KernelBench {
         }
         let channels = 64
         let count = 56 * 56 * channels
-        let accumulators = IntTensor(shape: [1, 56, 56, channels], elementType: .int32, values: (0..<count).map { _ in generator.nextInt32(in: -1_000_000...1_000_000) })
+        let accumulators = IntTensor(
+            shape: [1, 56, 56, channels], elementType: .int32,
+            values: (0..<count).map { _ in generator.nextInt32(in: -1_000_000...1_000_000) })
         for rounding in [RoundingMode.halfUp, .tflite, .halfEven] {
             let requantizer = Requantizer(
                 multipliers: (0..<channels).map { _ in generator.nextInt32(in: 1_073_741_824...2_147_483_647) },
@@ -317,7 +396,9 @@ struct KernelBench {
             // The conv epilogue: rows of accumulators into a preallocated buffer.
             var buffer = [Int32](repeating: 0, count: count)
             row("requantizer rows, \(rounding.rawValue) (in place)", elements: count) {
-                for index in 0..<count { buffer[index] = requantizer.apply(accumulators.values[index], channel: index % channels) }
+                for index in 0..<count {
+                    buffer[index] = requantizer.apply(accumulators.values[index], channel: index % channels)
+                }
                 return IntTensor(shape: accumulators.shape, elementType: .int8, values: buffer)
             } fast: { path in
                 let fast = prepared[path]!
@@ -334,32 +415,48 @@ struct KernelBench {
                 FastKernels.requantize(accumulators, zeroPoint: 0, requantizer: prepared[path]!, outputType: .int8)
             }
         }
-        let a = IntTensor(shape: [1, 56, 56, channels], elementType: .int8, values: (0..<count).map { _ in generator.nextInt32(in: -128...127) })
-        let b = IntTensor(shape: [1, 56, 56, channels], elementType: .int8, values: (0..<count).map { _ in generator.nextInt32(in: -128...127) })
+        let a = IntTensor(
+            shape: [1, 56, 56, channels], elementType: .int8,
+            values: (0..<count).map { _ in generator.nextInt32(in: -128...127) })
+        let b = IntTensor(
+            shape: [1, 56, 56, channels], elementType: .int8,
+            values: (0..<count).map { _ in generator.nextInt32(in: -128...127) })
         let aidge = AddParameters(
             inputs: [AddInputScaling(leftShift: 0, rescale: nil), AddInputScaling(leftShift: 0, rescale: nil)],
             output: Requantizer(multiplier: 1, shift: 1, rounding: .halfUp, clampMin: 0))
         row("add (int32 sum, half_up)", elements: count) {
-            ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, overflow: .wrap, outputType: .int8)
+            ReferenceKernels.add(
+                a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, overflow: .wrap, outputType: .int8)
         } fast: { path in
-            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge, output: FastRequantizer(aidge.output, path: path), overflow: .wrap, outputType: .int8)
+            FastKernels.add(
+                a, zeroPointA: 1, b, zeroPointB: -2, parameters: aidge,
+                output: FastRequantizer(aidge.output, path: path), overflow: .wrap, outputType: .int8)
         }
         let rescale = Requantizer(multiplier: 1_518_500_250, shift: 31, rounding: .tflite)
         let tflite = AddParameters(
-            inputs: [AddInputScaling(leftShift: 20, rescale: rescale), AddInputScaling(leftShift: 20, rescale: rescale)],
+            inputs: [
+                AddInputScaling(leftShift: 20, rescale: rescale), AddInputScaling(leftShift: 20, rescale: rescale),
+            ],
             output: Requantizer(multiplier: 1_310_720_000, shift: 50, rounding: .tflite, zeroPoint: 4))
         row("add (TFLite, left shift 20)", elements: count) {
-            ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, overflow: .wrap, outputType: .int8)
+            ReferenceKernels.add(
+                a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, overflow: .wrap, outputType: .int8)
         } fast: { path in
-            FastKernels.add(a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite, output: FastRequantizer(tflite.output, path: path), overflow: .wrap, outputType: .int8)
+            FastKernels.add(
+                a, zeroPointA: 1, b, zeroPointB: -2, parameters: tflite,
+                output: FastRequantizer(tflite.output, path: path), overflow: .wrap, outputType: .int8)
         }
-        let pooled = IntTensor(shape: [1, 112, 112, channels], elementType: .int8, values: (0..<(112 * 112 * channels)).map { _ in generator.nextInt32(in: -128...127) })
-        let pool = MaxPoolParameters(window: Size2D(3), stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
+        let pooled = IntTensor(
+            shape: [1, 112, 112, channels], elementType: .int8,
+            values: (0..<(112 * 112 * channels)).map { _ in generator.nextInt32(in: -128...127) })
+        let pool = MaxPoolParameters(
+            window: Size2D(3), stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
         row("max pool 3×3/2 @112", elements: count) {
             ReferenceKernels.maxPool(pooled, parameters: pool)
         } fast: { path in
             FastKernels.maxPool(pooled, parameters: pool, path: path)
         }
-        return "requantizer and elementwise kernels (G output elements/s per core: one thread, its CPU time)\n" + table.render()
+        return "requantizer and elementwise kernels (G output elements/s per core: one thread, its CPU time)\n"
+            + table.render()
     }
 }

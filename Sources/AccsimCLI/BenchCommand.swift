@@ -23,13 +23,16 @@ struct BenchCommand: ParsableCommand {
         subcommands: [PeakMemoryCommand.self]
     )
 
-    @Option(name: .long, help: "Threads for the multi-threaded kernel column and the in-process runs (default: all cores).")
+    @Option(
+        name: .long, help: "Threads for the multi-threaded kernel column and the in-process runs (default: all cores).")
     var threads: Int?
 
     @Option(name: .long, help: "Runs of each end-to-end command (the best and the median are reported).")
     var runs: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("Model for the end-to-end runs (default: a generated ResNet-18).", valueName: "model.q"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Model for the end-to-end runs (default: a generated ResNet-18).", valueName: "model.q"))
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Hardware config of the end-to-end runs.", valueName: "config"))
@@ -47,14 +50,17 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only the kernels whose name contains this text.", valueName: "text"))
     var filter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this kernel path (avx512vnni, avxvnni, avx2, neon or portable).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only this kernel path (avx512vnni, avxvnni, avx2, neon or portable).", valueName: "path"))
     var path: String?
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let path, KernelPath(rawValue: path) == nil {
-            throw ValidationError("--path must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--path must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let path, let kernelPath = KernelPath(rawValue: path), !kernelPath.isAvailable {
             throw ValidationError("--path \(path): not available on this CPU")
@@ -68,7 +74,8 @@ struct BenchCommand: ParsableCommand {
         print("load average at start: \(KernelSelectionReport.loadAverage)")
         // The paths measured: the default (best, or forced by ACCSIM_KERNELS) and every slower one,
         // as a machine without the faster instruction sets would have them.
-        let measured = path.flatMap(KernelPath.init(rawValue:)).map { [$0] }
+        let measured =
+            path.flatMap(KernelPath.init(rawValue:)).map { [$0] }
             ?? Array(KernelPath.available.drop { $0 != KernelPath.best })
         if !skipKernels {
             print("")
@@ -95,7 +102,9 @@ enum KernelSelectionReport {
             out += " (detected; ACCSIM_KERNELS=portable|avx2|avxvnni|avx512vnni|neon forces one)"
         }
         out += "\n"
-        if let problem = KernelPath.environmentProblem { out += "warning: \(problem); using \(KernelPath.detected.rawValue)\n" }
+        if let problem = KernelPath.environmentProblem {
+            out += "warning: \(problem); using \(KernelPath.detected.rawValue)\n"
+        }
         return out
     }
 
@@ -150,7 +159,8 @@ enum BenchClock {
     /// calling thread's CPU time instead of wall time (for single-threaded work); with `process`,
     /// the CPU time of all the process's threads.
     static func best(
-        minimumRuns: Int = 3, maximumRuns: Int = 200, minimumSeconds: Double = 0.3, cpu: Bool = false, process: Bool = false,
+        minimumRuns: Int = 3, maximumRuns: Int = 200, minimumSeconds: Double = 0.3, cpu: Bool = false,
+        process: Bool = false,
         _ body: () -> Void
     ) -> Double {
         var best = Double.infinity

@@ -15,10 +15,13 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the resolved config: every key, with defaults and --set overrides applied.")
 
-        @Argument(help: ArgumentHelp("A config file (JSON, or a SCALE-Sim .cfg) or the name of a bundled config.", valueName: "hw"))
+        @Argument(
+            help: ArgumentHelp(
+                "A config file (JSON, or a SCALE-Sim .cfg) or the name of a bundled config.", valueName: "hw"))
         var hardware: String
 
-        @Option(name: .customLong("set"), help: ArgumentHelp("Override a key (repeatable).", valueName: "key.path=value"))
+        @Option(
+            name: .customLong("set"), help: ArgumentHelp("Override a key (repeatable).", valueName: "key.path=value"))
         var overrides: [String] = []
 
         func run() throws {
@@ -30,7 +33,8 @@ struct ConfigCommand: ParsableCommand {
 
     /// `accsim config validate`: check config files.
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check config files; exit 2 on the first invalid one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check config files; exit 2 on the first invalid one.")
 
         @Argument(help: ArgumentHelp("Config files or bundled names.", valueName: "hw"))
         var files: [String]

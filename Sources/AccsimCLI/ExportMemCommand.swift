@@ -1,8 +1,8 @@
 import AccsimArithmetic
 import AccsimExecution
 import AccsimFiles
-import AccsimJSON
 import AccsimImport
+import AccsimJSON
 import AccsimModel
 import AccsimSimulation
 import AccsimTrace
@@ -27,10 +27,14 @@ struct ExportMemCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The model file.", valueName: "model.q"))
     var model: String
 
-    @Option(name: .long, help: ArgumentHelp("Hardware config: a JSON file or the name of a bundled config.", valueName: "config"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Hardware config: a JSON file or the name of a bundled config.", valueName: "config"))
     var hw: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
     var overrides: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The layer: node index or name.", valueName: "layer"))
@@ -64,10 +68,15 @@ struct ExportMemCommand: ParsableCommand {
         let graph = try ModelFile.load(model)
         let hardware = try HardwareFile.load(hw, overrides: overrides)
         let simulation = try Simulation(model: graph, hardware: hardware.config).requireHardware()
-        guard let index = Int(layer).flatMap({ graph.nodes.indices.contains($0) ? $0 : nil }) ?? graph.nodes.firstIndex(where: { $0.name == layer }) else {
-            throw CLIError("model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
+        guard
+            let index = Int(layer).flatMap({ graph.nodes.indices.contains($0) ? $0 : nil })
+                ?? graph.nodes.firstIndex(where: { $0.name == layer })
+        else {
+            throw CLIError(
+                "model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
         }
-        let batches = try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
+        let batches =
+            try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
             ?? ModelInputs.seeded(for: graph, samples: 1, seed: seed)
         let inputs = try simulation.sample(sample, of: batches)
         let tensors = simulation.layerTensors(index, sample: inputs)
@@ -81,27 +90,39 @@ struct ExportMemCommand: ParsableCommand {
             let file = "\(String(base)).\(role).hex"
             let text = MemoryImage.readmemh(
                 tensor.values, bits: bits, elementsPerWord: wordElements,
-                comments: ["accsim export-mem: layer \(tensors.layer) '\(tensors.name)' \(role) \(tensor.elementType.rawValue)\(tensor.shape) \(layout)",
-                           "\(tensor.values.count) elements, \(wordElements) per word, element 0 in the low bits, two's complement"])
-            try OutputFile.write(Array(text.utf8), to: (output as NSString).appendingPathComponent(file), overwrite: force)
-            var entry: JSONObject = ["file": .string(file), "shape": .array(tensor.shape.map { .int(Int64($0)) }),
-                                     "type": .string(tensor.elementType.rawValue), "bits": .int(Int64(bits)), "layout": .string(layout)]
+                comments: [
+                    "accsim export-mem: layer \(tensors.layer) '\(tensors.name)' \(role) \(tensor.elementType.rawValue)\(tensor.shape) \(layout)",
+                    "\(tensor.values.count) elements, \(wordElements) per word, element 0 in the low bits, two's complement",
+                ])
+            try OutputFile.write(
+                Array(text.utf8), to: (output as NSString).appendingPathComponent(file), overwrite: force)
+            var entry: JSONObject = [
+                "file": .string(file), "shape": .array(tensor.shape.map { .int(Int64($0)) }),
+                "type": .string(tensor.elementType.rawValue), "bits": .int(Int64(bits)), "layout": .string(layout),
+            ]
             if let zeroPoints { _ = entry.appendUnique("zero_points", .array(zeroPoints.map { .int(Int64($0)) })) }
             _ = files.appendUnique(role, .object(entry))
         }
-        try image("input", tensors.input, layout: tensors.input.shape.count == 4 ? "NHWC" : "row-major", zeroPoints: [tensors.inputZeroPoint])
-        try image("weights", tensors.weights, layout: tensors.weights?.shape.count == 4 ? "OHWI" : "[O, D]", zeroPoints: tensors.weightZeroPoints)
+        try image(
+            "input", tensors.input, layout: tensors.input.shape.count == 4 ? "NHWC" : "row-major",
+            zeroPoints: [tensors.inputZeroPoint])
+        try image(
+            "weights", tensors.weights, layout: tensors.weights?.shape.count == 4 ? "OHWI" : "[O, D]",
+            zeroPoints: tensors.weightZeroPoints)
         try image("bias", tensors.bias, layout: "[O]")
         try image("acc", tensors.accumulators, layout: "[pixels, channels], before bias")
-        try image("output", tensors.output, layout: tensors.output.shape.count == 4 ? "NHWC" : "row-major",
-                  zeroPoints: [graph.tensor(named: graph.nodes[index].outputs[0])?.zeroPoint() ?? 0])
+        try image(
+            "output", tensors.output, layout: tensors.output.shape.count == 4 ? "NHWC" : "row-major",
+            zeroPoints: [graph.tensor(named: graph.nodes[index].outputs[0])?.zeroPoint() ?? 0])
         let manifest: JSONObject = [
             "layer": .int(Int64(index)), "name": .string(tensors.name), "op": .string(tensors.op),
             "model": .string(graph.name), "hardware": .string(hardware.name), "hardware_hash": .string(hardware.hash),
             "sample": .int(Int64(sample)), "elements_per_word": .int(Int64(wordElements)), "files": .object(files),
         ]
         let json = try JSONWriter().serialize(.object(manifest)) + [10]
-        try OutputFile.write(json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"), overwrite: force)
-        FileHandle.standardError.write(Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
+        try OutputFile.write(
+            json, to: (output as NSString).appendingPathComponent("\(String(base)).mem.json"), overwrite: force)
+        FileHandle.standardError.write(
+            Data("accsim: wrote layer \(index) '\(tensors.name)' images to \(output)\n".utf8))
     }
 }

@@ -6,7 +6,8 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write a synthetic model (seeded random int8 weights) of a well-known shape.",
-        discussion: "Models: \(SyntheticModels.names.joined(separator: ", ")). Timing and traffic are the real network's; the data is deterministic but meaningless."
+        discussion:
+            "Models: \(SyntheticModels.names.joined(separator: ", ")). Timing and traffic are the real network's; the data is deterministic but meaningless."
     )
 
     @Argument(help: "The model's name.")
@@ -26,6 +27,8 @@ struct GenerateCommand: ParsableCommand {
             throw CLIError("unknown model '\(name)' (known: \(SyntheticModels.names.joined(separator: ", ")))")
         }
         try QModelWriter.write(graph, to: output, overwrite: force)
-        print("\(output): \(graph.name), \(graph.nodes.count) layers, \(graph.totalMACs) MACs, \(graph.totalParameterBytes) parameter bytes")
+        print(
+            "\(output): \(graph.name), \(graph.nodes.count) layers, \(graph.totalMACs) MACs, \(graph.totalParameterBytes) parameter bytes"
+        )
     }
 }

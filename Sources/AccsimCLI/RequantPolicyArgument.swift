@@ -13,7 +13,9 @@ struct RequantPolicyArgument: ExpressibleByArgument {
             policy = .singleShift
         } else if argument == "fixed-point" {
             policy = .default
-        } else if argument.hasPrefix("fixed-point:"), let bits = Int(argument.dropFirst("fixed-point:".count)), (1...32).contains(bits) {
+        } else if argument.hasPrefix("fixed-point:"), let bits = Int(argument.dropFirst("fixed-point:".count)),
+            (1...32).contains(bits)
+        {
             policy = .fixedPoint(bits: bits)
         } else {
             return nil

@@ -25,28 +25,44 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The model file.", valueName: "model.q"))
     var model: String
 
-    @Option(name: .long, help: ArgumentHelp("Hardware config: a JSON file or the name of a bundled config.", valueName: "config"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Hardware config: a JSON file or the name of a bundled config.", valueName: "config"))
     var hw: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a hardware config key (repeatable).", valueName: "key.path=value"))
     var overrides: [String] = []
 
-    @Flag(name: .long, help: "Convert requantizers the hardware cannot run to what it offers, and report how many outputs change.")
+    @Flag(
+        name: .long,
+        help: "Convert requantizers the hardware cannot run to what it offers, and report how many outputs change.")
     var adaptRequant = false
 
     @Flag(name: .long, help: "Timing and traffic only: compute no data (needs --hw).")
     var noData = false
 
-    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy: integers of the model input's type, or float32 quantized as the model records (NCHW for Aidge/ONNX models).", valueName: "x.npy"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Input batch [N, …] as .npy: integers of the model input's type, or float32 quantized as the model records (NCHW for Aidge/ONNX models).",
+            valueName: "x.npy"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the model output [N, …] to this .npy file (in the framework's layout).", valueName: "y.npy"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the model output [N, …] to this .npy file (in the framework's layout).", valueName: "y.npy"))
     var output: String?
 
     @Option(name: .long, help: ArgumentHelp("Also write the JSON report to this file.", valueName: "run.json"))
     var report: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also write a self-contained HTML report (charts, table, config; needs --hw).", valueName: "report.html"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also write a self-contained HTML report (charts, table, config; needs --hw).", valueName: "report.html"))
     var html: String?
 
     @Flag(name: .long, help: "Overwrite the --output, --report and --html files if they exist.")
@@ -67,7 +83,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
 
-    @Option(name: .long, help: "Kernels computing the data: fast (packed int8 GEMM, AVX-512 VNNI when the CPU has it) or reference (the one-element-at-a-time oracle). Both give the same bits.")
+    @Option(
+        name: .long,
+        help:
+            "Kernels computing the data: fast (packed int8 GEMM, AVX-512 VNNI when the CPU has it) or reference (the one-element-at-a-time oracle). Both give the same bits."
+    )
     var kernels: KernelSelection = .fast
 
     @OptionGroup(title: "Golden-model trace (Traces/FORMAT.md)")
@@ -80,7 +100,9 @@ struct RunCommand: ParsableCommand {
         if hw == nil && !overrides.isEmpty { throw ValidationError("--set needs --hw") }
         if hw == nil && html != nil { throw ValidationError("--html charts the hardware's cycles: it needs --hw") }
         if hw == nil && (noData || adaptRequant) { throw ValidationError("--no-data and --adapt-requant need --hw") }
-        if noData && (output != nil || labels != nil) { throw ValidationError("--no-data computes no outputs: drop --output and --labels") }
+        if noData && (output != nil || labels != nil) {
+            throw ValidationError("--no-data computes no outputs: drop --output and --labels")
+        }
         try trace.validate(hasHardware: hw != nil, noData: noData)
     }
 
@@ -93,12 +115,16 @@ struct RunCommand: ParsableCommand {
         var outputs: [String: IntTensor] = [:]
         var (samples, inputSource) = (0, "none (--no-data)")
         if !noData {
-            let batches = try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
+            let batches =
+                try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
                 ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)
             (samples, inputSource) = (ModelInputs.sampleCount(batches), input ?? "generated, seed \(seed)")
             let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            let progress = isatty(STDERR_FILENO) == 1
-                ? RunProgress(samples: samples, layers: graph.nodes.count) { FileHandle.standardError.write(Data($0.utf8)) }
+            let progress =
+                isatty(STDERR_FILENO) == 1
+                ? RunProgress(samples: samples, layers: graph.nodes.count) {
+                    FileHandle.standardError.write(Data($0.utf8))
+                }
                 : nil
             var onLayer: (@Sendable () -> Void)?
             if let progress { onLayer = { progress.layerDone() } }
@@ -108,13 +134,15 @@ struct RunCommand: ParsableCommand {
             if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
             defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
             if let mapped = simulation.mapped,
-                let note = try trace.record(simulation: mapped, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
+                let note = try trace.record(
+                    simulation: mapped, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
             {
                 notes.append(note)
             }
             if let reference = try simulation.runWithModelRequantizers(batches: batches, threads: workers) {
                 let (differ, total) = simulation.differingOutputs(outputs, reference)
-                notes.append("--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers")
+                notes.append(
+                    "--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers")
                 if let labels, let correct = try top1(reference, graph: graph, labels: labels, samples: samples) {
                     notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
                 }

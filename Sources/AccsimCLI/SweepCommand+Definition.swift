@@ -1,7 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
-import AccsimJSON
 import AccsimImport
+import AccsimJSON
 import AccsimModel
 import AccsimSweep
 import Foundation
@@ -48,7 +48,9 @@ struct SweepDefinition {
                 throw CLIError("\(entry.file) holds the same model as \(other): give each model once")
             }
             seen[model.contentHash] = entry.file
-            model.data = try entry.input.map { try Self.loadData(graph: graph, model: entry.file, input: $0, labels: entry.labels) }
+            model.data = try entry.input.map {
+                try Self.loadData(graph: graph, model: entry.file, input: $0, labels: entry.labels)
+            }
             loaded.append(model)
         }
         return SweepPlan(models: loaded, base: base, space: space, adaptRequantizers: adaptRequant)
@@ -73,7 +75,8 @@ struct SweepDefinition {
         }
         let labelValues = try labels.map { labels in
             guard let output = graph.tensor(named: graph.outputs[0]), output.shape.count == 2 else {
-                throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' of '\(model)' is not")
+                throw CLIError(
+                    "--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' of '\(model)' is not")
             }
             return try ModelInputs.labels(npy: labels, samples: samples)
         }

@@ -24,7 +24,9 @@ struct SweepMergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Shard outputs.", valueName: "results"))
     var files: [String]
 
-    @Option(name: .long, help: ArgumentHelp("Write the merged rows to this file (default: stdout).", valueName: "merged.jsonl"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the merged rows to this file (default: stdout).", valueName: "merged.jsonl"))
     var out: String?
 
     @Option(name: .long, help: "Input format: jsonl or csv (default: from the first file's extension).")

@@ -1,6 +1,6 @@
+import AccsimFiles
 import AccsimJSON
 import AccsimReport
-import AccsimFiles
 import AccsimSweep
 import ArgumentParser
 import Foundation
@@ -33,7 +33,10 @@ struct SweepParetoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this model's rows.", valueName: "name"))
     var model: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write the plot here (default: the first results file's name + -pareto.svg).", valueName: "plot.svg"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the plot here (default: the first results file's name + -pareto.svg).", valueName: "plot.svg"))
     var svg: String?
 
     @Flag(name: .long, help: "Print the front only; draw no plot.")
@@ -57,7 +60,8 @@ struct SweepParetoCommand: ParsableCommand {
         let front = try Self.front(files: files, metrics: metrics, model: model)
         print(Self.table(front), terminator: "")
         if front.skipped > 0 {
-            SweepRunCommand.note("\(front.skipped) row(s) left out: invalid or without \(metrics.map(\.name).joined(separator: "/"))")
+            SweepRunCommand.note(
+                "\(front.skipped) row(s) left out: invalid or without \(metrics.map(\.name).joined(separator: "/"))")
         }
         guard !noPlot else { return }
         let path = svg ?? Self.defaultPlotPath(for: files[0])
@@ -113,7 +117,8 @@ struct SweepParetoCommand: ParsableCommand {
         for model in front.models {
             let points = front.front(of: model)
             let all = front.candidates[model] ?? 0
-            text += "\(model): \(points.count) of \(all) point(s) on the Pareto front (minimising \(front.metrics.map(\.name).joined(separator: ", ")))\n"
+            text +=
+                "\(model): \(points.count) of \(all) point(s) on the Pareto front (minimising \(front.metrics.map(\.name).joined(separator: ", ")))\n"
             var keys: [String] = []
             for point in points { for key in point.record.values.keys where !keys.contains(key) { keys.append(key) } }
             var table = TextTable(

@@ -37,28 +37,47 @@ struct SweepRunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Model files (.q, .tflite or SCALE-Sim .csv).", valueName: "model"))
     var models: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Base hardware config: a JSON file or a bundled name (default: the defaults).", valueName: "config"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Base hardware config: a JSON file or a bundled name (default: the defaults).", valueName: "config"))
     var hw: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Fix a base config key (repeatable).", valueName: "key.path=value"))
+    @Option(
+        name: .customLong("set"), help: ArgumentHelp("Fix a base config key (repeatable).", valueName: "key.path=value")
+    )
     var overrides: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Vary a config key over VALUES (repeatable; one grid dimension each).", valueName: "key.path=VALUES"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Vary a config key over VALUES (repeatable; one grid dimension each).", valueName: "key.path=VALUES"))
     var vary: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Vary several keys together, lists of equal length (repeatable).", valueName: "'key=VALUES key=VALUES'"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Vary several keys together, lists of equal length (repeatable).", valueName: "'key=VALUES key=VALUES'"))
     var zip: [String] = []
 
-    @Option(name: .customLong("sweep-file"), help: ArgumentHelp("Read models, base config and axes from a sweep file (JSON) instead.", valueName: "sweep.json"))
+    @Option(
+        name: .customLong("sweep-file"),
+        help: ArgumentHelp(
+            "Read models, base config and axes from a sweep file (JSON) instead.", valueName: "sweep.json"))
     var sweepFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Input batch [N, …] as .npy: every point's outputs get a checksum.", valueName: "x.npy"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Input batch [N, …] as .npy: every point's outputs get a checksum.", valueName: "x.npy"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("Labels [N] as .npy (with --input): top-1 accuracy per point.", valueName: "labels.npy"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Labels [N] as .npy (with --input): top-1 accuracy per point.", valueName: "labels.npy"))
     var labels: String?
 
-    @Flag(name: .long, help: "Convert requantizers a point's requantizer unit cannot run (else such points are invalid).")
+    @Flag(
+        name: .long, help: "Convert requantizers a point's requantizer unit cannot run (else such points are invalid).")
     var adaptRequant = false
 
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
@@ -67,7 +86,10 @@ struct SweepRunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run shard I of N (1 ≤ I ≤ N).", valueName: "I/N"))
     var shard: String?
 
-    @Option(name: .long, help: ArgumentHelp("Write rows to this file (resumes into it if it holds rows of this sweep).", valueName: "results.jsonl"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write rows to this file (resumes into it if it holds rows of this sweep).", valueName: "results.jsonl"))
     var out: String?
 
     @Option(name: .long, help: "Row format: jsonl or csv (default: from --out's extension, else jsonl).")
@@ -82,23 +104,33 @@ struct SweepRunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a summary (points, invalid, data computations, points/s) on stderr at the end.")
     var stats = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Progress on stderr: auto (a redrawn line on a terminal, plain lines under Slurm, else none), terminal, lines or none.",
-        valueName: "style"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Progress on stderr: auto (a redrawn line on a terminal, plain lines under Slurm, else none), terminal, lines or none.",
+            valueName: "style"))
     var progress: SweepProgressChoice = .auto
 
-    @Option(name: .customLong("progress-interval"), help: ArgumentHelp(
-        "Seconds between plain progress lines (default 30; a terminal's line is redrawn 5 times a second).",
-        valueName: "seconds"))
+    @Option(
+        name: .customLong("progress-interval"),
+        help: ArgumentHelp(
+            "Seconds between plain progress lines (default 30; a terminal's line is redrawn 5 times a second).",
+            valueName: "seconds"))
     var progressInterval: Double?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let progressInterval, !(progressInterval > 0) { throw ValidationError("--progress-interval must be positive") }
+        if let progressInterval, !(progressInterval > 0) {
+            throw ValidationError("--progress-interval must be positive")
+        }
         if labels != nil && input == nil { throw ValidationError("--labels needs --input") }
         if sweepFile != nil {
-            if !models.isEmpty || hw != nil || !overrides.isEmpty || !vary.isEmpty || !zip.isEmpty || input != nil || adaptRequant {
-                throw ValidationError("--sweep-file holds the models, --hw, --set, --vary, --zip, --input, --labels and --adapt-requant: give them in the file")
+            if !models.isEmpty || hw != nil || !overrides.isEmpty || !vary.isEmpty || !zip.isEmpty || input != nil
+                || adaptRequant
+            {
+                throw ValidationError(
+                    "--sweep-file holds the models, --hw, --set, --vary, --zip, --input, --labels and --adapt-requant: give them in the file"
+                )
             }
         } else if models.isEmpty {
             throw ValidationError("give at least one model (or --sweep-file)")
@@ -112,7 +144,9 @@ struct SweepRunCommand: ParsableCommand {
         let total = plan.space.pointCount
         let mine = shard.pointCount(total: total)
         if dryRun {
-            print("grid \(total) points (\(plan.models.count) model(s) × \(plan.space.pointsPerModel) configs); shard \(shard): \(mine) points")
+            print(
+                "grid \(total) points (\(plan.models.count) model(s) × \(plan.space.pointsPerModel) configs); shard \(shard): \(mine) points"
+            )
             return
         }
         let rowFormat = format ?? out.map(SweepFormat.guess(path:)) ?? .jsonl
@@ -132,10 +166,9 @@ struct SweepRunCommand: ParsableCommand {
         let statistics: SweepRunner.Statistics
         do {
             statistics = try runner.run(
-                shard: shard, startSlot: output.doneSlots, done: output.done, emit: { row in try output.write(row) }
-            ) { done, count in
-                progress?.update(done: done, total: count)
-            }
+                shard: shard, startSlot: output.doneSlots, done: output.done, emit: { row in try output.write(row) },
+                progress: { done, count in progress?.update(done: done, total: count) }
+            )
         } catch {
             progress?.finish()
             try? output.finish()

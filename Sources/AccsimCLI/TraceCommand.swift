@@ -25,7 +25,11 @@ struct TraceCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The trace.", valueName: "file.trace.gz"))
         var file: String
 
-        @Option(name: .long, help: ArgumentHelp("Only these kinds (layer-begin, layer-end, dma, compute, requant, fold, edge, sram).", valueName: "kinds"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Only these kinds (layer-begin, layer-end, dma, compute, requant, fold, edge, sram).",
+                valueName: "kinds"))
         var kinds: String?
 
         @Option(name: .long, help: ArgumentHelp("Only these layers, e.g. 0,3-5.", valueName: "list"))
@@ -87,7 +91,9 @@ struct TraceCommand: ParsableCommand {
         var context: Int = 3
 
         func validate() throws {
-            if orderOnly && cycleTolerance != nil { throw ValidationError("--order-only and --cycle-tolerance exclude each other") }
+            if orderOnly && cycleTolerance != nil {
+                throw ValidationError("--order-only and --cycle-tolerance exclude each other")
+            }
             if let cycleTolerance, cycleTolerance < 0 { throw ValidationError("--cycle-tolerance must be at least 0") }
             if context < 0 { throw ValidationError("--context must be at least 0") }
         }
@@ -108,7 +114,9 @@ struct TraceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vcd",
             abstract: "Write a cycle window of a trace as a VCD file for GTKWave.",
-            discussion: "Signals: clk, cycle, layer, DMA and compute activity, array edges (left/top/bottom), SRAM bank strobes and addresses.")
+            discussion:
+                "Signals: clk, cycle, layer, DMA and compute activity, array edges (left/top/bottom), SRAM bank strobes and addresses."
+        )
 
         @Argument(help: ArgumentHelp("The trace.", valueName: "file.trace.gz"))
         var file: String
@@ -116,7 +124,10 @@ struct TraceCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: ArgumentHelp("The VCD file to write.", valueName: "out.vcd"))
         var output: String
 
-        @Option(name: .long, help: ArgumentHelp("Cycles FROM:TO (default: the trace's cycle window, or everything).", valueName: "FROM:TO"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Cycles FROM:TO (default: the trace's cycle window, or everything).", valueName: "FROM:TO"))
         var cycles: String?
 
         @Flag(name: .long, help: "Overwrite the output file if it exists.")
@@ -124,34 +135,54 @@ struct TraceCommand: ParsableCommand {
 
         func run() throws {
             let reader = try TraceReader(path: file)
-            let window = try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } ?? reader.header.cycleWindow ?? .all
+            let window =
+                try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) } ?? reader.header
+                .cycleWindow ?? .all
             try OutputFile.checkWritable(output, overwrite: force)
             var text: [UInt8] = []
-            let summary = try VCDWriter.write(reader, window: window) { text += Array($0.utf8); text.append(10) }
+            let summary = try VCDWriter.write(reader, window: window) {
+                text += Array($0.utf8)
+                text.append(10)
+            }
             try OutputFile.write(text, to: output, overwrite: force)
-            FileHandle.standardError.write(Data("accsim: wrote \(output): cycles \(summary.cycles.lowerBound)..<\(summary.cycles.upperBound), \(summary.signals) signals, \(summary.changes) changes\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "accsim: wrote \(output): cycles \(summary.cycles.lowerBound)..<\(summary.cycles.upperBound), \(summary.signals) signals, \(summary.changes) changes\n"
+                        .utf8))
         }
     }
 }
 
 /// `accsim run --trace …`: the options that record a golden-model trace of one sample.
 struct TraceRunOptions: ParsableArguments {
-    @Option(name: .customLong("trace"), help: ArgumentHelp("Write a golden-model trace of one sample (Traces/FORMAT.md; needs --hw).", valueName: "out.trace.gz"))
+    @Option(
+        name: .customLong("trace"),
+        help: ArgumentHelp(
+            "Write a golden-model trace of one sample (Traces/FORMAT.md; needs --hw).", valueName: "out.trace.gz"))
     var path: String?
 
-    @Option(name: .customLong("trace-level"), help: ArgumentHelp("layer, tile, requant or cycle (cumulative).", valueName: "level"))
+    @Option(
+        name: .customLong("trace-level"),
+        help: ArgumentHelp("layer, tile, requant or cycle (cumulative).", valueName: "level"))
     var level: String = "tile"
 
-    @Option(name: .customLong("trace-layers"), help: ArgumentHelp("Layers traced below the layer level, e.g. 0,3-5 (default: all).", valueName: "list"))
+    @Option(
+        name: .customLong("trace-layers"),
+        help: ArgumentHelp("Layers traced below the layer level, e.g. 0,3-5 (default: all).", valueName: "list"))
     var layers: String?
 
-    @Option(name: .customLong("trace-cycles"), help: ArgumentHelp("Global cycles traced at the cycle level, FROM:TO (default: all).", valueName: "FROM:TO"))
+    @Option(
+        name: .customLong("trace-cycles"),
+        help: ArgumentHelp("Global cycles traced at the cycle level, FROM:TO (default: all).", valueName: "FROM:TO"))
     var cycles: String?
 
-    @Option(name: .customLong("trace-sample"), help: ArgumentHelp("The sample of the batch to trace.", valueName: "index"))
+    @Option(
+        name: .customLong("trace-sample"), help: ArgumentHelp("The sample of the batch to trace.", valueName: "index"))
     var sample: Int = 0
 
-    @Option(name: .customLong("trace-compression"), help: ArgumentHelp("gzip level 1 (fastest) … 9 (smallest).", valueName: "level"))
+    @Option(
+        name: .customLong("trace-compression"),
+        help: ArgumentHelp("gzip level 1 (fastest) … 9 (smallest).", valueName: "level"))
     var compression: Int = 6
 
     /// The parsed options (usage errors name the flag).
@@ -184,9 +215,12 @@ struct TraceRunOptions: ParsableArguments {
     }
 
     /// Writes the trace when `--trace` was given; returns the note for stderr.
-    func record(simulation: HardwareSimulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool) throws -> String? {
+    func record(simulation: HardwareSimulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool)
+        throws -> String?
+    {
         guard let path else { return nil }
-        let recorder = TraceRecorder(simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
+        let recorder = TraceRecorder(
+            simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
         let summary = try recorder.write(batches: batches, options: try options(), to: path, overwrite: overwrite)
         return summary.description
     }

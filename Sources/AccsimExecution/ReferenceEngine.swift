@@ -54,7 +54,9 @@ public struct ReferenceEngine: Sendable {
 
     /// Runs one sample. `inputs` maps each graph input to a tensor of its declared shape and type.
     /// `observe`, if given, sees every node's output as it is produced.
-    public func runSample(_ inputs: [String: IntTensor], observe: ((Int, IntTensor) -> Void)? = nil) -> [String: IntTensor] {
+    public func runSample(_ inputs: [String: IntTensor], observe: ((Int, IntTensor) -> Void)? = nil) -> [String:
+        IntTensor]
+    {
         runSample(inputs, observe: observe, substitute: nil)
     }
 
@@ -67,7 +69,8 @@ public struct ReferenceEngine: Sendable {
         var live = inputs
         for (index, node) in graph.nodes.enumerated() {
             let current = live
-            let output = substitute?(index, node) { slot in self.operand(node.inputs[slot], live: current) }
+            let output =
+                substitute?(index, node) { slot in self.operand(node.inputs[slot], live: current) }
                 ?? execute(node, live: live)
             observe?(index, output)
             live[node.outputs[0]] = output
@@ -84,7 +87,8 @@ public struct ReferenceEngine: Sendable {
     /// declared shape without its batch dimension. Returns each graph output as `[N, …]`.
     public func run(batch: IntTensor, threads: Int = 1) throws(ExecutionError) -> [String: IntTensor] {
         guard graph.inputs.count == 1 else {
-            throw ExecutionError("the model has \(graph.inputs.count) inputs; give one batch per input", isBadInput: true)
+            throw ExecutionError(
+                "the model has \(graph.inputs.count) inputs; give one batch per input", isBadInput: true)
         }
         return try run(batches: [graph.inputs[0]: batch], threads: threads)
     }
@@ -99,7 +103,8 @@ public struct ReferenceEngine: Sendable {
     }
 
     func run(
-        batches: [String: IntTensor], threads: Int, substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?,
+        batches: [String: IntTensor], threads: Int,
+        substitute: (@Sendable (Int, Node, (Int) -> IntTensor) -> IntTensor?)?,
         progress: (@Sendable () -> Void)? = nil
     ) throws(ExecutionError) -> [String: IntTensor] {
         let samples: Int
@@ -124,7 +129,9 @@ public struct ReferenceEngine: Sendable {
                         guard let batch = batches[info.name] else { continue }
                         let size = info.elementCount
                         let start = sample * size
-                        inputs[info.name] = IntTensor(shape: info.shape, elementType: batch.elementType, values: Array(batch.values[start..<start + size]))
+                        inputs[info.name] = IntTensor(
+                            shape: info.shape, elementType: batch.elementType,
+                            values: Array(batch.values[start..<start + size]))
                     }
                     let observe: ((Int, IntTensor) -> Void)? = progress.map { done in { _, _ in done() } }
                     slots[sample] = engine.runSample(inputs, observe: observe, substitute: substitute)
@@ -138,7 +145,8 @@ public struct ReferenceEngine: Sendable {
             var values: [Int32] = []
             values.reserveCapacity(samples * info.elementCount)
             for result in results { values.append(contentsOf: result[name]?.values ?? []) }
-            outputs[name] = IntTensor(shape: [samples] + info.shape.dropFirst(), elementType: info.elementType, values: values)
+            outputs[name] = IntTensor(
+                shape: [samples] + info.shape.dropFirst(), elementType: info.elementType, values: values)
         }
         return outputs
     }
@@ -147,7 +155,11 @@ public struct ReferenceEngine: Sendable {
     /// The tensor `name`: a constant, or a live activation (validation guarantees one of them).
     func operand(_ name: String, live: [String: IntTensor]) -> IntTensor {
         if constantNames.contains(name), let data = graph.constants[name], let info = infos[name] {
-            return constants.value(for: name) { IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount)) }
+            return constants.value(for: name) {
+                IntTensor(
+                    shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount)
+                )
+            }
         }
         guard let tensor = live[name] else { preconditionFailure("validated graph: '\(name)' is not live") }
         return tensor
@@ -180,12 +192,14 @@ public struct ReferenceEngine: Sendable {
         case .conv2D(let p):
             return ReferenceKernels.conv2D(
                 input: operand(0), inputZeroPoint: zeroPoint(0), weights: operand(1),
-                weightZeroPoints: weightZeroPoints(node.inputs[1]), bias: node.inputs.count > 2 ? operand(2).values : nil,
+                weightZeroPoints: weightZeroPoints(node.inputs[1]),
+                bias: node.inputs.count > 2 ? operand(2).values : nil,
                 parameters: p, overflow: overflow, outputType: outputType)
         case .fullyConnected(let p):
             return ReferenceKernels.fullyConnected(
                 input: operand(0), inputZeroPoint: zeroPoint(0), weights: operand(1),
-                weightZeroPoints: weightZeroPoints(node.inputs[1]), bias: node.inputs.count > 2 ? operand(2).values : nil,
+                weightZeroPoints: weightZeroPoints(node.inputs[1]),
+                bias: node.inputs.count > 2 ? operand(2).values : nil,
                 parameters: p, overflow: overflow, outputType: outputType)
         case .add(let p):
             return ReferenceKernels.add(
@@ -210,7 +224,8 @@ public struct ReferenceEngine: Sendable {
         case .lookupTable(let p):
             return ReferenceKernels.lookupTable(operand(0), parameters: p, outputType: outputType)
         case .requantize(let r):
-            return ReferenceKernels.requantize(operand(0), zeroPoint: zeroPoint(0), requantizer: r, outputType: outputType)
+            return ReferenceKernels.requantize(
+                operand(0), zeroPoint: zeroPoint(0), requantizer: r, outputType: outputType)
         case .reshape(let p):
             var tensor = operand(0)
             tensor.shape = p.shape
@@ -256,9 +271,13 @@ public struct ReferenceEngine: Sendable {
         case .maxPool(let p):
             return FastKernels.maxPool(operand(0), parameters: p, threads: kernelThreads)
         case .mean(let p):
-            return FastKernels.mean(operand(0), zeroPoint: zeroPoint(0), parameters: p, requantizer: FastRequantizer(p.requantizer), outputType: outputType)
+            return FastKernels.mean(
+                operand(0), zeroPoint: zeroPoint(0), parameters: p, requantizer: FastRequantizer(p.requantizer),
+                outputType: outputType)
         case .requantize(let r):
-            return FastKernels.requantize(operand(0), zeroPoint: zeroPoint(0), requantizer: FastRequantizer(r), outputType: outputType, threads: kernelThreads)
+            return FastKernels.requantize(
+                operand(0), zeroPoint: zeroPoint(0), requantizer: FastRequantizer(r), outputType: outputType,
+                threads: kernelThreads)
         default:
             return nil
         }
@@ -278,9 +297,13 @@ public struct ReferenceEngine: Sendable {
         return data.bytes.withUnsafeBytes { raw -> FastConvolution? in
             switch node.operation {
             case .conv2D(let p):
-                FastConvolution(conv2DWeights: raw, weightType: data.elementType, shape: info.shape, weightZeroPoints: zeroPoints, bias: bias, parameters: p)
+                FastConvolution(
+                    conv2DWeights: raw, weightType: data.elementType, shape: info.shape, weightZeroPoints: zeroPoints,
+                    bias: bias, parameters: p)
             case .fullyConnected(let p):
-                FastConvolution(fullyConnectedWeights: raw, weightType: data.elementType, shape: info.shape, weightZeroPoints: zeroPoints, bias: bias, parameters: p)
+                FastConvolution(
+                    fullyConnectedWeights: raw, weightType: data.elementType, shape: info.shape,
+                    weightZeroPoints: zeroPoints, bias: bias, parameters: p)
             default:
                 nil
             }

@@ -12,7 +12,8 @@ extension HardwareConfig {
             rows: 8, cols: 8, dataflow: .weightStationary, inputType: .int8, weightType: .int8,
             accumulatorBits: 32, overflow: .wrap),
         requantizer: RequantizerConfig(
-            multiplierBits: 32, maxShift: 62, roundingModes: RoundingMode.allCases.filter(\.isIntegerHardwareMode), lanes: 8),
+            multiplierBits: 32, maxShift: 62, roundingModes: RoundingMode.allCases.filter(\.isIntegerHardwareMode),
+            lanes: 8),
         vectorUnit: VectorUnitConfig(
             lanes: 8,
             cyclesPerOp: .init(add: 1, pool: 1, lookupTable: 1, softmax: 8, requantize: 1, copy: 1)),

@@ -26,7 +26,9 @@ public enum HardwareConfigLoader {
     public static let searchPathVariable = "ACCSIM_CONFIG_PATH"
 
     /// Loads `pathOrName`: a JSON file, or the name of a bundled config (`8x8`, `8x8.json`).
-    public static func load(_ pathOrName: String, overrides: [String] = []) throws(HardwareConfigError) -> ResolvedHardware {
+    public static func load(_ pathOrName: String, overrides: [String] = []) throws(HardwareConfigError)
+        -> ResolvedHardware
+    {
         let path = try locate(pathOrName)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HardwareConfigError(file: path, "cannot read the file")
@@ -42,18 +44,24 @@ public enum HardwareConfigLoader {
     }
 
     /// Resolves config text: defaults, then the file's keys, then the overrides; decoded and validated.
-    public static func resolve(bytes: [UInt8], defaultName: String = "default", overrides: [String] = []) throws(HardwareConfigError) -> HardwareConfig {
+    public static func resolve(bytes: [UInt8], defaultName: String = "default", overrides: [String] = [])
+        throws(HardwareConfigError) -> HardwareConfig
+    {
         let parsed: JSONValue
         do {
             parsed = try JSONParser().parse(bytes)
         } catch {
-            throw HardwareConfigError(keyPath: error.path.isEmpty ? nil : error.path, error.message + (error.location.map { " (line \($0.line), column \($0.column))" } ?? ""))
+            throw HardwareConfigError(
+                keyPath: error.path.isEmpty ? nil : error.path,
+                error.message + (error.location.map { " (line \($0.line), column \($0.column))" } ?? ""))
         }
         guard case .object(let fileObject) = parsed else {
             throw HardwareConfigError("a hardware config is a JSON object, found \(parsed.kindDescription)")
         }
         if case .int(let version)? = fileObject["version"], version > Int64(HardwareConfig.currentVersion) {
-            throw HardwareConfigError(keyPath: "version", "config version \(version) is newer than this accsim reads (\(HardwareConfig.currentVersion))")
+            throw HardwareConfigError(
+                keyPath: "version",
+                "config version \(version) is newer than this accsim reads (\(HardwareConfig.currentVersion))")
         }
         var standard = HardwareConfig.standard
         standard.name = defaultName
@@ -79,7 +87,9 @@ public enum HardwareConfigLoader {
 
     /// `config` with `overrides` applied (for configs that come from elsewhere, such as a
     /// SCALE-Sim `.cfg`), decoded strictly and validated.
-    public static func apply(overrides: [String], to config: HardwareConfig) throws(HardwareConfigError) -> HardwareConfig {
+    public static func apply(overrides: [String], to config: HardwareConfig) throws(HardwareConfigError)
+        -> HardwareConfig
+    {
         guard !overrides.isEmpty else { return config }
         var tree: JSONValue
         do {
@@ -116,7 +126,9 @@ public enum HardwareConfigLoader {
         try set(value, at: keys[...], in: &tree, fullPath: path)
     }
 
-    private static func set(_ value: JSONValue, at keys: ArraySlice<String>, in tree: inout JSONValue, fullPath: String) throws(HardwareConfigError) {
+    private static func set(_ value: JSONValue, at keys: ArraySlice<String>, in tree: inout JSONValue, fullPath: String)
+        throws(HardwareConfigError)
+    {
         guard let key = keys.first else {
             tree = value
             return
@@ -158,7 +170,8 @@ public enum HardwareConfigLoader {
         let names = bundledNames()
         throw HardwareConfigError(
             file: pathOrName,
-            "no such file, and no bundled config of that name" + (names.isEmpty ? "" : " (bundled: \(names.joined(separator: ", ")))"))
+            "no such file, and no bundled config of that name"
+                + (names.isEmpty ? "" : " (bundled: \(names.joined(separator: ", ")))"))
     }
 
     /// Directories holding bundled configs: `$ACCSIM_CONFIG_PATH`, then `HardwareConfigs/` in the

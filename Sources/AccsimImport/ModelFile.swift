@@ -23,7 +23,8 @@ public enum ModelFile {
         public var requantPolicy: RequantPolicy
 
         /// Settings as given (defaults: LiteRT's optimized kernels, the default requantizer policy).
-        public init(tfliteKernels: TFLiteImporter.Options.Kernels = .optimized, requantPolicy: RequantPolicy = .default) {
+        public init(tfliteKernels: TFLiteImporter.Options.Kernels = .optimized, requantPolicy: RequantPolicy = .default)
+        {
             self.tfliteKernels = tfliteKernels
             self.requantPolicy = requantPolicy
         }
@@ -66,14 +67,21 @@ public enum ModelFile {
         switch format {
         case .tflite:
             let graph = try TFLiteImporter.importModel(path: path, options: .init(kernels: settings.tfliteKernels))
-            let notes = graph.metadata["tflite_inexact"].map { ["not bit-exact with LiteRT's optimized kernels: \($0)"] }
+            let notes = graph.metadata["tflite_inexact"].map {
+                ["not bit-exact with LiteRT's optimized kernels: \($0)"]
+            }
             return Loaded(graph: graph, format: format, notes: notes ?? [])
         case .onnx:
-            let (graph, report) = try ONNXImporter.importModel(path: path, options: .init(policy: settings.requantPolicy))
+            let (graph, report) = try ONNXImporter.importModel(
+                path: path, options: .init(policy: settings.requantPolicy))
             let worst = String(format: "%.3g", report.worstRelativeError)
-            var notes = ["requantizers: \(report.requantizers) under \(report.policy.description); worst relative scale error \(worst)"]
+            var notes = [
+                "requantizers: \(report.requantizers) under \(report.policy.description); worst relative scale error \(worst)"
+            ]
             if let differing = report.differingInputs {
-                notes.append("inputs on which the integer requantizers differ from onnxruntime's float32 arithmetic: \(differing)")
+                notes.append(
+                    "inputs on which the integer requantizers differ from onnxruntime's float32 arithmetic: \(differing)"
+                )
             }
             if report.foldedChannels > 0 {
                 let error = String(format: "%.3g", report.worstWeightRoundingError)

@@ -7,11 +7,14 @@ extension JSONError {
         } else if let error = error as? DecodingError {
             switch error {
             case .keyNotFound(let key, let context):
-                self.init(.missingKey, path: JSONCodingPath.render(context.codingPath + [key]), "missing required key '\(key.stringValue)'")
+                self.init(
+                    .missingKey, path: JSONCodingPath.render(context.codingPath + [key]),
+                    "missing required key '\(key.stringValue)'")
             case .typeMismatch(_, let context):
                 self.init(.typeMismatch, path: JSONCodingPath.render(context.codingPath), context.debugDescription)
             case .valueNotFound(let type, let context):
-                self.init(.typeMismatch, path: JSONCodingPath.render(context.codingPath), "expected \(type), found null")
+                self.init(
+                    .typeMismatch, path: JSONCodingPath.render(context.codingPath), "expected \(type), found null")
             case .dataCorrupted(let context):
                 self.init(.invalidValue, path: JSONCodingPath.render(context.codingPath), context.debugDescription)
             @unknown default:

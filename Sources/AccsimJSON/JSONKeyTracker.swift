@@ -37,7 +37,8 @@ final class JSONKeyTracker {
             let key = keys[index]
             var details: [String] = []
             if !requested.isEmpty {
-                details.append((complete ? "expected one of: " : "expected keys include: ") + requested.joined(separator: ", "))
+                details.append(
+                    (complete ? "expected one of: " : "expected keys include: ") + requested.joined(separator: ", "))
             }
             if let suggestion = closestKey(to: key) { details.append("did you mean '\(suggestion)'?") }
             let suffix = details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")"

@@ -25,7 +25,9 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         entry.request(key.stringValue)
         guard let value = object[key.stringValue] else {
             entry.missingKeyReported = true
-            throw JSONError(.missingKey, path: JSONCodingPath.render(codingPath + [key]), "missing required key '\(key.stringValue)'")
+            throw JSONError(
+                .missingKey, path: JSONCodingPath.render(codingPath + [key]),
+                "missing required key '\(key.stringValue)'")
         }
         return value
     }
@@ -100,12 +102,15 @@ struct JSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return try decoder.decode(type, from: value, at: codingPath + [key])
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         let value = try value(for: key)
         guard case .object(let nested) = value else {
             throw JSONError.typeMismatch(expected: "an object", found: value, at: codingPath + [key])
         }
-        return KeyedDecodingContainer(JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: nested, codingPath: codingPath + [key]))
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: nested, codingPath: codingPath + [key]))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {

@@ -28,9 +28,15 @@ struct JSONParserState {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected \(describeByte(at: position)); expected a value")
         }
@@ -48,13 +54,19 @@ struct JSONParserState {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
-                throw error(position < bytes.count ? "expected a string key, found \(describeByte(at: position))" : "unexpected end of input; expected a string key")
+                throw error(
+                    position < bytes.count
+                        ? "expected a string key, found \(describeByte(at: position))"
+                        : "unexpected end of input; expected a string key")
             }
             let keyStart = position
             let key = try parseString()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {
-                throw error(position < bytes.count ? "expected ':' after the key \"\(key)\", found \(describeByte(at: position))" : "unexpected end of input; expected ':'")
+                throw error(
+                    position < bytes.count
+                        ? "expected ':' after the key \"\(key)\", found \(describeByte(at: position))"
+                        : "unexpected end of input; expected ':'")
             }
             position += 1
             skipWhitespace()
@@ -124,7 +136,9 @@ struct JSONParserState {
             position += 1
         }
         guard let first = peek(), isDigit(first) else {
-            throw error(position < bytes.count ? "expected a digit, found \(describeByte(at: position))" : "unexpected end of input in a number")
+            throw error(
+                position < bytes.count
+                    ? "expected a digit, found \(describeByte(at: position))" : "unexpected end of input in a number")
         }
         if first == UInt8(ascii: "0") {
             position += 1
@@ -225,14 +239,17 @@ struct JSONParserState {
             let unit = try parseHex4(escapeStart: start)
             var scalarValue = UInt32(unit)
             if (0xD800...0xDBFF).contains(unit) {
-                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
+                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
+                else {
                     throw error("unpaired high surrogate \\u\(hex(unit, width: 4))", at: start)
                 }
                 let lowStart = position
                 position += 2
                 let low = try parseHex4(escapeStart: lowStart)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error("high surrogate \\u\(hex(unit, width: 4)) is followed by \\u\(hex(low, width: 4)), not a low surrogate", at: start)
+                    throw error(
+                        "high surrogate \\u\(hex(unit, width: 4)) is followed by \\u\(hex(low, width: 4)), not a low surrogate",
+                        at: start)
                 }
                 scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(unit) {

@@ -23,7 +23,9 @@ struct JSONSerializer {
         case .int(let integer): append(String(integer))
         case .double(let double):
             guard double.isFinite else {
-                throw JSONError(.unencodable, path: JSONCodingPath.render(path), "\(double) cannot be written in JSON (only finite numbers can)")
+                throw JSONError(
+                    .unencodable, path: JSONCodingPath.render(path),
+                    "\(double) cannot be written in JSON (only finite numbers can)")
             }
             append(double.description)
         case .string(let string): writeString(string)

@@ -2,21 +2,31 @@
 /// integers only from integer literals and only in range, doubles from any number, Floats from
 /// any number within Float's range, Bools only from `true`/`false`, Strings only from strings.
 enum JSONUnboxing {
-    static func integer<I: FixedWidthInteger>(_ type: I.Type, from value: JSONValue, at path: [any CodingKey]) throws(JSONError) -> I {
+    static func integer<I: FixedWidthInteger>(_ type: I.Type, from value: JSONValue, at path: [any CodingKey])
+        throws(JSONError) -> I
+    {
         switch value {
         case .int(let integer):
             guard let result = I(exactly: integer) else {
-                throw JSONError(.invalidValue, path: JSONCodingPath.render(path), "\(integer) is out of range for \(I.self) (\(I.min)...\(I.max))")
+                throw JSONError(
+                    .invalidValue, path: JSONCodingPath.render(path),
+                    "\(integer) is out of range for \(I.self) (\(I.min)...\(I.max))")
             }
             return result
         case .double(let double):
             if double.rounded(.towardZero) == double {
                 if I(exactly: double) == nil {
-                    throw JSONError(.invalidValue, path: JSONCodingPath.render(path), "\(double) is out of range for \(I.self) (\(I.min)...\(I.max))")
+                    throw JSONError(
+                        .invalidValue, path: JSONCodingPath.render(path),
+                        "\(double) is out of range for \(I.self) (\(I.min)...\(I.max))")
                 }
-                throw JSONError(.invalidValue, path: JSONCodingPath.render(path), "expected an integer (\(I.self)), found \(double): integers are written without fraction or exponent")
+                throw JSONError(
+                    .invalidValue, path: JSONCodingPath.render(path),
+                    "expected an integer (\(I.self)), found \(double): integers are written without fraction or exponent"
+                )
             }
-            throw JSONError(.invalidValue, path: JSONCodingPath.render(path), "expected an integer (\(I.self)), found \(double)")
+            throw JSONError(
+                .invalidValue, path: JSONCodingPath.render(path), "expected an integer (\(I.self)), found \(double)")
         default:
             throw JSONError.typeMismatch(expected: "an integer (\(I.self))", found: value, at: path)
         }
@@ -40,12 +50,16 @@ enum JSONUnboxing {
     }
 
     static func bool(from value: JSONValue, at path: [any CodingKey]) throws(JSONError) -> Bool {
-        guard case .bool(let flag) = value else { throw JSONError.typeMismatch(expected: "true or false", found: value, at: path) }
+        guard case .bool(let flag) = value else {
+            throw JSONError.typeMismatch(expected: "true or false", found: value, at: path)
+        }
         return flag
     }
 
     static func string(from value: JSONValue, at path: [any CodingKey]) throws(JSONError) -> String {
-        guard case .string(let string) = value else { throw JSONError.typeMismatch(expected: "a string", found: value, at: path) }
+        guard case .string(let string) = value else {
+            throw JSONError.typeMismatch(expected: "a string", found: value, at: path)
+        }
         return string
     }
 
@@ -76,7 +90,9 @@ enum JSONUnboxing {
     /// opened is checked for unknown keys. When `T` fails because a required key is missing from
     /// an object that also holds an unknown key, the unknown key is reported instead (it is most
     /// likely the misspelt missing one).
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: [any CodingKey], userInfo: [CodingUserInfoKey: Any]) throws(JSONError) -> T {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from value: JSONValue, at path: [any CodingKey], userInfo: [CodingUserInfoKey: Any]
+    ) throws(JSONError) -> T {
         if let primitive = try primitive(type, from: value, at: path) { return primitive }
         let tracker = JSONKeyTracker()
         let decoder = JSONValueDecoder(value: value, codingPath: path, userInfo: userInfo, tracker: tracker)
@@ -85,7 +101,9 @@ enum JSONUnboxing {
             result = try T(from: decoder)
         } catch {
             let converted = JSONError(decoding: error, at: path)
-            if converted.kind == .missingKey, let unknown = tracker.unknownKeyError(onlyWhereMissing: true) { throw unknown }
+            if converted.kind == .missingKey, let unknown = tracker.unknownKeyError(onlyWhereMissing: true) {
+                throw unknown
+            }
             throw converted
         }
         if let unknown = tracker.unknownKeyError() { throw unknown }

@@ -21,8 +21,9 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private mutating func next() throws(JSONError) -> (value: JSONValue, path: [any CodingKey]) {
         guard currentIndex < elements.count else {
             let count = elements.count
-            throw JSONError(.invalidValue, path: JSONCodingPath.render(codingPath),
-                            "the array has \(count) element\(count == 1 ? "" : "s"); more are expected")
+            throw JSONError(
+                .invalidValue, path: JSONCodingPath.render(codingPath),
+                "the array has \(count) element\(count == 1 ? "" : "s"); more are expected")
         }
         let element = (elements[currentIndex], currentPath)
         currentIndex += 1
@@ -30,7 +31,10 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard currentIndex < elements.count else { _ = try next(); return false }
+        guard currentIndex < elements.count else {
+            _ = try next()
+            return false
+        }
         if elements[currentIndex] == .null {
             currentIndex += 1
             return true
@@ -113,12 +117,15 @@ struct JSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return try decoder.decode(type, from: value, at: path)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         let (value, path) = try next()
         guard case .object(let object) = value else {
             throw JSONError.typeMismatch(expected: "an object", found: value, at: path)
         }
-        return KeyedDecodingContainer(JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: object, codingPath: path))
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<NestedKey>(decoder: decoder, object: object, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

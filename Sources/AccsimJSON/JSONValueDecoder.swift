@@ -18,7 +18,8 @@ final class JSONValueDecoder: Decoder {
         guard case .object(let object) = value else {
             throw JSONError.typeMismatch(expected: "an object", found: value, at: codingPath)
         }
-        return KeyedDecodingContainer(JSONKeyedDecodingContainer<Key>(decoder: self, object: object, codingPath: codingPath))
+        return KeyedDecodingContainer(
+            JSONKeyedDecodingContainer<Key>(decoder: self, object: object, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -14,7 +14,8 @@ final class JSONValueEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.becomeObject()
-        return KeyedEncodingContainer(JSONKeyedEncodingContainer<Key>(encoder: self, node: node, codingPath: codingPath))
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<Key>(encoder: self, node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -59,7 +60,9 @@ final class JSONValueEncoder: Encoder {
 
     static func double(_ value: Double, at path: [any CodingKey]) throws(JSONError) -> JSONValue {
         guard value.isFinite else {
-            throw JSONError(.unencodable, path: JSONCodingPath.render(path), "\(value) cannot be written in JSON (only finite numbers can)")
+            throw JSONError(
+                .unencodable, path: JSONCodingPath.render(path),
+                "\(value) cannot be written in JSON (only finite numbers can)")
         }
         return .double(value)
     }
@@ -68,14 +71,18 @@ final class JSONValueEncoder: Encoder {
     /// `0.10000000149011612`), which reads back to the same Float.
     static func float(_ value: Float, at path: [any CodingKey]) throws(JSONError) -> JSONValue {
         guard value.isFinite else {
-            throw JSONError(.unencodable, path: JSONCodingPath.render(path), "\(value) cannot be written in JSON (only finite numbers can)")
+            throw JSONError(
+                .unencodable, path: JSONCodingPath.render(path),
+                "\(value) cannot be written in JSON (only finite numbers can)")
         }
         return .double(Double(value.description) ?? Double(value))
     }
 
     static func unsigned(_ value: UInt64, at path: [any CodingKey]) throws(JSONError) -> JSONValue {
         guard let exact = Int64(exactly: value) else {
-            throw JSONError(.unencodable, path: JSONCodingPath.render(path), "\(value) exceeds the largest integer accsim's JSON holds (\(Int64.max))")
+            throw JSONError(
+                .unencodable, path: JSONCodingPath.render(path),
+                "\(value) exceeds the largest integer accsim's JSON holds (\(Int64.max))")
         }
         return .int(exact)
     }
@@ -95,11 +102,14 @@ struct JSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         node.set(try encoder.box(value, at: codingPath + [key]), forKey: key.stringValue)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let child = JSONEncodingNode()
         child.becomeObject()
         node.set(.node(child), forKey: key.stringValue)
-        return KeyedEncodingContainer(JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, node: child, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, node: child, codingPath: codingPath + [key]))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -142,12 +152,15 @@ struct JSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         node.append(try encoder.box(value, at: nextPath))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let path = nextPath
         let child = JSONEncodingNode()
         child.becomeObject()
         node.append(.node(child))
-        return KeyedEncodingContainer(JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, node: child, codingPath: path))
+        return KeyedEncodingContainer(
+            JSONKeyedEncodingContainer<NestedKey>(encoder: encoder, node: child, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -14,9 +14,11 @@ struct BufferSpace: Sendable {
 
     /// The three SRAM buffers of `hardware`.
     static func all(of hardware: HardwareConfig) -> (input: BufferSpace, weight: BufferSpace, output: BufferSpace) {
-        (BufferSpace(kind: .input, config: hardware.sram.input),
-         BufferSpace(kind: .weight, config: hardware.sram.weight),
-         BufferSpace(kind: .output, config: hardware.sram.output))
+        (
+            BufferSpace(kind: .input, config: hardware.sram.input),
+            BufferSpace(kind: .weight, config: hardware.sram.weight),
+            BufferSpace(kind: .output, config: hardware.sram.output)
+        )
     }
 
     /// The config key, e.g. `sram.weight`.

@@ -19,8 +19,10 @@ public struct ComputeAccesses: Sendable, Hashable {
     public var vectorOps: Int
 
     /// Accesses as given (all zero by default).
-    public init(inputBufferReads: Int = 0, weightBufferReads: Int = 0, outputBufferReads: Int = 0,
-                outputBufferWrites: Int = 0, macs: Int = 0, requantizerOps: Int = 0, vectorOps: Int = 0) {
+    public init(
+        inputBufferReads: Int = 0, weightBufferReads: Int = 0, outputBufferReads: Int = 0,
+        outputBufferWrites: Int = 0, macs: Int = 0, requantizerOps: Int = 0, vectorOps: Int = 0
+    ) {
         self.inputBufferReads = inputBufferReads
         self.weightBufferReads = weightBufferReads
         self.outputBufferReads = outputBufferReads

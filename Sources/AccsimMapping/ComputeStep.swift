@@ -28,8 +28,10 @@ public struct ComputeStep: Sendable, Hashable {
     public var accesses: ComputeAccesses
 
     /// A step as given.
-    public init(work: Work, arrayPhases: TileCycles, requantizerCycles: Int, vectorCycles: Int,
-                waitsFor: [Int], outputHalf: Int, accesses: ComputeAccesses) {
+    public init(
+        work: Work, arrayPhases: TileCycles, requantizerCycles: Int, vectorCycles: Int,
+        waitsFor: [Int], outputHalf: Int, accesses: ComputeAccesses
+    ) {
         self.work = work
         self.arrayPhases = arrayPhases
         self.requantizerCycles = requantizerCycles

@@ -56,7 +56,8 @@ public struct ConvGeometry: Sendable, Hashable {
         guard !rows.isEmpty else { return 0..<0 }
         let first = rows.lowerBound * stride.height - padding.top
         let last = (rows.upperBound - 1) * stride.height - padding.top + (kernel.height - 1) * dilation.height
-        let lower = max(0, first), upper = min(inputHeight, last + 1)
+        let lower = max(0, first)
+        let upper = min(inputHeight, last + 1)
         return lower < upper ? lower..<upper : 0..<0
     }
 
@@ -76,7 +77,8 @@ public struct ConvGeometry: Sendable, Hashable {
     /// pixels (the last tile may be smaller; halo rows count once per tile that reads them).
     public func inputRowStatistics(pixelsPerTile: Int) -> (most: Int, total: Int) {
         let pixels = outputHeight * outputWidth
-        var most = 0, total = 0
+        var most = 0
+        var total = 0
         for start in Swift.stride(from: 0, to: pixels, by: pixelsPerTile) {
             let rows = inputRows(forPixels: start..<min(start + pixelsPerTile, pixels)).count
             most = max(most, rows)

@@ -51,13 +51,16 @@ public struct FoldLayout: Sendable, Hashable {
     /// The distinct fold shapes of a tile of `m × k × n` with how many folds have each, and how
     /// many of those start the reduction when the tile's reduction range starts at 0 (the folds of
     /// the first row chunk when k spans the rows, every fold when k streams).
-    func foldShapes(m: Int, k: Int, n: Int, tileStartsReduction: Bool) -> [(shape: GEMMShape, count: Int, starting: Int)] {
+    func foldShapes(m: Int, k: Int, n: Int, tileStartsReduction: Bool) -> [(
+        shape: GEMMShape, count: Int, starting: Int
+    )] {
         let d = dataflow.foldDimensions(of: GEMMShape(m: m, k: k, n: n))
         let kSpansRows = dataflow != .outputStationary
         var result: [(GEMMShape, Int, Int)] = []
         for rowChunk in Self.chunks(of: d.rows, size: rows) {
             for colChunk in Self.chunks(of: d.cols, size: cols) {
-                let shape = dataflow.shape(of: FoldDimensions(rows: rowChunk.size, cols: colChunk.size, stream: d.stream))
+                let shape = dataflow.shape(
+                    of: FoldDimensions(rows: rowChunk.size, cols: colChunk.size, stream: d.stream))
                 let count = rowChunk.count * colChunk.count
                 var starting = 0
                 if tileStartsReduction {

@@ -48,9 +48,10 @@ struct GEMMItemBuilder {
                             // last cycle: folds × per-fold − 1 (per depthwise channel).
                             compute.arrayPhases.stream -= 1
                         }
-                        items.append(WorkItem(
-                            loads: loads, startsOutputGeneration: tile.isFirstChunk, compute: compute,
-                            stores: tile.isLastChunk ? [outputStore(tile)] : []))
+                        items.append(
+                            WorkItem(
+                                loads: loads, startsOutputGeneration: tile.isFirstChunk, compute: compute,
+                                stores: tile.isLastChunk ? [outputStore(tile)] : []))
                     }
                 }
             }
@@ -69,15 +70,17 @@ struct GEMMItemBuilder {
         let m = mIndex * tiling.mTile..<min(shape.m, (mIndex + 1) * tiling.mTile)
         let n = nIndex * tiling.nTile..<min(shape.n, (nIndex + 1) * tiling.nTile)
         let k = kIndex * tiling.kTile..<min(shape.k, (kIndex + 1) * tiling.kTile)
-        return GEMMTile(group: group, mIndex: mIndex, nIndex: nIndex, kIndex: kIndex, m: m, n: n, k: k,
-                        isLastChunk: kIndex == tiling.kTiles - 1, layout: layout)
+        return GEMMTile(
+            group: group, mIndex: mIndex, nIndex: nIndex, kIndex: kIndex, m: m, n: n, k: k,
+            isLastChunk: kIndex == tiling.kTiles - 1, layout: layout)
     }
 
     private func computeStep(_ tile: GEMMTile, cache: inout [GEMMShape: TileCycles]) -> ComputeStep {
         var phases = TileCycles.zero
         var accesses = ComputeAccesses()
-        let shapes = layout.foldShapes(m: tile.m.count, k: tile.k.count, n: tile.n.count,
-                                       tileStartsReduction: tile.isFirstChunk)
+        let shapes = layout.foldShapes(
+            m: tile.m.count, k: tile.k.count, n: tile.n.count,
+            tileStartsReduction: tile.isFirstChunk)
         let streamRange = layout.dataflow.streamRange(m: tile.m, k: tile.k, n: tile.n)
         let continuing = continuesStreams && streamRange.lowerBound > 0
         for (shape, count, starting) in shapes {
@@ -96,7 +99,8 @@ struct GEMMItemBuilder {
             phases += cycles * (count * lowering.passes)
             // Every operand byte entering the array is one SRAM read: m·k inputs and k·n weights per fold.
             accesses.inputBufferReads += count * shape.m * shape.k * lowering.inputElementBytes * lowering.weightSlices
-            accesses.weightBufferReads += count * shape.k * shape.n * lowering.weightElementBytes * lowering.activationSlices
+            accesses.weightBufferReads +=
+                count * shape.k * shape.n * lowering.weightElementBytes * lowering.activationSlices
             // Each fold writes its m·n int32 partial sums and, unless it starts the reduction, reads them first.
             accesses.outputBufferWrites += count * shape.m * shape.n * 4
             accesses.outputBufferReads += (count - starting) * shape.m * shape.n * 4
@@ -110,8 +114,9 @@ struct GEMMItemBuilder {
             accesses.outputBufferReads += outputs * 4
             accesses.outputBufferWrites += outputs * lowering.outputElementBytes
         }
-        return ComputeStep(work: .gemm(tile), arrayPhases: phases, requantizerCycles: requantizerCycles,
-                           vectorCycles: 0, waitsFor: [], outputHalf: 0, accesses: accesses)
+        return ComputeStep(
+            work: .gemm(tile), arrayPhases: phases, requantizerCycles: requantizerCycles,
+            vectorCycles: 0, waitsFor: [], outputHalf: 0, accesses: accesses)
     }
 
     /// The input tile of `tile`, or nil when its rows all fall in the padding.
@@ -128,8 +133,9 @@ struct GEMMItemBuilder {
             return PendingTransfer(
                 direction: .load, buffer: .input, tensor: lowering.input,
                 dramAddress: base + (rows.lowerBound * g.inputWidth * g.inputChannels + channel) * width,
-                pattern: DMAPattern(count: rows.count * g.inputWidth, chunkBytes: channels * width,
-                                    strideBytes: g.inputChannels * width))
+                pattern: DMAPattern(
+                    count: rows.count * g.inputWidth, chunkBytes: channels * width,
+                    strideBytes: g.inputChannels * width))
         case .fullyConnected:
             return PendingTransfer(
                 direction: .load, buffer: .input, tensor: lowering.input,
@@ -150,14 +156,16 @@ struct GEMMItemBuilder {
             return PendingTransfer(
                 direction: .load, buffer: .weight, tensor: lowering.weights,
                 dramAddress: base + (filter * g.taps * g.groupInputChannels + channel) * width,
-                pattern: DMAPattern(count: tile.n.count * g.taps, chunkBytes: channels * width,
-                                    strideBytes: g.groupInputChannels * width))
+                pattern: DMAPattern(
+                    count: tile.n.count * g.taps, chunkBytes: channels * width,
+                    strideBytes: g.groupInputChannels * width))
         case .fullyConnected:
             return PendingTransfer(
                 direction: .load, buffer: .weight, tensor: lowering.weights,
                 dramAddress: base + (filter * lowering.shape.k + tile.k.lowerBound) * width,
-                pattern: DMAPattern(count: tile.n.count, chunkBytes: tile.k.count * width,
-                                    strideBytes: lowering.shape.k * width))
+                pattern: DMAPattern(
+                    count: tile.n.count, chunkBytes: tile.k.count * width,
+                    strideBytes: lowering.shape.k * width))
         }
     }
 

@@ -24,10 +24,12 @@ public struct GEMMLayerPlan: Sendable, Hashable {
     public var evaluated: Int
 
     /// A plan as given.
-    public init(lowering: GEMMLowering, tiling: GEMMTiling, estimates: [DRAMReadEstimate], layout: FoldLayout,
-                foldCycles: [GEMMShape: TileCycles], objective: MappingObjective = .latency,
-                score: MappingScore = MappingScore(cycles: 0, dramBytes: 0, energyPicojoules: 0),
-                candidates: Int = 1, evaluated: Int = 1) {
+    public init(
+        lowering: GEMMLowering, tiling: GEMMTiling, estimates: [DRAMReadEstimate], layout: FoldLayout,
+        foldCycles: [GEMMShape: TileCycles], objective: MappingObjective = .latency,
+        score: MappingScore = MappingScore(cycles: 0, dramBytes: 0, energyPicojoules: 0),
+        candidates: Int = 1, evaluated: Int = 1
+    ) {
         self.lowering = lowering
         self.tiling = tiling
         self.estimates = estimates

@@ -17,7 +17,8 @@ extension GEMMLowering {
         }
         switch node.operation {
         case .conv2D(let p):
-            let x = try tensor(0), w = try tensor(1)
+            let x = try tensor(0)
+            let w = try tensor(1)
             let bias = node.inputs.count > 2 ? try tensor(2) : nil
             let geometry = ConvGeometry(
                 inputHeight: x.shape[1], inputWidth: x.shape[2], inputChannels: x.shape[3],
@@ -34,7 +35,8 @@ extension GEMMLowering {
                 weightElementBytes: w.elementType.byteWidth, outputElementBytes: out.elementType.byteWidth,
                 biasBytes: bias?.byteCount ?? 0)
         case .fullyConnected:
-            let x = try tensor(0), w = try tensor(1)
+            let x = try tensor(0)
+            let w = try tensor(1)
             let bias = node.inputs.count > 2 ? try tensor(2) : nil
             return GEMMLowering(
                 source: .fullyConnected, groups: 1, shape: GEMMShape(m: 1, k: w.shape[1], n: w.shape[0]),

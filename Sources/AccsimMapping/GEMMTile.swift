@@ -22,8 +22,10 @@ public struct GEMMTile: Sendable, Hashable {
     public var layout: FoldLayout
 
     /// A tile as given.
-    public init(group: Int, mIndex: Int, nIndex: Int, kIndex: Int, m: Range<Int>, n: Range<Int>, k: Range<Int>,
-                isLastChunk: Bool, layout: FoldLayout) {
+    public init(
+        group: Int, mIndex: Int, nIndex: Int, kIndex: Int, m: Range<Int>, n: Range<Int>, k: Range<Int>,
+        isLastChunk: Bool, layout: FoldLayout
+    ) {
         self.group = group
         self.mIndex = mIndex
         self.nIndex = nIndex

@@ -42,14 +42,17 @@ public struct LayerMapping: Sendable, Hashable, Codable {
     /// The mapping of `layer`, nil unless it runs on the array.
     public init?(_ layer: LayerSchedule) {
         guard let plan = layer.gemm else { return nil }
-        let t = plan.tiling, lowering = plan.lowering
+        let t = plan.tiling
+        let lowering = plan.lowering
         groups = lowering.groups
         gemm = Extents(m: lowering.shape.m, k: lowering.shape.k, n: lowering.shape.n)
         tile = Extents(m: t.mTile, k: t.kTile, n: t.nTile)
         tiles = Extents(m: t.mTiles, k: t.kTiles, n: t.nTiles)
         loopOrder = t.order
         folds = layer.computeSteps.reduce(0) { $0 + ($1.tile?.foldCount ?? 0) }
-        var input = 0, weight = 0, output = 0
+        var input = 0
+        var weight = 0
+        var output = 0
         for step in layer.steps {
             guard let transfer = step.transfer, transfer.direction == .load else { continue }
             switch transfer.buffer {

@@ -20,7 +20,10 @@ public struct LayerResult: Sendable, Hashable {
     public var traffic: LayerTraffic
 
     /// A result as given.
-    public init(name: String, timeline: TimelineResult, arrayCycles: Int, requantizerCycles: Int, vectorCycles: Int, traffic: LayerTraffic) {
+    public init(
+        name: String, timeline: TimelineResult, arrayCycles: Int, requantizerCycles: Int, vectorCycles: Int,
+        traffic: LayerTraffic
+    ) {
         self.name = name
         self.timeline = timeline
         self.arrayCycles = arrayCycles

@@ -7,12 +7,14 @@ extension LayerSchedule {
         return steps.map { step in
             switch step.action {
             case .transfer(let transfer):
-                return .transfer(TimelineTransfer(
-                    direction: transfer.direction, buffer: transfer.buffer, bytes: transfer.bytes,
-                    after: transfer.after.map { $0 - first }))
+                return .transfer(
+                    TimelineTransfer(
+                        direction: transfer.direction, buffer: transfer.buffer, bytes: transfer.bytes,
+                        after: transfer.after.map { $0 - first }))
             case .compute(let compute):
-                return .compute(TimelineCompute(
-                    unit: compute.unit, cycles: compute.cycles, waitsFor: compute.waitsFor.map { $0 - first }))
+                return .compute(
+                    TimelineCompute(
+                        unit: compute.unit, cycles: compute.cycles, waitsFor: compute.waitsFor.map { $0 - first }))
             }
         }
     }
@@ -26,14 +28,17 @@ extension LayerSchedule {
             // The emitter only names earlier steps of the right kind; anything else is a mapper bug.
             preconditionFailure("layer '\(name)': malformed schedule: \(error)")
         }
-        var array = 0, requantizer = 0, vector = 0
+        var array = 0
+        var requantizer = 0
+        var vector = 0
         for step in steps {
             guard let compute = step.compute else { continue }
             array += compute.arrayCycles
             requantizer += compute.requantizerCycles
             vector += compute.vectorCycles
         }
-        return LayerResult(name: name, timeline: timeline, arrayCycles: array, requantizerCycles: requantizer,
-                           vectorCycles: vector, traffic: traffic)
+        return LayerResult(
+            name: name, timeline: timeline, arrayCycles: array, requantizerCycles: requantizer,
+            vectorCycles: vector, traffic: traffic)
     }
 }

@@ -15,7 +15,8 @@ public struct LayerSchedule: Sendable, Hashable {
     public var steps: [ScheduleStep]
 
     /// A layer schedule as given.
-    public init(nodeIndex: Int, name: String, kind: AccsimModel.Operation.Kind, work: LayerWork, steps: [ScheduleStep]) {
+    public init(nodeIndex: Int, name: String, kind: AccsimModel.Operation.Kind, work: LayerWork, steps: [ScheduleStep])
+    {
         self.nodeIndex = nodeIndex
         self.name = name
         self.kind = kind

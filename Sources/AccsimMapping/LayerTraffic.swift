@@ -59,7 +59,9 @@ public struct LayerTraffic: Sendable, Hashable {
     }
 
     /// All bytes read from DRAM.
-    public var dramReadBytes: Int { dramInputReadBytes + dramWeightReadBytes + dramBiasReadBytes + dramPartialSumReadBytes }
+    public var dramReadBytes: Int {
+        dramInputReadBytes + dramWeightReadBytes + dramBiasReadBytes + dramPartialSumReadBytes
+    }
 
     /// All bytes written to DRAM.
     public var dramWriteBytes: Int { dramOutputWriteBytes + dramPartialSumWriteBytes }

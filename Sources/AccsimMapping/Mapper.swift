@@ -41,7 +41,9 @@ public struct Mapper: Sendable {
     }
 
     /// The schedule of one node, its steps numbered from `firstSequence`.
-    public func schedule(node: Node, index: Int, in graph: Graph, memory: DRAMMemoryMap, firstSequence: Int) throws(MappingError) -> LayerSchedule {
+    public func schedule(node: Node, index: Int, in graph: Graph, memory: DRAMMemoryMap, firstSequence: Int)
+        throws(MappingError) -> LayerSchedule
+    {
         let spaces = BufferSpace.all(of: hardware)
         let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
@@ -50,14 +52,17 @@ public struct Mapper: Sendable {
             if let x = graph.tensor(named: lowering.input), let w = graph.tensor(named: lowering.weights) {
                 // Operands wider than the multipliers run in passes (MultiPass, docs/arithmetic.md).
                 lowering.activationSlices = MultiPass.slices(
-                    operandBits: x.elementType == .uint8 ? 8 : x.elementType.bitWidth, multiplierBits: hardware.array.inputType.bitWidth)
+                    operandBits: x.elementType == .uint8 ? 8 : x.elementType.bitWidth,
+                    multiplierBits: hardware.array.inputType.bitWidth)
                 lowering.weightSlices = MultiPass.slices(
-                    operandBits: w.elementType == .uint8 ? 8 : w.elementType.bitWidth, multiplierBits: hardware.array.weightType.bitWidth)
+                    operandBits: w.elementType == .uint8 ? 8 : w.elementType.bitWidth,
+                    multiplierBits: hardware.array.weightType.bitWidth)
             }
             let search = gemmSearch(lowering, layout: layout, spaces: spaces)
             let choice = try search.choose(layer: node.name) { tiling in
-                let layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
-                                      memory: memory, emitter: emitter, firstSequence: firstSequence)
+                let layer = gemmLayer(
+                    node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                    memory: memory, emitter: emitter, firstSequence: firstSequence)
                 return (layer, score(of: layer))
             }
             var layer = choice.best.built
@@ -77,7 +82,8 @@ public struct Mapper: Sendable {
             return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .idle, steps: [])
         }
         let steps = emitter.emit(parameterLoads: [], items: items, firstSequence: firstSequence)
-        return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .vector(plan), steps: steps)
+        return LayerSchedule(
+            nodeIndex: index, name: node.name, kind: node.operation.kind, work: .vector(plan), steps: steps)
     }
 
     /// The `count` best tilings of the conv or fully connected node `name` under the configured
@@ -94,13 +100,15 @@ public struct Mapper: Sendable {
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
         let search = gemmSearch(lowering, layout: layout, spaces: spaces)
         let choice = try search.choose(layer: name, keep: max(1, count)) { tiling in
-            let layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
-                                  memory: memory, emitter: emitter, firstSequence: 0)
+            let layer = gemmLayer(
+                node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                memory: memory, emitter: emitter, firstSequence: 0)
             return (layer, score(of: layer))
         }
         return TilingRanking(
             layer: name, objective: hardware.mapping.objective, lowering: lowering, candidates: choice.candidates,
-            evaluated: choice.evaluated, ranked: choice.ranked.map { TilingRanking.Entry(tiling: $0.tiling, score: $0.score) })
+            evaluated: choice.evaluated,
+            ranked: choice.ranked.map { TilingRanking.Entry(tiling: $0.tiling, score: $0.score) })
     }
 
     /// The schedule of the conv or fully connected node at `index` with the given tiling instead of
@@ -112,8 +120,9 @@ public struct Mapper: Sendable {
         let spaces = BufferSpace.all(of: hardware)
         let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
-        var layer = gemmLayer(node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
-                              memory: DRAMMemoryMap(graph: graph), emitter: emitter, firstSequence: 0)
+        var layer = gemmLayer(
+            node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+            memory: DRAMMemoryMap(graph: graph), emitter: emitter, firstSequence: 0)
         let search = gemmSearch(lowering, layout: layout, spaces: spaces)
         if case .gemm(var plan) = layer.work {
             plan.estimates = LoopOrder.allCases.map {
@@ -125,10 +134,13 @@ public struct Mapper: Sendable {
         return layer
     }
 
-    func gemmSearch(_ lowering: GEMMLowering, layout: FoldLayout,
-                            spaces: (input: BufferSpace, weight: BufferSpace, output: BufferSpace)) -> TilingSearch {
-        var search = TilingSearch(lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight,
-                                  output: spaces.output)
+    func gemmSearch(
+        _ lowering: GEMMLowering, layout: FoldLayout,
+        spaces: (input: BufferSpace, weight: BufferSpace, output: BufferSpace)
+    ) -> TilingSearch {
+        var search = TilingSearch(
+            lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight,
+            output: spaces.output)
         search.objective = hardware.mapping.objective
         search.convention = hardware.convention
         search.requantizerLanes = hardware.requantizer.lanes
@@ -139,8 +151,10 @@ public struct Mapper: Sendable {
     }
 
     /// The layer built with `tiling`: its work items, steps and plan.
-    private func gemmLayer(node: Node, index: Int, lowering: GEMMLowering, tiling: GEMMTiling, layout: FoldLayout,
-                           memory: DRAMMemoryMap, emitter: StepEmitter, firstSequence: Int) -> LayerSchedule {
+    private func gemmLayer(
+        node: Node, index: Int, lowering: GEMMLowering, tiling: GEMMTiling, layout: FoldLayout,
+        memory: DRAMMemoryMap, emitter: StepEmitter, firstSequence: Int
+    ) -> LayerSchedule {
         var builder = GEMMItemBuilder(
             lowering: lowering, tiling: tiling, layout: layout, memory: memory,
             requantizerLanes: hardware.requantizer.lanes, foldCycles: foldCycles)
@@ -148,22 +162,26 @@ public struct Mapper: Sendable {
         let (items, cycles) = builder.build()
         var parameters: [PendingTransfer] = []
         if let bias = lowering.bias, lowering.biasBytes > 0 {
-            parameters.append(PendingTransfer(
-                direction: .load, buffer: .parameters, tensor: bias, dramAddress: memory.address(of: bias) ?? 0,
-                pattern: .contiguous(lowering.biasBytes)))
+            parameters.append(
+                PendingTransfer(
+                    direction: .load, buffer: .parameters, tensor: bias, dramAddress: memory.address(of: bias) ?? 0,
+                    pattern: .contiguous(lowering.biasBytes)))
         }
         let steps = emitter.emit(parameterLoads: parameters, items: items, firstSequence: firstSequence)
-        let plan = GEMMLayerPlan(lowering: lowering, tiling: tiling, estimates: [], layout: layout, foldCycles: cycles,
-                                 objective: hardware.mapping.objective)
-        return LayerSchedule(nodeIndex: index, name: node.name, kind: node.operation.kind, work: .gemm(plan), steps: steps)
+        let plan = GEMMLayerPlan(
+            lowering: lowering, tiling: tiling, estimates: [], layout: layout, foldCycles: cycles,
+            objective: hardware.mapping.objective)
+        return LayerSchedule(
+            nodeIndex: index, name: node.name, kind: node.operation.kind, work: .gemm(plan), steps: steps)
     }
 
     /// The score of a built layer on this hardware's DRAM interface and energy table.
     private func score(of layer: LayerSchedule) -> MappingScore {
         let result = layer.result(dma: DMACostModel(dram: hardware.dram))
         let traffic = result.traffic
-        return MappingScore(cycles: result.totalCycles, dramBytes: traffic.dramReadBytes + traffic.dramWriteBytes,
-                            energyPicojoules: traffic.energyPicojoules(hardware.energy))
+        return MappingScore(
+            cycles: result.totalCycles, dramBytes: traffic.dramReadBytes + traffic.dramWriteBytes,
+            energyPicojoules: traffic.energyPicojoules(hardware.energy))
     }
 }
 

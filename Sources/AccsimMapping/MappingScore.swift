@@ -47,6 +47,7 @@ extension LayerTraffic {
         let sramReads = input.reads + weight.reads + output.reads
         let sramWrites = input.writes + weight.writes + output.writes
         return Double(macs) * table.macPJ + Double(sramReads) * table.sramReadPJPerByte
-            + Double(sramWrites) * table.sramWritePJPerByte + Double(dramReadBytes + dramWriteBytes) * table.dramPJPerByte
+            + Double(sramWrites) * table.sramWritePJPerByte + Double(dramReadBytes + dramWriteBytes)
+            * table.dramPJPerByte
     }
 }

@@ -23,9 +23,11 @@ struct StepEmitter {
     func emit(parameterLoads: [PendingTransfer], items: [WorkItem], firstSequence: Int) -> [ScheduleStep] {
         var state = EmissionState(firstSequence: firstSequence, itemCount: items.count)
         for load in parameterLoads {
-            let sequence = state.append(.transfer(DMATransfer(
-                direction: .load, buffer: .parameters, tensor: load.tensor, dramAddress: load.dramAddress,
-                pattern: load.pattern, sramAddress: 0, bank: 0, half: 0, after: nil)))
+            let sequence = state.append(
+                .transfer(
+                    DMATransfer(
+                        direction: .load, buffer: .parameters, tensor: load.tensor, dramAddress: load.dramAddress,
+                        pattern: load.pattern, sramAddress: 0, bank: 0, half: 0, after: nil)))
             state.parameterSequences.append(sequence)
         }
         guard !items.isEmpty else { return state.steps }
@@ -69,9 +71,12 @@ struct StepEmitter {
             let half = space.config.doubleBuffered ? generation % 2 : 0
             let address = space.base(half: half) + offsets[load.buffer, default: 0]
             offsets[load.buffer, default: 0] += load.pattern.bytes
-            let sequence = state.append(.transfer(DMATransfer(
-                direction: .load, buffer: load.buffer, tensor: load.tensor, dramAddress: load.dramAddress,
-                pattern: load.pattern, sramAddress: address, bank: space.bank(of: address), half: half, after: after)))
+            let sequence = state.append(
+                .transfer(
+                    DMATransfer(
+                        direction: .load, buffer: load.buffer, tensor: load.tensor, dramAddress: load.dramAddress,
+                        pattern: load.pattern, sramAddress: address, bank: space.bank(of: address), half: half,
+                        after: after)))
             state.loadSequences[index].append(sequence)
         }
     }
@@ -99,10 +104,13 @@ struct StepEmitter {
         for store in items[index].stores {
             let address = output.base(half: state.outputHalf) + offset
             offset += store.pattern.bytes
-            let sequence = state.append(.transfer(DMATransfer(
-                direction: .store, buffer: .output, tensor: store.tensor, dramAddress: store.dramAddress,
-                pattern: store.pattern, sramAddress: address, bank: output.bank(of: address), half: state.outputHalf,
-                after: state.computeSequence[index])))
+            let sequence = state.append(
+                .transfer(
+                    DMATransfer(
+                        direction: .store, buffer: .output, tensor: store.tensor, dramAddress: store.dramAddress,
+                        pattern: store.pattern, sramAddress: address, bank: output.bank(of: address),
+                        half: state.outputHalf,
+                        after: state.computeSequence[index])))
             if state.outputStores.isEmpty { state.outputStores.append([]) }
             state.outputStores[state.outputStores.count - 1].append(sequence)
         }

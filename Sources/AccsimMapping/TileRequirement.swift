@@ -10,7 +10,9 @@ struct TileRequirement: Sendable, Hashable {
     var output: Int
 
     /// The buffers the requirement overflows, as shortfall messages (empty when it fits).
-    func shortfalls(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace) -> [(key: String, message: String)] {
+    func shortfalls(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace)
+        -> [(key: String, message: String)]
+    {
         var found: [(String, String)] = []
         if input > inputSpace.tileBytes { found.append((inputSpace.key, inputSpace.shortfall(needs: input))) }
         if weight > weightSpace.tileBytes { found.append((weightSpace.key, weightSpace.shortfall(needs: weight))) }

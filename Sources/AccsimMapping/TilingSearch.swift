@@ -68,7 +68,8 @@ struct TilingSearch {
 
     /// Units per dimension: m in pixels, k in tiling units (conv channels, FC elements), n in filters.
     var units: (m: Int, k: Int, n: Int) {
-        let r = layout.rows, c = layout.cols
+        let r = layout.rows
+        let c = layout.cols
         switch layout.dataflow {
         case .weightStationary: return (1, kRowUnit, c)
         case .outputStationary: return (r, 1, c)
@@ -111,7 +112,9 @@ struct TilingSearch {
         let value: (Int, Int, Int)
         switch lowering.source {
         case .conv2D(let g):
-            var most = 0, total = 0, nonEmpty = 0
+            var most = 0
+            var total = 0
+            var nonEmpty = 0
             for start in stride(from: 0, to: lowering.shape.m, by: mT) {
                 let rows = g.inputRows(forPixels: start..<min(start + mT, lowering.shape.m)).count
                 most = max(most, rows)
@@ -140,7 +143,8 @@ struct TilingSearch {
     }
 
     private func fits(m: Int, kUnits: Int, n: Int, memo: RowMemo) -> Bool {
-        requirement(m: m, kUnits: kUnits, n: n, memo: memo).shortfalls(input: input, weight: weight, output: output).isEmpty
+        requirement(m: m, kUnits: kUnits, n: n, memo: memo).shortfalls(input: input, weight: weight, output: output)
+            .isEmpty
     }
 
     /// The largest m that fits beside `kUnits` and `n` (0 when none), found by bisection on the
@@ -187,8 +191,9 @@ struct TilingSearch {
                 }
             }
             for m in mStatic {
-                let nFit = min(shape.n, weight.tileBytes / max(1, kT * lowering.weightElementBytes),
-                               output.tileBytes / max(1, m * 4))
+                let nFit = min(
+                    shape.n, weight.tileBytes / max(1, kT * lowering.weightElementBytes),
+                    output.tileBytes / max(1, m * 4))
                 for n in derived(from: nFit, extent: shape.n, unit: u.n) {
                     triples.insert([m, k, n])
                     let fit = largestFittingM(kUnits: k, n: n, memo: memo)
@@ -215,7 +220,8 @@ struct TilingSearch {
 
     /// `extent` cut into tiles of `tile`: (size, count) of the full tiles and the remainder.
     private static func pieces(_ extent: Int, _ tile: Int) -> [(size: Int, count: Int)] {
-        let full = extent / tile, rest = extent % tile
+        let full = extent / tile
+        let rest = extent % tile
         return [(tile, full), (rest, rest > 0 ? 1 : 0)].filter { $0.count > 0 }
     }
 
@@ -234,13 +240,15 @@ struct TilingSearch {
     func bound(_ tiling: GEMMTiling, memo: RowMemo, tileCycles: inout [[Int]: Int]) -> MappingScore {
         let shape = lowering.shape
         let groups = lowering.groups
-        let estimate = self.estimate(tiling.order, m: tiling.mTile, kUnits: tiling.kTile / lowering.kUnit,
-                                     n: tiling.nTile, memo: memo)
+        let estimate = self.estimate(
+            tiling.order, m: tiling.mTile, kUnits: tiling.kTile / lowering.kUnit,
+            n: tiling.nTile, memo: memo)
         let outputBytes = groups * shape.m * shape.n * lowering.outputElementBytes
         let dramBytes = estimate.totalBytes + outputBytes
 
         // Compute: every tile's folds and requantizer, exactly.
-        var array = 0, requantizer = 0
+        var array = 0
+        var requantizer = 0
         let stream = layout.dataflow
         for (m, mCount) in Self.pieces(shape.m, tiling.mTile) {
             for (n, nCount) in Self.pieces(shape.n, tiling.nTile) {
@@ -277,12 +285,15 @@ struct TilingSearch {
 
         // DMA: the first loads and the last store bracket the compute; the engine is busy for
         // every transfer's latency and bytes.
-        let kT0 = min(tiling.kTile, shape.k), nT0 = min(tiling.nTile, shape.n), mT0 = min(tiling.mTile, shape.m)
+        let kT0 = min(tiling.kTile, shape.k)
+        let nT0 = min(tiling.nTile, shape.n)
+        let mT0 = min(tiling.mTile, shape.m)
         let stats = rowStatistics(tiling.mTile, memo: memo)
         var firstInput = 0
         switch lowering.source {
         case .conv2D(let g):
-            firstInput = g.inputRows(forPixels: 0..<mT0).count * g.inputWidth * (kT0 / g.taps) * lowering.inputElementBytes
+            firstInput =
+                g.inputRows(forPixels: 0..<mT0).count * g.inputWidth * (kT0 / g.taps) * lowering.inputElementBytes
         case .fullyConnected:
             firstInput = kT0 * lowering.inputElementBytes
         }
@@ -294,13 +305,16 @@ struct TilingSearch {
         let epilogue = dma.cycles(bytes: lastM * lastN * lowering.outputElementBytes)
 
         let passes = passes(tiling.order, mTiles: tiling.mTiles, kTiles: tiling.kTiles, nTiles: tiling.nTiles)
-        let transfers = groups * (passes.input * stats.nonEmpty * tiling.kTiles + passes.weight * tiling.nTiles * tiling.kTiles
-            + tiling.mTiles * tiling.nTiles) + (lowering.biasBytes > 0 ? 1 : 0)
+        let transfers =
+            groups
+            * (passes.input * stats.nonEmpty * tiling.kTiles + passes.weight * tiling.nTiles * tiling.kTiles
+                + tiling.mTiles * tiling.nTiles) + (lowering.biasBytes > 0 ? 1 : 0)
         let dmaBusy = transfers * dma.latencyCycles + ceilDiv(dramBytes, dma.bandwidthBytesPerCycle)
         let cycles = max(prologue + compute + epilogue, dmaBusy)
 
         let loads = estimate.totalBytes
-        let energy = Double(groups * shape.macs) * self.energy.macPJ + Double(dramBytes) * self.energy.dramPJPerByte
+        let energy =
+            Double(groups * shape.macs) * self.energy.macPJ + Double(dramBytes) * self.energy.dramPJPerByte
             + Double(loads - lowering.biasBytes) * self.energy.sramWritePJPerByte
             + Double(outputBytes) * self.energy.sramReadPJPerByte
         return MappingScore(cycles: cycles, dramBytes: dramBytes, energyPicojoules: energy)
@@ -322,12 +336,14 @@ struct TilingSearch {
     /// The DRAM bytes read with `m` pixels, `kUnits` k-units and `n` filters per tile in `order`.
     func estimate(_ order: LoopOrder, m: Int, kUnits: Int, n: Int, memo: RowMemo = RowMemo()) -> DRAMReadEstimate {
         let shape = lowering.shape
-        let p = passes(order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(lowering.kUnits, kUnits),
-                       nTiles: ceilDiv(shape.n, n))
+        let p = passes(
+            order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(lowering.kUnits, kUnits),
+            nTiles: ceilDiv(shape.n, n))
         let inputOnce: Int
         switch lowering.source {
         case .conv2D(let g):
-            inputOnce = rowStatistics(m, memo: memo).total * g.inputWidth * g.groupInputChannels * lowering.inputElementBytes
+            inputOnce =
+                rowStatistics(m, memo: memo).total * g.inputWidth * g.groupInputChannels * lowering.inputElementBytes
         case .fullyConnected:
             inputOnce = shape.k * lowering.inputElementBytes
         }
@@ -342,29 +358,40 @@ struct TilingSearch {
     /// The ranking key of an evaluated candidate: its score's key, then fewer tiles, weights-outer,
     /// the larger mT, nT, kT.
     func key(_ score: MappingScore, _ tiling: GEMMTiling) -> [Double] {
-        score.key(objective) + [Double(tiling.tilesPerGroup), tiling.order == .weightsOuter ? 0 : 1,
-                                Double(-tiling.mTile), Double(-tiling.nTile), Double(-tiling.kTile)]
+        score.key(objective) + [
+            Double(tiling.tilesPerGroup), tiling.order == .weightsOuter ? 0 : 1,
+            Double(-tiling.mTile), Double(-tiling.nTile), Double(-tiling.kTile),
+        ]
     }
 
     /// The best candidate under the objective, and the `keep` best evaluated ones (ranked), built
     /// by `build`; or an error naming the buffer the smallest tile overflows.
-    func choose<Built>(layer: String, keep: Int = 1,
-                       build: (GEMMTiling) -> (Built, MappingScore)) throws(MappingError) -> Choice<Built> {
+    func choose<Built>(
+        layer: String, keep: Int = 1,
+        build: (GEMMTiling) -> (Built, MappingScore)
+    ) throws(MappingError) -> Choice<Built> {
         let memo = RowMemo()
         let all = candidates(memo: memo)
         guard !all.isEmpty else { throw noFit(layer: layer, memo: memo) }
         let ordered = all.enumerated().sorted { a, b in
-            let va = a.element.bound.value(objective), vb = b.element.bound.value(objective)
+            let va = a.element.bound.value(objective)
+            let vb = b.element.bound.value(objective)
             return va != vb ? va < vb : a.offset < b.offset
         }.map(\.element)
         var ranked: [(key: [Double], value: Evaluated<Built>)] = []
         var evaluated = 0
         for candidate in ordered {
             if ranked.count >= keep, let worst = ranked.last,
-               candidate.bound.value(objective) > worst.value.score.value(objective) { break }
+                candidate.bound.value(objective) > worst.value.score.value(objective)
+            {
+                break
+            }
             let (built, score) = build(candidate.tiling)
             evaluated += 1
-            let entry = (key: key(score, candidate.tiling), value: Evaluated(tiling: candidate.tiling, score: score, built: built))
+            let entry = (
+                key: key(score, candidate.tiling),
+                value: Evaluated(tiling: candidate.tiling, score: score, built: built)
+            )
             let position = ranked.firstIndex { entry.key.lexicographicallyPrecedes($0.key) } ?? ranked.count
             if position < keep {
                 ranked.insert(entry, at: position)
@@ -373,10 +400,12 @@ struct TilingSearch {
         }
         let best = ranked[0].value
         let estimates = LoopOrder.allCases.map {
-            estimate($0, m: best.tiling.mTile, kUnits: best.tiling.kTile / lowering.kUnit, n: best.tiling.nTile, memo: memo)
+            estimate(
+                $0, m: best.tiling.mTile, kUnits: best.tiling.kTile / lowering.kUnit, n: best.tiling.nTile, memo: memo)
         }
-        return Choice(best: best, ranked: ranked.map(\.value), estimates: estimates, candidates: all.count,
-                      evaluated: evaluated)
+        return Choice(
+            best: best, ranked: ranked.map(\.value), estimates: estimates, candidates: all.count,
+            evaluated: evaluated)
     }
 
     private func noFit(layer: String, memo: RowMemo) -> MappingError {
@@ -388,7 +417,8 @@ struct TilingSearch {
         let smallest = requirement(m: m, kUnits: k, n: n, memo: memo)
         let problems = smallest.shortfalls(input: input, weight: weight, output: output)
         let what = aligned ? "the smallest SCALE-Sim-aligned tile " : "the smallest tile "
-        return MappingError(layer: layer, buffer: problems.first?.key, what + problems.map(\.message).joined(separator: "; and "))
+        return MappingError(
+            layer: layer, buffer: problems.first?.key, what + problems.map(\.message).joined(separator: "; and "))
     }
 }
 

@@ -17,7 +17,9 @@ public struct VectorLayerPlan: Sendable, Hashable {
     public var output: String
 
     /// A plan as given.
-    public init(opClass: VectorOpClass, work: Int, cyclesPerOp: Int, lanes: Int, chunks: Int, inputs: [String], output: String) {
+    public init(
+        opClass: VectorOpClass, work: Int, cyclesPerOp: Int, lanes: Int, chunks: Int, inputs: [String], output: String
+    ) {
         self.opClass = opClass
         self.work = work
         self.cyclesPerOp = cyclesPerOp

@@ -85,12 +85,15 @@ struct VectorPlanner {
             let accesses = ComputeAccesses(
                 inputBufferReads: inputBytes, outputBufferWrites: outputBytes, vectorOps: chunk.work)
             let compute = ComputeStep(
-                work: .vector(VectorChunk(index: index, part: chunk.part, work: chunk.work,
-                                          outputElements: chunk.outputElements, inputBytes: inputBytes,
-                                          outputBytes: outputBytes)),
+                work: .vector(
+                    VectorChunk(
+                        index: index, part: chunk.part, work: chunk.work,
+                        outputElements: chunk.outputElements, inputBytes: inputBytes,
+                        outputBytes: outputBytes)),
                 arrayPhases: .zero, requantizerCycles: 0, vectorCycles: ceilDiv(chunk.work, lanes) * cyclesPerOp,
                 waitsFor: [], outputHalf: 0, accesses: accesses)
-            items.append(WorkItem(loads: chunk.loads, startsOutputGeneration: true, compute: compute, stores: [chunk.store]))
+            items.append(
+                WorkItem(loads: chunk.loads, startsOutputGeneration: true, compute: compute, stores: [chunk.store]))
         }
         let plan = VectorLayerPlan(
             opClass: opClass, work: chunks.reduce(0) { $0 + $1.work }, cyclesPerOp: cyclesPerOp, lanes: lanes,
@@ -125,7 +128,9 @@ struct VectorPlanner {
 
     /// Contiguous runs of elements over every input and the output; `wholeRowsOf` forces a single
     /// chunk of that many elements (a softmax row).
-    private func elementwise(_ node: Node, _ inputs: [TensorInfo], _ out: TensorInfo, wholeRowsOf row: Int? = nil) throws(MappingError) -> [Chunk] {
+    private func elementwise(_ node: Node, _ inputs: [TensorInfo], _ out: TensorInfo, wholeRowsOf row: Int? = nil)
+        throws(MappingError) -> [Chunk]
+    {
         let count = Self.perSample(out)
         let inputWidth = inputs.reduce(0) { $0 + $1.elementType.byteWidth }
         let outputWidth = out.elementType.byteWidth
@@ -135,35 +140,42 @@ struct VectorPlanner {
             if row * outputWidth > output.tileBytes { throw error(node, output, needs: row * outputWidth) }
             size = row
         } else if size == 0 {
-            throw input.tileBytes < inputWidth ? error(node, input, needs: inputWidth) : error(node, output, needs: outputWidth)
+            throw input.tileBytes < inputWidth
+                ? error(node, input, needs: inputWidth) : error(node, output, needs: outputWidth)
         } else if size < count && size >= hardware.vectorUnit.lanes {
             size -= size % hardware.vectorUnit.lanes
         }
         return stride(from: 0, to: count, by: size).map { start in
             let n = min(size, count - start)
             let loads = inputs.map { x in
-                PendingTransfer(direction: .load, buffer: .input, tensor: x.name,
-                                dramAddress: address(x) + start * x.elementType.byteWidth,
-                                pattern: .contiguous(n * x.elementType.byteWidth))
+                PendingTransfer(
+                    direction: .load, buffer: .input, tensor: x.name,
+                    dramAddress: address(x) + start * x.elementType.byteWidth,
+                    pattern: .contiguous(n * x.elementType.byteWidth))
             }
-            let store = PendingTransfer(direction: .store, buffer: .output, tensor: out.name,
-                                        dramAddress: address(out) + start * outputWidth, pattern: .contiguous(n * outputWidth))
+            let store = PendingTransfer(
+                direction: .store, buffer: .output, tensor: out.name,
+                dramAddress: address(out) + start * outputWidth, pattern: .contiguous(n * outputWidth))
             return Chunk(loads: loads, store: store, work: n, outputElements: n)
         }
     }
 
-    private func pool(_ node: Node, _ x: TensorInfo, _ out: TensorInfo, window: Size2D, stride s: Size2D, padding: Padding2D) throws(MappingError) -> [Chunk] {
+    private func pool(
+        _ node: Node, _ x: TensorInfo, _ out: TensorInfo, window: Size2D, stride s: Size2D, padding: Padding2D
+    ) throws(MappingError) -> [Chunk] {
         let g = ConvGeometry(
             inputHeight: x.shape[1], inputWidth: x.shape[2], inputChannels: x.shape[3],
             outputHeight: out.shape[1], outputWidth: out.shape[2], outputChannels: out.shape[3],
             kernel: window, stride: s, dilation: Size2D(1), padding: padding, groups: 1)
-        let inWidth = x.elementType.byteWidth, outWidth = out.elementType.byteWidth
+        let inWidth = x.elementType.byteWidth
+        let outWidth = out.elementType.byteWidth
         let channels = g.inputChannels
         var rowsPerChunk = 0
         var channelsPerChunk = channels
         for rows in Swift.stride(from: g.outputHeight, through: 1, by: -1)
         where g.maxInputRows(rowsPerTile: rows) * g.inputWidth * channels * inWidth <= input.tileBytes
-            && rows * g.outputWidth * channels * outWidth <= output.tileBytes {
+            && rows * g.outputWidth * channels * outWidth <= output.tileBytes
+        {
             rowsPerChunk = rows
             break
         }
@@ -171,7 +183,8 @@ struct VectorPlanner {
             rowsPerChunk = 1
             let inputPerChannel = g.maxInputRows(rowsPerTile: 1) * g.inputWidth * inWidth
             let outputPerChannel = g.outputWidth * outWidth
-            channelsPerChunk = min(channels, input.tileBytes / max(inputPerChannel, 1), output.tileBytes / outputPerChannel)
+            channelsPerChunk = min(
+                channels, input.tileBytes / max(inputPerChannel, 1), output.tileBytes / outputPerChannel)
             if channelsPerChunk == 0 {
                 throw inputPerChannel > input.tileBytes
                     ? error(node, input, needs: inputPerChannel) : error(node, output, needs: outputPerChannel)
@@ -185,15 +198,19 @@ struct VectorPlanner {
                 let c = min(channelsPerChunk, channels - channel)
                 var loads: [PendingTransfer] = []
                 if !inRows.isEmpty {
-                    loads.append(PendingTransfer(
-                        direction: .load, buffer: .input, tensor: x.name,
-                        dramAddress: address(x) + (inRows.lowerBound * g.inputWidth * channels + channel) * inWidth,
-                        pattern: DMAPattern(count: inRows.count * g.inputWidth, chunkBytes: c * inWidth, strideBytes: channels * inWidth)))
+                    loads.append(
+                        PendingTransfer(
+                            direction: .load, buffer: .input, tensor: x.name,
+                            dramAddress: address(x) + (inRows.lowerBound * g.inputWidth * channels + channel) * inWidth,
+                            pattern: DMAPattern(
+                                count: inRows.count * g.inputWidth, chunkBytes: c * inWidth,
+                                strideBytes: channels * inWidth)))
                 }
                 let store = PendingTransfer(
                     direction: .store, buffer: .output, tensor: out.name,
                     dramAddress: address(out) + (rows.lowerBound * g.outputWidth * channels + channel) * outWidth,
-                    pattern: DMAPattern(count: rows.count * g.outputWidth, chunkBytes: c * outWidth, strideBytes: channels * outWidth))
+                    pattern: DMAPattern(
+                        count: rows.count * g.outputWidth, chunkBytes: c * outWidth, strideBytes: channels * outWidth))
                 let elements = rows.count * g.outputWidth * c
                 chunks.append(Chunk(loads: loads, store: store, work: elements * g.taps, outputElements: elements))
             }
@@ -202,19 +219,23 @@ struct VectorPlanner {
     }
 
     private func mean(_ node: Node, _ x: TensorInfo, _ out: TensorInfo) throws(MappingError) -> [Chunk] {
-        let positions = x.shape[1] * x.shape[2], channels = x.shape[3]
-        let inWidth = x.elementType.byteWidth, outWidth = out.elementType.byteWidth
+        let positions = x.shape[1] * x.shape[2]
+        let channels = x.shape[3]
+        let inWidth = x.elementType.byteWidth
+        let outWidth = out.elementType.byteWidth
         let perChunk = min(channels, input.tileBytes / (positions * inWidth), output.tileBytes / outWidth)
         if perChunk == 0 {
-            throw positions * inWidth > input.tileBytes ? error(node, input, needs: positions * inWidth) : error(node, output, needs: outWidth)
+            throw positions * inWidth > input.tileBytes
+                ? error(node, input, needs: positions * inWidth) : error(node, output, needs: outWidth)
         }
         return stride(from: 0, to: channels, by: perChunk).map { channel in
             let c = min(perChunk, channels - channel)
             let load = PendingTransfer(
                 direction: .load, buffer: .input, tensor: x.name, dramAddress: address(x) + channel * inWidth,
                 pattern: DMAPattern(count: positions, chunkBytes: c * inWidth, strideBytes: channels * inWidth))
-            let store = PendingTransfer(direction: .store, buffer: .output, tensor: out.name,
-                                        dramAddress: address(out) + channel * outWidth, pattern: .contiguous(c * outWidth))
+            let store = PendingTransfer(
+                direction: .store, buffer: .output, tensor: out.name,
+                dramAddress: address(out) + channel * outWidth, pattern: .contiguous(c * outWidth))
             return Chunk(loads: [load], store: store, work: positions * c, outputElements: c)
         }
     }
@@ -223,26 +244,32 @@ struct VectorPlanner {
     private func pad(_ node: Node, _ x: TensorInfo, _ out: TensorInfo, padTop: Int) throws(MappingError) -> [Chunk] {
         let width = x.elementType.byteWidth
         let ranked = x.shape.count >= 2
-        let inRows = ranked ? x.shape[1] : 1, outRows = ranked ? out.shape[1] : 1
+        let inRows = ranked ? x.shape[1] : 1
+        let outRows = ranked ? out.shape[1] : 1
         let inRowElements = ranked ? x.shape.dropFirst(2).reduce(1, *) : Self.perSample(x)
         let outRowElements = ranked ? out.shape.dropFirst(2).reduce(1, *) : Self.perSample(out)
         let top = ranked ? padTop : 0
-        let perChunk = min(outRows, input.tileBytes / (inRowElements * width), output.tileBytes / (outRowElements * width))
+        let perChunk = min(
+            outRows, input.tileBytes / (inRowElements * width), output.tileBytes / (outRowElements * width))
         if perChunk == 0 {
             throw inRowElements * width > input.tileBytes
                 ? error(node, input, needs: inRowElements * width) : error(node, output, needs: outRowElements * width)
         }
         return stride(from: 0, to: outRows, by: perChunk).map { row in
             let rows = row..<min(row + perChunk, outRows)
-            let lower = max(0, rows.lowerBound - top), upper = min(inRows, rows.upperBound - top)
+            let lower = max(0, rows.lowerBound - top)
+            let upper = min(inRows, rows.upperBound - top)
             var loads: [PendingTransfer] = []
             if lower < upper {
-                loads.append(PendingTransfer(
-                    direction: .load, buffer: .input, tensor: x.name, dramAddress: address(x) + lower * inRowElements * width,
-                    pattern: .contiguous((upper - lower) * inRowElements * width)))
+                loads.append(
+                    PendingTransfer(
+                        direction: .load, buffer: .input, tensor: x.name,
+                        dramAddress: address(x) + lower * inRowElements * width,
+                        pattern: .contiguous((upper - lower) * inRowElements * width)))
             }
             let store = PendingTransfer(
-                direction: .store, buffer: .output, tensor: out.name, dramAddress: address(out) + row * outRowElements * width,
+                direction: .store, buffer: .output, tensor: out.name,
+                dramAddress: address(out) + row * outRowElements * width,
                 pattern: .contiguous(rows.count * outRowElements * width))
             let elements = rows.count * outRowElements
             return Chunk(loads: loads, store: store, work: elements, outputElements: elements)
@@ -251,7 +278,9 @@ struct VectorPlanner {
 
     /// Per input, in order: rows outside the axis (`outer`) × the input's part of a row (`inner`),
     /// stored at its column offset of the output rows.
-    private func concat(_ node: Node, _ inputs: [TensorInfo], _ out: TensorInfo, axis: Int) throws(MappingError) -> [Chunk] {
+    private func concat(_ node: Node, _ inputs: [TensorInfo], _ out: TensorInfo, axis: Int) throws(MappingError)
+        -> [Chunk]
+    {
         func inner(_ t: TensorInfo) -> Int { axis >= 1 ? t.shape[axis...].reduce(1, *) : t.elementCount }
         let outer = axis >= 1 ? out.shape[1..<axis].reduce(1, *) : 1
         let rowElements = inner(out)
@@ -259,14 +288,18 @@ struct VectorPlanner {
         var chunks: [Chunk] = []
         var offset = 0
         for (part, x) in inputs.enumerated() {
-            let columns = inner(x), inWidth = x.elementType.byteWidth
-            var rowsPerChunk = 1, columnsPerChunk = columns
+            let columns = inner(x)
+            let inWidth = x.elementType.byteWidth
+            var rowsPerChunk = 1
+            var columnsPerChunk = columns
             if columns * inWidth <= input.tileBytes && columns * outWidth <= output.tileBytes {
-                rowsPerChunk = min(outer, input.tileBytes / (columns * inWidth), output.tileBytes / (columns * outWidth))
+                rowsPerChunk = min(
+                    outer, input.tileBytes / (columns * inWidth), output.tileBytes / (columns * outWidth))
             } else {
                 columnsPerChunk = min(columns, input.tileBytes / inWidth, output.tileBytes / outWidth)
                 if columnsPerChunk == 0 {
-                    throw inWidth > input.tileBytes ? error(node, input, needs: inWidth) : error(node, output, needs: outWidth)
+                    throw inWidth > input.tileBytes
+                        ? error(node, input, needs: inWidth) : error(node, output, needs: outWidth)
                 }
             }
             for row in stride(from: 0, to: outer, by: rowsPerChunk) {
@@ -280,8 +313,10 @@ struct VectorPlanner {
                     let store = PendingTransfer(
                         direction: .store, buffer: .output, tensor: out.name,
                         dramAddress: address(out) + (row * rowElements + offset + column) * outWidth,
-                        pattern: DMAPattern(count: rows, chunkBytes: cols * outWidth, strideBytes: rowElements * outWidth))
-                    chunks.append(Chunk(part: part, loads: [load], store: store, work: rows * cols, outputElements: rows * cols))
+                        pattern: DMAPattern(
+                            count: rows, chunkBytes: cols * outWidth, strideBytes: rowElements * outWidth))
+                    chunks.append(
+                        Chunk(part: part, loads: [load], store: store, work: rows * cols, outputElements: rows * cols))
                 }
             }
             offset += columns

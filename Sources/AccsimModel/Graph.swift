@@ -29,7 +29,9 @@ public struct ConstantData: Sendable, Hashable {
                 continue
             }
             let pattern = UInt64(bitPattern: value)
-            for byte in 0..<elementType.byteWidth { bytes.append(UInt8(truncatingIfNeeded: pattern >> (8 * UInt64(byte)))) }
+            for byte in 0..<elementType.byteWidth {
+                bytes.append(UInt8(truncatingIfNeeded: pattern >> (8 * UInt64(byte))))
+            }
         }
         self.init(elementType: elementType, bytes: bytes)
     }
@@ -73,11 +75,15 @@ public struct ConstantData: Sendable, Hashable {
                 case .uint8:
                     for i in 0..<n { out[i] = Int32(raw[i]) }
                 case .int16:
-                    for i in 0..<n { out[i] = Int32(Int16(bitPattern: UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8)) }
+                    for i in 0..<n {
+                        out[i] = Int32(Int16(bitPattern: UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8))
+                    }
                 case .int32:
                     for i in 0..<n {
                         let b = 4 * i
-                        out[i] = Int32(bitPattern: UInt32(raw[b]) | UInt32(raw[b + 1]) << 8 | UInt32(raw[b + 2]) << 16 | UInt32(raw[b + 3]) << 24)
+                        out[i] = Int32(
+                            bitPattern: UInt32(raw[b]) | UInt32(raw[b + 1]) << 8 | UInt32(raw[b + 2]) << 16 | UInt32(
+                                raw[b + 3]) << 24)
                     }
                 case .int4, .int64:
                     let wide = int64Values(count: n)

@@ -42,7 +42,9 @@ public struct ModelInspection: Sendable {
                 groupedDigits(graph.parameterBytes(of: node)),
             ])
         }
-        table.append(["", "total", "", "", "", "", groupedDigits(graph.totalMACs), groupedDigits(graph.totalParameterBytes)])
+        table.append([
+            "", "total", "", "", "", "", groupedDigits(graph.totalMACs), groupedDigits(graph.totalParameterBytes),
+        ])
         out += table.render()
         return out
     }
@@ -67,8 +69,10 @@ public struct ModelInspection: Sendable {
             return false
         }.map(\.name)
         if pools.isEmpty { return [] }
-        return ["\(pools.joined(separator: ", ")): average pooling as aidge_backend_cpu does it (aidge_running_mean: "
-            + "running mean in double, not integer hardware; --adapt-requant on a hardware config divides exactly)"]
+        return [
+            "\(pools.joined(separator: ", ")): average pooling as aidge_backend_cpu does it (aidge_running_mean: "
+                + "running mean in double, not integer hardware; --adapt-requant on a hardware config divides exactly)"
+        ]
     }
 
     static func describe(quantization q: Quantization) -> String {

@@ -21,7 +21,8 @@ extension RunReport {
                 macs: graph.macs(of: node), parameterBytes: graph.parameterBytes(of: node),
                 performance: performance?[index])
         }
-        let total = performance.flatMap { layers in hardware.map { LayerPerformance.total(layers, hardware: $0.config) } }
+        let total = performance.flatMap { layers in hardware.map { LayerPerformance.total(layers, hardware: $0.config) }
+        }
         let outputSummaries = graph.outputs.compactMap { name -> OutputSummary? in
             guard let tensor = outputs[name] else { return nil }
             return OutputSummary(

@@ -4,7 +4,8 @@ import Foundation
 extension RunReport {
     /// The CSV columns, in order (docs/report-format.md): the layer's own, then every counter of
     /// ``LayerPerformance/counters`` that has a CSV column. Hardware columns are empty without `--hw`.
-    public static let csvColumns = ["index", "name", "op", "macs", "parameter_bytes"] + csvCounters.compactMap(\.csvColumn)
+    public static let csvColumns =
+        ["index", "name", "op", "macs", "parameter_bytes"] + csvCounters.compactMap(\.csvColumn)
 
     private static let csvCounters = LayerPerformance.counters.filter { $0.csvColumn != nil }
 
@@ -13,7 +14,10 @@ extension RunReport {
     public func renderCSV() -> String {
         var out = Self.csvColumns.joined(separator: ",") + "\n"
         for layer in layers {
-            var fields = [String(layer.index), Self.quoted(layer.name), layer.op, String(layer.macs), String(layer.parameterBytes)]
+            var fields = [
+                String(layer.index), Self.quoted(layer.name), layer.op, String(layer.macs),
+                String(layer.parameterBytes),
+            ]
             if let p = layer.performance {
                 fields += Self.csvCounters.map { $0.value(p).text }
             } else {

@@ -9,21 +9,27 @@ extension RunReport {
         var out = "model     \(model.name) (\(model.file))\n"
         if let hardware {
             let array = hardware.config.array
-            out += "hardware  \(hardware.name) (\(hardware.file)): \(array.rows)x\(array.cols) \(array.dataflow.rawValue), \(hardware.config.clockMHz) MHz, \(hardware.config.convention.rawValue) cycles, config \(hardware.configHash)\n"
+            out +=
+                "hardware  \(hardware.name) (\(hardware.file)): \(array.rows)x\(array.cols) \(array.dataflow.rawValue), \(hardware.config.clockMHz) MHz, \(hardware.config.convention.rawValue) cycles, config \(hardware.configHash)\n"
         }
         out += "samples   \(samples) (\(inputSource))\n\n"
         out += hardware == nil ? modelTable() : performanceTable()
         if let performance = totals.performance {
-            out += "\nper inference: \(groupedDigits(performance.cycles.total)) cycles = \(formatFixed(performance.latencyMicroseconds, digits: 2)) µs"
-            out += ", utilization \(formatPercent(performance.utilization)), mapping efficiency \(formatPercent(performance.mappingEfficiency))"
+            out +=
+                "\nper inference: \(groupedDigits(performance.cycles.total)) cycles = \(formatFixed(performance.latencyMicroseconds, digits: 2)) µs"
+            out +=
+                ", utilization \(formatPercent(performance.utilization)), mapping efficiency \(formatPercent(performance.mappingEfficiency))"
             if let energy = performance.energyPicojoules {
                 out += ", energy \(formatFixed(energy / 1_000_000, digits: 3)) µJ"
             }
-            out += "\nstalls    input \(groupedDigits(performance.cycles.stall.input)), weight \(groupedDigits(performance.cycles.stall.weight)), output \(groupedDigits(performance.cycles.stall.output)), vector \(groupedDigits(performance.cycles.stall.vector)) cycles"
-            out += "\nDRAM      read \(groupedDigits(performance.dram.readBytes)) B, written \(groupedDigits(performance.dram.writeBytes)) B\n"
+            out +=
+                "\nstalls    input \(groupedDigits(performance.cycles.stall.input)), weight \(groupedDigits(performance.cycles.stall.weight)), output \(groupedDigits(performance.cycles.stall.output)), vector \(groupedDigits(performance.cycles.stall.vector)) cycles"
+            out +=
+                "\nDRAM      read \(groupedDigits(performance.dram.readBytes)) B, written \(groupedDigits(performance.dram.writeBytes)) B\n"
         }
         for output in outputs {
-            out += "\noutput    \(output.name) \(output.type)[\(output.shape.map(String.init).joined(separator: ","))] crc32 \(output.crc32)\n"
+            out +=
+                "\noutput    \(output.name) \(output.type)[\(output.shape.map(String.init).joined(separator: ","))] crc32 \(output.crc32)\n"
             if let predictions = output.predictions {
                 let shown = predictions.prefix(Self.tablePredictionLimit).map(String.init).joined(separator: " ")
                 let rest = predictions.count - min(predictions.count, Self.tablePredictionLimit)
@@ -54,18 +60,24 @@ extension RunReport {
     /// Layers on the hardware: cycles, stalls, utilization and DRAM traffic per inference.
     private func performanceTable() -> String {
         var table = TextTable(
-            headers: ["#", "layer", "op", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd B", "DRAM wr B"],
+            headers: [
+                "#", "layer", "op", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd B", "DRAM wr B",
+            ],
             alignments: [.right, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right])
-        func row(_ index: String, _ name: String, _ op: String, _ shape: String, _ macs: Int, _ p: LayerPerformance?) -> [String] {
+        func row(_ index: String, _ name: String, _ op: String, _ shape: String, _ macs: Int, _ p: LayerPerformance?)
+            -> [String]
+        {
             guard let p else { return [index, name, op, shape, groupedDigits(macs), "", "", "", "", "", ""] }
             return [
-                index, name, op, shape, groupedDigits(macs), groupedDigits(p.cycles.total), groupedDigits(p.cycles.compute),
+                index, name, op, shape, groupedDigits(macs), groupedDigits(p.cycles.total),
+                groupedDigits(p.cycles.compute),
                 groupedDigits(p.cycles.stall.total), formatPercent(p.utilization),
                 groupedDigits(p.dram.readBytes), groupedDigits(p.dram.writeBytes),
             ]
         }
         for layer in layers {
-            table.append(row(String(layer.index), layer.name, layer.op, Self.shape(layer), layer.macs, layer.performance))
+            table.append(
+                row(String(layer.index), layer.name, layer.op, Self.shape(layer), layer.macs, layer.performance))
         }
         table.append(row("", "total", "", "", totals.macs, totals.performance))
         return table.render()

@@ -84,7 +84,10 @@ public struct RunReport: Sendable, Hashable, Encodable {
         /// Cycles, utilization and traffic on the hardware, for one inference (with `--hw`).
         public var performance: LayerPerformance?
 
-        public init(index: Int, name: String, op: String, outputShape: [Int], outputType: String, macs: Int, parameterBytes: Int, performance: LayerPerformance?) {
+        public init(
+            index: Int, name: String, op: String, outputShape: [Int], outputType: String, macs: Int,
+            parameterBytes: Int, performance: LayerPerformance?
+        ) {
             self.index = index
             self.name = name
             self.op = op

@@ -57,7 +57,8 @@ public struct Simulation: Sendable {
                 guard options.adaptRequantizers else {
                     let more = mismatches.count > 1 ? " (and \(mismatches.count - 1) more)" : ""
                     throw ExecutionError(
-                        mismatches[0].description + more + "; --adapt-requant converts them to what the hardware offers",
+                        mismatches[0].description + more
+                            + "; --adapt-requant converts them to what the hardware offers",
                         isBadInput: true)
                 }
                 graph = fitting.adapt(model).graph
@@ -124,7 +125,9 @@ public struct Simulation: Sendable {
 
     /// How many elements of the graph outputs differ between `outputs` and `reference`, and how
     /// many there are.
-    public func differingOutputs(_ outputs: [String: IntTensor], _ reference: [String: IntTensor]) -> (differ: Int, of: Int) {
+    public func differingOutputs(_ outputs: [String: IntTensor], _ reference: [String: IntTensor]) -> (
+        differ: Int, of: Int
+    ) {
         let differ = graph.outputs.reduce(0) { count, name in
             count + zip(reference[name]?.values ?? [], outputs[name]?.values ?? []).filter { $0 != $1 }.count
         }

@@ -91,7 +91,11 @@ public struct ParetoFront: Sendable {
             }
             var kept: [Entry] = []
             for old in front {
-                if ParetoFront.dominates(values, old.point.metrics) { keepDominated(old, model: model) } else { kept.append(old) }
+                if ParetoFront.dominates(values, old.point.metrics) {
+                    keepDominated(old, model: model)
+                } else {
+                    kept.append(old)
+                }
             }
             front = kept
             front.append(entry)
@@ -119,17 +123,21 @@ public struct ParetoFront: Sendable {
                         || (a.point.metrics == b.point.metrics && a.sequence < b.sequence)
                 }
                 let others = (dominated[model] ?? []).sorted { $0.sequence < $1.sequence }
-                points[model] = front.map { entry -> Point in
-                    var point = entry.point
-                    point.isOnFront = true
-                    return point
-                } + others.map(\.point)
+                points[model] =
+                    front.map { entry -> Point in
+                        var point = entry.point
+                        point.isOnFront = true
+                        return point
+                    } + others.map(\.point)
             }
-            return ParetoFront(metrics: metrics, models: models, points: points, candidates: candidates, skipped: skipped)
+            return ParetoFront(
+                metrics: metrics, models: models, points: points, candidates: candidates, skipped: skipped)
         }
     }
 
-    private init(metrics: [ParetoMetric], models: [String], points: [String: [Point]], candidates: [String: Int], skipped: Int) {
+    private init(
+        metrics: [ParetoMetric], models: [String], points: [String: [Point]], candidates: [String: Int], skipped: Int
+    ) {
         self.metrics = metrics
         self.models = models
         self.points = points

@@ -20,7 +20,8 @@ public struct ParetoMetric: Sendable, Hashable, CustomStringConvertible {
     public static let numericKeys = [
         "cycles", "latency_us", "utilization", "mapping_efficiency", "compute_cycles", "stall_cycles", "stall_input",
         "stall_weight", "stall_output", "stall_vector", "macs", "pes", "sram_bytes", "sram_read_bytes",
-        "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj", "samples", "correct", "top1",
+        "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj", "samples", "correct",
+        "top1",
     ]
 
     /// The metric called `name`: an alias, a derived metric, a numeric row key, or `values.KEY`
@@ -29,7 +30,9 @@ public struct ParetoMetric: Sendable, Hashable, CustomStringConvertible {
         self.name = name
         if let alias = Self.aliases.first(where: { $0.alias == name }) {
             key = alias.key
-        } else if Self.derived.contains(name) || Self.numericKeys.contains(name) || (name.hasPrefix("values.") && name.count > 7) {
+        } else if Self.derived.contains(name) || Self.numericKeys.contains(name)
+            || (name.hasPrefix("values.") && name.count > 7)
+        {
             key = name
         } else {
             let known = Self.aliases.map(\.alias) + Self.derived + Self.numericKeys

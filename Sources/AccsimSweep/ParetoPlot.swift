@@ -35,15 +35,23 @@ public struct ParetoPlot: Sendable {
         let all = front.models.flatMap { front.points[$0] ?? [] }
         guard !all.isEmpty else { throw SweepError("nothing to plot: no valid row has every metric") }
         guard front.metrics.count >= 2 else { throw SweepError("a plot needs an x and a y metric") }
-        let xs = all.map { $0.metrics[0] }, ys = all.map { $0.metrics[1] }
-        if logX, xs.contains(where: { $0 <= 0 }) { throw SweepError("--log x needs positive \(front.metrics[0].name) values") }
-        if logY, ys.contains(where: { $0 <= 0 }) { throw SweepError("--log y needs positive \(front.metrics[1].name) values") }
-        let xAxis = PlotAxis(values: xs, isLog: logX), yAxis = PlotAxis(values: ys, isLog: logY)
+        let xs = all.map { $0.metrics[0] }
+        let ys = all.map { $0.metrics[1] }
+        if logX, xs.contains(where: { $0 <= 0 }) {
+            throw SweepError("--log x needs positive \(front.metrics[0].name) values")
+        }
+        if logY, ys.contains(where: { $0 <= 0 }) {
+            throw SweepError("--log y needs positive \(front.metrics[1].name) values")
+        }
+        let xAxis = PlotAxis(values: xs, isLog: logX)
+        let yAxis = PlotAxis(values: ys, isLog: logY)
         let m = Self.margin
-        let plotWidth = Self.width - m.left - m.right, plotHeight = Self.height - m.top - m.bottom
+        let plotWidth = Self.width - m.left - m.right
+        let plotHeight = Self.height - m.top - m.bottom
         func px(_ x: Double) -> Double { m.left + xAxis.fraction(x) * plotWidth }
         func py(_ y: Double) -> Double { m.top + (1 - yAxis.fraction(y)) * plotHeight }
-        let zRange: (Double, Double)? = front.metrics.count > 2 ? (all.map { $0.metrics[2] }.min()!, all.map { $0.metrics[2] }.max()!) : nil
+        let zRange: (Double, Double)? =
+            front.metrics.count > 2 ? (all.map { $0.metrics[2] }.min()!, all.map { $0.metrics[2] }.max()!) : nil
         func radius(_ point: ParetoFront.Point, base: Double) -> Double {
             guard let (low, high) = zRange else { return base }
             let t = high > low ? (point.metrics[2] - low) / (high - low) : 0.5
@@ -53,7 +61,9 @@ public struct ParetoPlot: Sendable {
         var svg = SVGWriter(width: Self.width, height: Self.height)
         svg.rect(x: 0, y: 0, width: Self.width, height: Self.height, fill: "#ffffff")
         let metricNames = front.metrics.map(\.name).joined(separator: ", ")
-        svg.text("Pareto front: \(front.metrics[1].label) vs \(front.metrics[0].label)", x: m.left, y: 26, size: 16, weight: "bold")
+        svg.text(
+            "Pareto front: \(front.metrics[1].label) vs \(front.metrics[0].label)", x: m.left, y: 26, size: 16,
+            weight: "bold")
         let frontCount = front.models.reduce(0) { $0 + front.front(of: $1).count }
         let candidates = front.models.reduce(0) { $0 + (front.candidates[$1] ?? 0) }
         var subtitle = "\(candidates) points, \(frontCount) on the front; minimising \(metricNames)"
@@ -75,14 +85,20 @@ public struct ParetoPlot: Sendable {
             svg.text(PlotAxis.label(tick), x: m.left - 8, y: y + 4, size: 11, anchor: "end")
         }
         svg.rect(x: m.left, y: m.top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#333333")
-        svg.text(front.metrics[0].label + (logX ? " (log)" : ""), x: m.left + plotWidth / 2, y: Self.height - 18, size: 13, anchor: "middle")
-        svg.text(front.metrics[1].label + (logY ? " (log)" : ""), x: 22, y: m.top + plotHeight / 2, size: 13, anchor: "middle", rotate: -90)
+        svg.text(
+            front.metrics[0].label + (logX ? " (log)" : ""), x: m.left + plotWidth / 2, y: Self.height - 18, size: 13,
+            anchor: "middle")
+        svg.text(
+            front.metrics[1].label + (logY ? " (log)" : ""), x: 22, y: m.top + plotHeight / 2, size: 13,
+            anchor: "middle", rotate: -90)
 
         // Points: dominated first (faint), then each model's front on top.
         for (modelIndex, model) in front.models.enumerated() {
             let colour = Self.colours[modelIndex % Self.colours.count]
             for point in front.points[model] ?? [] where !point.isOnFront {
-                svg.circle(cx: px(point.metrics[0]), cy: py(point.metrics[1]), r: radius(point, base: 2.5), fill: colour, opacity: 0.3)
+                svg.circle(
+                    cx: px(point.metrics[0]), cy: py(point.metrics[1]), r: radius(point, base: 2.5), fill: colour,
+                    opacity: 0.3)
             }
         }
         let labelKeys = Self.labelKeys(front)
@@ -100,7 +116,9 @@ public struct ParetoPlot: Sendable {
                 svg.polyline(path, stroke: colour, width: 1.5)
             }
             for point in points {
-                svg.circle(cx: px(point.metrics[0]), cy: py(point.metrics[1]), r: radius(point, base: 4.5), fill: colour, stroke: "#000000")
+                svg.circle(
+                    cx: px(point.metrics[0]), cy: py(point.metrics[1]), r: radius(point, base: 4.5), fill: colour,
+                    stroke: "#000000")
             }
             if points.count <= maxLabels {
                 for point in points {

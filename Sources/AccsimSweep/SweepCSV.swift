@@ -7,7 +7,8 @@ public enum SweepCSV {
     public static let leadingColumns = ["schema_version", "id", "index", "model", "model_file", "model_hash"]
     /// The columns after the varied keys (`error` last: it is free text).
     public static let trailingColumns = [
-        "status", "config_hash", "setup_hash", "cycles", "latency_us", "utilization", "mapping_efficiency", "compute_cycles",
+        "status", "config_hash", "setup_hash", "cycles", "latency_us", "utilization", "mapping_efficiency",
+        "compute_cycles",
         "stall_cycles", "stall_input", "stall_weight", "stall_output", "stall_vector", "macs", "pes", "sram_bytes",
         "sram_read_bytes", "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj",
         "data_key", "output_crc32", "samples", "correct", "top1", "error",
@@ -47,7 +48,8 @@ public enum SweepCSV {
 
     /// `field` quoted when it holds a comma, a quote, a line break or edge spaces.
     static func quote(_ field: String) -> String {
-        let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        let needsQuotes =
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             || field.hasPrefix(" ") || field.hasSuffix(" ")
         guard needsQuotes else { return field }
         return "\"" + field.replacingAll("\"", with: "\"\"") + "\""

@@ -13,7 +13,9 @@ final class SweepDataCache: @unchecked Sendable {
     private var computations = 0
 
     /// The summary for `key`, computed by `compute` if no thread has computed it yet.
-    func summary(for key: SweepDataKey, compute: () -> Result<SweepDataSummary, SweepPointError>) -> Result<SweepDataSummary, SweepPointError> {
+    func summary(for key: SweepDataKey, compute: () -> Result<SweepDataSummary, SweepPointError>) -> Result<
+        SweepDataSummary, SweepPointError
+    > {
         condition.lock()
         while true {
             switch entries[key] {

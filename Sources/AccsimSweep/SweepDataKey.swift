@@ -65,7 +65,8 @@ public struct SweepDataKey: Sendable, Hashable {
     public func digest(modelHash: String) -> String {
         var text = "model=\(modelHash);overflow=\(overflow.rawValue)"
         if let requantizer {
-            text += ";requantizer=\(requantizer.multiplierBits),\(requantizer.maxShift),\(requantizer.roundingModes.joined(separator: "+"))"
+            text +=
+                ";requantizer=\(requantizer.multiplierBits),\(requantizer.maxShift),\(requantizer.roundingModes.joined(separator: "+"))"
         }
         if let accumulationOrder {
             text += ";order=" + accumulationOrder.map(String.init).joined(separator: ",")
@@ -104,7 +105,11 @@ public struct SweepDataKey: Sendable, Hashable {
             } else {
                 order += [1, tiles.count]
                 for (block, chunks) in tiles {
-                    order += [block.group, block.m.lowerBound, block.m.upperBound, block.n.lowerBound, block.n.upperBound, chunks.count] + chunks
+                    order +=
+                        [
+                            block.group, block.m.lowerBound, block.m.upperBound, block.n.lowerBound, block.n.upperBound,
+                            chunks.count,
+                        ] + chunks
                 }
             }
         }

@@ -1,5 +1,5 @@
-import AccsimChecksum
 import AccsimArithmetic
+import AccsimChecksum
 import AccsimExecution
 import AccsimModel
 

@@ -31,7 +31,9 @@ public struct SweepDimension: Sendable, Hashable {
     /// lists have the same length and advance together.
     public static func parseZip(_ argument: String) throws(SweepError) -> SweepDimension {
         let source = "--zip '\(argument)'"
-        let pieces = try SweepTextSplitter.split(argument, separators: [" ", "\t", ";"], argument: source).filter { !$0.isEmpty }
+        let pieces = try SweepTextSplitter.split(argument, separators: [" ", "\t", ";"], argument: source).filter {
+            !$0.isEmpty
+        }
         guard !pieces.isEmpty else { throw SweepError("\(source): expected 'key=VALUES key=VALUES …'") }
         var lists: [(String, [JSONValue])] = []
         for piece in pieces {
@@ -41,7 +43,9 @@ public struct SweepDimension: Sendable, Hashable {
     }
 
     /// A dimension from keys and their value lists, which must have equal lengths.
-    public static func zipped(_ lists: [(key: String, values: [JSONValue])], source: String) throws(SweepError) -> SweepDimension {
+    public static func zipped(_ lists: [(key: String, values: [JSONValue])], source: String) throws(SweepError)
+        -> SweepDimension
+    {
         guard let length = lists.first?.values.count else { throw SweepError("\(source): no keys") }
         for list in lists where list.values.count != length {
             let counts = lists.map { "\($0.key): \($0.values.count)" }.joined(separator: ", ")

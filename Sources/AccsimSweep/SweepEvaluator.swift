@@ -48,7 +48,8 @@ struct SweepEvaluator: Sendable {
         var row = SweepRow(
             id: resolved.id, index: resolved.point.index, model: model.graph.name, modelFile: model.file,
             modelHash: model.contentHash, values: resolved.point.assignments, status: .invalid, error: nil,
-            configHash: resolved.configHash, setupHash: plan.setupHashes[resolved.point.modelIndex], metrics: nil, data: nil)
+            configHash: resolved.configHash, setupHash: plan.setupHashes[resolved.point.modelIndex], metrics: nil,
+            data: nil)
         do throws(SweepPointError) {
             let hardware = try resolved.config.get()
             let simulation: Simulation
@@ -62,10 +63,12 @@ struct SweepEvaluator: Sendable {
             }
             let adapted = !simulation.adaptedRequantizers.isEmpty
             let schedule = mapped.schedule
-            let metrics = SweepRow.Metrics(total: LayerPerformance.total(mapped.performance, hardware: hardware), hardware: hardware)
+            let metrics = SweepRow.Metrics(
+                total: LayerPerformance.total(mapped.performance, hardware: hardware), hardware: hardware)
             var data: SweepRow.Data?
             if let input = model.data {
-                let key = SweepDataKey(model: resolved.point.modelIndex, hardware: hardware, adapted: adapted, schedule: schedule)
+                let key = SweepDataKey(
+                    model: resolved.point.modelIndex, hardware: hardware, adapted: adapted, schedule: schedule)
                 let summary = try cache.summary(for: key) {
                     computeData(simulation: simulation, input: input)
                 }.get()
@@ -83,7 +86,8 @@ struct SweepEvaluator: Sendable {
 
     /// Runs the input data through the point's ``Simulation`` (the tiled data path under
     /// `saturate`, the engine's fast kernels under `wrap`) and summarises the outputs.
-    private func computeData(simulation: Simulation, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError> {
+    private func computeData(simulation: Simulation, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError>
+    {
         let outputs: [String: IntTensor]
         do {
             outputs = try simulation.run(batches: input.batches, threads: dataThreads)

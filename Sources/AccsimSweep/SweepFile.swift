@@ -73,16 +73,22 @@ public struct SweepFile: Sendable {
         }
 
         func members(_ value: JSONValue, _ path: String, allowed: [String]) throws(SweepError) -> JSONObject {
-            guard case .object(let object) = value else { throw fail(path, "expected an object, found \(value.kindDescription)") }
+            guard case .object(let object) = value else {
+                throw fail(path, "expected an object, found \(value.kindDescription)")
+            }
             for key in object.keys where !allowed.contains(key) {
-                throw fail(path.isEmpty ? key : "\(path).\(key)", "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
+                throw fail(
+                    path.isEmpty ? key : "\(path).\(key)",
+                    "unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
             }
             return object
         }
 
         func string(_ value: JSONValue?, _ path: String) throws(SweepError) -> String? {
             guard let value else { return nil }
-            guard case .string(let string) = value else { throw fail(path, "expected a string, found \(value.kindDescription)") }
+            guard case .string(let string) = value else {
+                throw fail(path, "expected a string, found \(value.kindDescription)")
+            }
             return string
         }
 
@@ -92,12 +98,16 @@ public struct SweepFile: Sendable {
                 throw fail("version", "required: the sweep file version (\(SweepSchema.sweepFileVersion))")
             }
             guard version >= 1, version <= Int64(SweepSchema.sweepFileVersion) else {
-                throw fail("version", "sweep file version \(version) is not one this accsim reads (\(SweepSchema.sweepFileVersion))")
+                throw fail(
+                    "version",
+                    "sweep file version \(version) is not one this accsim reads (\(SweepSchema.sweepFileVersion))")
             }
             let hw = try string(object["hw"], "hw")
             var overrides: [String] = []
             if let set = object["set"] {
-                guard case .object(let members) = set else { throw fail("set", "expected an object of key paths and values") }
+                guard case .object(let members) = set else {
+                    throw fail("set", "expected an object of key paths and values")
+                }
                 for (key, value) in members.members {
                     try SweepDimension.checkKeyPath(key, source: "\(name): set")
                     overrides.append(SweepAssignment(key: key, value: value).override)
@@ -114,8 +124,13 @@ public struct SweepFile: Sendable {
                     continue
                 }
                 let entry = try members(value, path, allowed: ["file", "input", "labels"])
-                guard let file = try string(entry["file"], "\(path).file") else { throw fail("\(path).file", "required") }
-                models.append(Model(file: file, input: try string(entry["input"], "\(path).input"), labels: try string(entry["labels"], "\(path).labels")))
+                guard let file = try string(entry["file"], "\(path).file") else {
+                    throw fail("\(path).file", "required")
+                }
+                models.append(
+                    Model(
+                        file: file, input: try string(entry["input"], "\(path).input"),
+                        labels: try string(entry["labels"], "\(path).labels")))
             }
             var dimensions: [SweepDimension] = []
             if let axes = object["axes"] {
@@ -147,7 +162,9 @@ public struct SweepFile: Sendable {
                 case .string(let text):
                     lists.append((key, try SweepValueList.parse(text, argument: "\(source).\(key)")))
                 default:
-                    throw fail("\(path).\(key)", "expected an array of values or a string such as \"64:512:*2\", found \(list.kindDescription)")
+                    throw fail(
+                        "\(path).\(key)",
+                        "expected an array of values or a string such as \"64:512:*2\", found \(list.kindDescription)")
                 }
             }
             return try SweepDimension.zipped(lists, source: source)

@@ -48,7 +48,9 @@ public enum SweepMerge {
                 throw SweepError("\(name): \(file.format.rawValue), but the other inputs are \(format.rawValue)")
             }
             if file.hasTornTail {
-                throw SweepError(.file, "\(name) ends with an incomplete row (an interrupted run?): resume it with the same --out first")
+                throw SweepError(
+                    .file,
+                    "\(name) ends with an incomplete row (an interrupted run?): resume it with the same --out first")
             }
             if let columns = file.header {
                 if let header, header != columns {

@@ -91,7 +91,10 @@ public final class SweepMergeStream {
     private func advance(_ input: Int) throws(SweepError) -> SweepRecord? {
         if let record = try readers[input].next() { return record }
         if readers[input].hasTornTail {
-            throw SweepError(.file, "\(names[input]) ends with an incomplete row (an interrupted run?): resume it with the same --out first")
+            throw SweepError(
+                .file,
+                "\(names[input]) ends with an incomplete row (an interrupted run?): resume it with the same --out first"
+            )
         }
         return nil
     }

@@ -64,7 +64,10 @@ public final class SweepOutput: @unchecked Sendable {
             do throws(SweepError) {
                 let reader = try SweepRecordReader(path: path, format: format)
                 if let columns = reader.header, columns != SweepCSV.header(keys: keys) {
-                    throw SweepError(.usage, "\(path) holds results of a sweep with other columns (\(columns.filter { $0.hasPrefix("values.") }.joined(separator: ", "))); use another --out or pass --force to overwrite it")
+                    throw SweepError(
+                        .usage,
+                        "\(path) holds results of a sweep with other columns (\(columns.filter { $0.hasPrefix("values.") }.joined(separator: ", "))); use another --out or pass --force to overwrite it"
+                    )
                 }
                 var inPrefix = prefix != nil
                 while let record = try reader.next() {
@@ -77,8 +80,11 @@ public final class SweepOutput: @unchecked Sendable {
                     resumed += 1
                 }
                 keepLength = reader.completeLength
-            } catch where error.kind != .usage {
-                throw SweepError(.usage, "\(path) exists and is not a \(format.rawValue) sweep results file (\(error.message)); pass --force to overwrite it")
+            } catch  where error.kind != .usage {
+                throw SweepError(
+                    .usage,
+                    "\(path) exists and is not a \(format.rawValue) sweep results file (\(error.message)); pass --force to overwrite it"
+                )
             }
         } else if !fileManager.createFile(atPath: path, contents: nil) {
             throw SweepError(.file, "\(path): cannot create the file")
@@ -93,7 +99,8 @@ public final class SweepOutput: @unchecked Sendable {
             throw SweepError(.file, "\(path): \(error.localizedDescription)")
         }
         let output = SweepOutput(
-            handle: handle, isFile: true, format: format, keys: keys, doneSlots: doneSlots, done: done, resumedRows: resumed)
+            handle: handle, isFile: true, format: format, keys: keys, doneSlots: doneSlots, done: done,
+            resumedRows: resumed)
         if keepLength == 0 && format == .csv { try output.write(bytes: SweepCSV.headerLine(keys: keys)) }
         return output
     }

@@ -16,7 +16,8 @@ public struct SweepPlan: Sendable {
 
     /// A plan as given; `space` must have one entry per model.
     public init(models: [SweepModel], base: HardwareConfig, space: SweepSpace, adaptRequantizers: Bool = false) {
-        precondition(models.count == space.modelCount, "the space has \(space.modelCount) models, the plan \(models.count)")
+        precondition(
+            models.count == space.modelCount, "the space has \(space.modelCount) models, the plan \(models.count)")
         self.models = models
         self.base = base
         self.space = space

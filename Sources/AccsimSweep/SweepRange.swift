@@ -30,7 +30,8 @@ public struct SweepRange: Sendable, Hashable {
             switch try? JSONParser().parse(part) {
             case .int(let value)?: return (Double(value), true)
             case .double(let value)?: return (value, false)
-            default: throw SweepError("\(argument): malformed range '\(text)': \(what) '\(part)' is not a number (\(form))")
+            default:
+                throw SweepError("\(argument): malformed range '\(text)': \(what) '\(part)' is not a number (\(form))")
             }
         }
         let (start, startIntegral) = try number(parts[0], "the start")
@@ -40,23 +41,32 @@ public struct SweepRange: Sendable, Hashable {
         if parts.count == 3 {
             let stepText = parts[2]
             guard let sign = stepText.first, sign == "+" || sign == "*" else {
-                throw SweepError("\(argument): malformed range '\(text)': the step '\(stepText)' must start with + or * (\(form))")
+                throw SweepError(
+                    "\(argument): malformed range '\(text)': the step '\(stepText)' must start with + or * (\(form))")
             }
             let (amount, integral) = try number(String(stepText.dropFirst()), "the step")
             stepIntegral = integral
             step = sign == "+" ? .add(amount) : .multiply(amount)
         }
         guard start <= end else {
-            throw SweepError("\(argument): malformed range '\(text)': the start \(parts[0]) is above the end \(parts[1])")
+            throw SweepError(
+                "\(argument): malformed range '\(text)': the start \(parts[0]) is above the end \(parts[1])")
         }
         switch step {
         case .add(let amount):
-            guard amount > 0 else { throw SweepError("\(argument): malformed range '\(text)': the step must be positive") }
+            guard amount > 0 else {
+                throw SweepError("\(argument): malformed range '\(text)': the step must be positive")
+            }
         case .multiply(let factor):
-            guard factor > 1 else { throw SweepError("\(argument): malformed range '\(text)': the factor must be above 1") }
-            guard start > 0 else { throw SweepError("\(argument): malformed range '\(text)': a geometric range must start above 0") }
+            guard factor > 1 else {
+                throw SweepError("\(argument): malformed range '\(text)': the factor must be above 1")
+            }
+            guard start > 0 else {
+                throw SweepError("\(argument): malformed range '\(text)': a geometric range must start above 0")
+            }
         }
-        let range = SweepRange(start: start, end: end, step: step, isIntegral: startIntegral && endIntegral && stepIntegral)
+        let range = SweepRange(
+            start: start, end: end, step: step, isIntegral: startIntegral && endIntegral && stepIntegral)
         if range.isIntegral && max(abs(start), abs(end)) > 9_007_199_254_740_992 {
             throw SweepError("\(argument): range '\(text)': integer ranges must stay within ±2⁵³")
         }

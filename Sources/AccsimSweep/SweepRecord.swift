@@ -44,7 +44,9 @@ public struct SweepRecord: Sendable, Hashable {
     }
 
     /// Parses one CSV line under `header`; `where` names it in errors.
-    public static func parseCSVLine(_ line: String, header: [String], where location: String) throws(SweepError) -> SweepRecord {
+    public static func parseCSVLine(_ line: String, header: [String], where location: String) throws(SweepError)
+        -> SweepRecord
+    {
         guard let fields = SweepCSV.fields(of: line) else {
             throw SweepError(.file, "\(location): unterminated quoted field")
         }
@@ -68,7 +70,10 @@ public struct SweepRecord: Sendable, Hashable {
 
     /// A CSV field as the JSON value its column holds: text columns stay strings, numbers parse.
     private static func csvValue(column: String, text: String) -> JSONValue {
-        let textColumns: Set<String> = ["id", "model", "model_file", "model_hash", "status", "config_hash", "setup_hash", "data_key", "output_crc32", "error"]
+        let textColumns: Set<String> = [
+            "id", "model", "model_file", "model_hash", "status", "config_hash", "setup_hash", "data_key",
+            "output_crc32", "error",
+        ]
         if textColumns.contains(column) { return .string(text) }
         switch try? JSONParser().parse(text) {
         case .int(let value)?: return .int(value)
@@ -83,7 +88,9 @@ public struct SweepRecord: Sendable, Hashable {
             throw SweepError(.file, "\(location): no schema_version: not a sweep result row")
         }
         guard version <= Int64(SweepSchema.version) else {
-            throw SweepError(.file, "\(location): schema_version \(version) is newer than this accsim reads (\(SweepSchema.version))")
+            throw SweepError(
+                .file, "\(location): schema_version \(version) is newer than this accsim reads (\(SweepSchema.version))"
+            )
         }
         guard fields["id"]?.stringValue != nil else {
             throw SweepError(.file, "\(location): no id: not a sweep result row")

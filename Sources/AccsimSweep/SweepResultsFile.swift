@@ -29,7 +29,8 @@ public struct SweepResultsFile: Sendable {
     }
 
     /// Parses the bytes of a results file; `name` names it in errors.
-    public static func parse(_ bytes: [UInt8], format: SweepFormat, name: String) throws(SweepError) -> SweepResultsFile {
+    public static func parse(_ bytes: [UInt8], format: SweepFormat, name: String) throws(SweepError) -> SweepResultsFile
+    {
         let completeLength = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
         let lines = bytes[..<completeLength].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map {
             String(decoding: $0, as: UTF8.self)

@@ -1,6 +1,6 @@
 import AccsimHardware
-import AccsimMapping
 import AccsimJSON
+import AccsimMapping
 
 /// One result row (docs/sweep-format.md): the point, its config hash, and either its performance
 /// (and outputs) or why it is invalid.

@@ -90,9 +90,11 @@ public struct SweepRunner: Sendable {
                 let resolved = evaluator.resolve(space.point(at: shard.gridIndex(ofSlot: slot)))
                 if let setup = done[resolved.id] {
                     guard setup == plan.setupHashes[resolved.point.modelIndex] else {
-                        state.fail(SweepError(
-                            "point \(resolved.id) (grid index \(resolved.point.index)) is already in the results, computed with "
-                                + "other input data, labels or --adapt-requant; use another --out or pass --force to start over"))
+                        state.fail(
+                            SweepError(
+                                "point \(resolved.id) (grid index \(resolved.point.index)) is already in the results, computed with "
+                                    + "other input data, labels or --adapt-requant; use another --out or pass --force to start over"
+                            ))
                         return
                     }
                 }

@@ -89,7 +89,9 @@ public struct SweepSpace: Sendable, Hashable {
             }
             guard let child = object[part] else {
                 let place = walked.isEmpty ? "the config" : "'\(walked.joined(separator: "."))'"
-                throw SweepError("\(source): unknown key '\(key)': no '\(part)' in \(place) (known: \(object.keys.joined(separator: ", ")))")
+                throw SweepError(
+                    "\(source): unknown key '\(key)': no '\(part)' in \(place) (known: \(object.keys.joined(separator: ", ")))"
+                )
             }
             walked.append(part)
             node = child

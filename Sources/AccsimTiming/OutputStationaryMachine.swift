@@ -92,8 +92,9 @@ struct OutputStationaryMachine {
             for c in 0..<cols where accRow[bottom + c] >= 0 {
                 output[accRow[bottom + c] * n + c] = acc[bottom + c]
                 captured += 1
-                onEdge?(ArrayEdgeEvent(
-                    cycle: computeCycles + drainCycles, edge: .bottom, index: c, value: acc[bottom + c]))
+                onEdge?(
+                    ArrayEdgeEvent(
+                        cycle: computeCycles + drainCycles, edge: .bottom, index: c, value: acc[bottom + c]))
             }
             for r in stride(from: rows - 1, to: 0, by: -1) {
                 for c in 0..<cols {

@@ -47,11 +47,13 @@ struct ConvolutionTests {
     @Test func skippedPaddingTapsEqualPaddingWithTheInputZeroPoint() {
         // With input zero point 5, padding the input with 5 and convolving without padding must give
         // the same accumulators as skipping the out-of-image taps.
-        let padded = ReferenceKernels.pad(Self.ramp, parameters: PadParameters(padding: [[0, 0], [1, 1], [1, 1], [0, 0]], value: 5))
+        let padded = ReferenceKernels.pad(
+            Self.ramp, parameters: PadParameters(padding: [[0, 0], [1, 1], [1, 1], [0, 0]], value: 5))
         let rq = Requantizer(multiplier: 1, shift: 0, rounding: .floor)
         let skipping = ReferenceKernels.conv2DAccumulators(
             input: Self.ramp, inputZeroPoint: 5, weights: Self.kernel, weightZeroPoints: [1], bias: nil,
-            parameters: Conv2DParameters(stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: rq),
+            parameters: Conv2DParameters(
+                stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: rq),
             overflow: .wrap)
         let explicit = ReferenceKernels.conv2DAccumulators(
             input: padded, inputZeroPoint: 5, weights: Self.kernel, weightZeroPoints: [1], bias: nil,
@@ -64,15 +66,18 @@ struct ConvolutionTests {
         // interleaves them). groups = Cin = 2, Cout = 4 → multiplier 2: outputs 0, 1 read channel 0,
         // outputs 2, 3 read channel 1. 2×2 kernels, no padding → output 1×1×1×4.
         let input = IntTensor(shape: [1, 2, 2, 2], elementType: .int8, values: [1, 10, 2, 20, 3, 30, 4, 40])
-        let weights = IntTensor(shape: [4, 2, 2, 1], elementType: .int8, values: [
-            1, 0, 0, 0,  // oc 0: picks x0[0][0] = 1
-            0, 0, 0, 1,  // oc 1: picks x0[1][1] = 4
-            1, 1, 1, 1,  // oc 2: 10 + 20 + 30 + 40 = 100
-            1, -1, 0, 2,  // oc 3: 10 − 20 + 0 + 80 = 70
-        ])
+        let weights = IntTensor(
+            shape: [4, 2, 2, 1], elementType: .int8,
+            values: [
+                1, 0, 0, 0,  // oc 0: picks x0[0][0] = 1
+                0, 0, 0, 1,  // oc 1: picks x0[1][1] = 4
+                1, 1, 1, 1,  // oc 2: 10 + 20 + 30 + 40 = 100
+                1, -1, 0, 2,  // oc 3: 10 − 20 + 0 + 80 = 70
+            ])
         let p = Conv2DParameters(groups: 2, requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .floor))
         let acc = ReferenceKernels.conv2DAccumulators(
-            input: input, inputZeroPoint: 0, weights: weights, weightZeroPoints: [0], bias: nil, parameters: p, overflow: .wrap)
+            input: input, inputZeroPoint: 0, weights: weights, weightZeroPoints: [0], bias: nil, parameters: p,
+            overflow: .wrap)
         #expect(acc.values == [1, 4, 100, 70])
         // Input zero point 1: channel 0 → [0, 1, 2, 3], channel 1 → [9, 19, 29, 39]:
         // oc 0: 0; oc 1: 3; oc 2: 96; oc 3: 9 − 19 + 78 = 68. Per-channel weight zero points
@@ -90,7 +95,8 @@ struct ConvolutionTests {
         let weights = IntTensor(shape: [2, 1, 1, 2], elementType: .int8, values: [1, 1, 1, 1])
         let acc = ReferenceKernels.conv2DAccumulators(
             input: input, inputZeroPoint: 0, weights: weights, weightZeroPoints: [], bias: nil,
-            parameters: Conv2DParameters(groups: 2, requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .floor)),
+            parameters: Conv2DParameters(
+                groups: 2, requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .floor)),
             overflow: .saturate)
         #expect(acc.values == [3, 70])
     }
@@ -119,7 +125,8 @@ struct ConvolutionTests {
         // the remaining positives keep it there, then the 50 negatives: 2147483647 − 208076800
         // = 1939406847.
         let depth = 600
-        let x = IntTensor(shape: [1, depth], elementType: .int16, values: (0..<depth).map { $0 < 550 ? 32767 : -32768 })
+        let x = IntTensor(
+            shape: [1, depth], elementType: .int16, values: (0..<depth).map { $0 < 550 ? 32767 : -32768 })
         let w = IntTensor(shape: [1, depth], elementType: .int8, repeating: 127)
         func acc(_ mode: OverflowMode) -> Int32 {
             ReferenceKernels.fullyConnectedAccumulators(
@@ -138,7 +145,8 @@ struct ConvolutionTests {
         let w = IntTensor(shape: [2, 3], elementType: .int8, values: [1, 1, 1, 2, -1, 4])
         let out = ReferenceKernels.fullyConnected(
             input: x, inputZeroPoint: 1, weights: w, weightZeroPoints: [0, 1], bias: [1, -1],
-            parameters: FullyConnectedParameters(requantizer: Requantizer(multipliers: [3, 1], shifts: [1, 2], rounding: .halfAway)),
+            parameters: FullyConnectedParameters(
+                requantizer: Requantizer(multipliers: [3, 1], shifts: [1, 2], rounding: .halfAway)),
             overflow: .wrap, outputType: .int8)
         #expect(out == IntTensor(shape: [1, 2], elementType: .int8, values: [6, 1]))
     }

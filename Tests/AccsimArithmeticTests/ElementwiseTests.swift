@@ -16,7 +16,8 @@ struct ElementwiseTests {
             output: Requantizer(multiplier: 1 << 30, shift: 50, rounding: .tflite, zeroPoint: -1))
         let a = IntTensor(shape: [1, 2], elementType: .int8, values: [3, -3])
         let b = IntTensor(shape: [1, 2], elementType: .int8, values: [4, -4])
-        let out = ReferenceKernels.add(a, zeroPointA: 0, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
+        let out = ReferenceKernels.add(
+            a, zeroPointA: 0, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
         #expect(out == IntTensor(shape: [1, 2], elementType: .int8, values: [3, -5]))
     }
 
@@ -27,7 +28,9 @@ struct ElementwiseTests {
         let p = AddParameters(inputs: [plain, plain], output: Requantizer(multiplier: 3, shift: 2, rounding: .halfUp))
         let a = IntTensor(shape: [2], elementType: .int8, values: [5, -128])
         let b = IntTensor(shape: [2], elementType: .int8, values: [3, -128])
-        #expect(ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8).values == [5, -128])
+        #expect(
+            ReferenceKernels.add(a, zeroPointA: 1, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
+                .values == [5, -128])
     }
 
     @Test func addOverflowModes() {
@@ -35,11 +38,17 @@ struct ElementwiseTests {
         // The other input 0. Output M = 1, n = 24, floor: wrap → −128 (−2^31 / 2^24 = −128);
         // saturate → floor((2^31 − 1)/2^24) = 127.
         let shifted = AddInputScaling(leftShift: 24, rescale: nil)
-        let p = AddParameters(inputs: [shifted, shifted], output: Requantizer(multiplier: 1, shift: 24, rounding: .floor))
+        let p = AddParameters(
+            inputs: [shifted, shifted], output: Requantizer(multiplier: 1, shift: 24, rounding: .floor))
         let a = IntTensor(shape: [1], elementType: .int8, values: [127])
         let b = IntTensor(shape: [1], elementType: .int8, values: [0])
-        #expect(ReferenceKernels.add(a, zeroPointA: -1, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8).values == [-128])
-        #expect(ReferenceKernels.add(a, zeroPointA: -1, b, zeroPointB: 0, parameters: p, overflow: .saturate, outputType: .int8).values == [127])
+        #expect(
+            ReferenceKernels.add(a, zeroPointA: -1, b, zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
+                .values == [-128])
+        #expect(
+            ReferenceKernels.add(
+                a, zeroPointA: -1, b, zeroPointB: 0, parameters: p, overflow: .saturate, outputType: .int8
+            ).values == [127])
     }
 
     @Test func concatCopiesOrRequantizes() {
@@ -48,13 +57,18 @@ struct ElementwiseTests {
         // (16 → 8 → 7), (17 → 8.5 → 9 → 8). Output rows: [1, 2, 3], [2, 7, 8].
         let x0 = IntTensor(shape: [1, 1, 2, 1], elementType: .int8, values: [1, 2])
         let x1 = IntTensor(shape: [1, 1, 2, 2], elementType: .int8, values: [10, 11, 20, 21])
-        let p = ConcatParameters(axis: 3, inputRequantizers: [nil, Requantizer(multiplier: 1, shift: 1, rounding: .halfUp, zeroPoint: -1)])
-        #expect(ReferenceKernels.concat([x0, x1], zeroPoints: [0, 4], parameters: p, outputType: .int8)
-            == IntTensor(shape: [1, 1, 2, 3], elementType: .int8, values: [1, 2, 3, 2, 7, 8]))
+        let p = ConcatParameters(
+            axis: 3, inputRequantizers: [nil, Requantizer(multiplier: 1, shift: 1, rounding: .halfUp, zeroPoint: -1)])
+        #expect(
+            ReferenceKernels.concat([x0, x1], zeroPoints: [0, 4], parameters: p, outputType: .int8)
+                == IntTensor(shape: [1, 1, 2, 3], elementType: .int8, values: [1, 2, 3, 2, 7, 8]))
         // Along width (axis 2): x0 then x1's... a 1×1×1×2 and a 1×1×2×2 → 1×1×3×2.
         let y0 = IntTensor(shape: [1, 1, 1, 2], elementType: .int8, values: [7, 8])
         let w = ConcatParameters(axis: 2, inputRequantizers: [nil, nil])
-        #expect(ReferenceKernels.concat([y0, x1], zeroPoints: [0, 0], parameters: w, outputType: .int8).values == [7, 8, 10, 11, 20, 21])
+        #expect(
+            ReferenceKernels.concat([y0, x1], zeroPoints: [0, 0], parameters: w, outputType: .int8).values == [
+                7, 8, 10, 11, 20, 21,
+            ])
     }
 
     @Test func clampToRange() {
@@ -88,8 +102,9 @@ struct ElementwiseTests {
         // uint8 q = 0 → index 0 → 255; q = 255 → 0.
         let table = LookupTableParameters(table: (0..<256).map { 255 - Int32($0) })
         let signed = IntTensor(shape: [3], elementType: .int8, values: [-128, 127, 0])
-        #expect(ReferenceKernels.lookupTable(signed, parameters: table, outputType: .uint8)
-            == IntTensor(shape: [3], elementType: .uint8, values: [255, 0, 127]))
+        #expect(
+            ReferenceKernels.lookupTable(signed, parameters: table, outputType: .uint8)
+                == IntTensor(shape: [3], elementType: .uint8, values: [255, 0, 127]))
         let unsigned = IntTensor(shape: [2], elementType: .uint8, values: [0, 255])
         #expect(ReferenceKernels.lookupTable(unsigned, parameters: table, outputType: .uint8).values == [255, 0])
     }
@@ -99,16 +114,19 @@ struct ElementwiseTests {
         // [5, 6, −5, −6] → v = [4, 5, −6, −7] → [4/2 = 2, 15, −3, −21].
         let x = IntTensor(shape: [2, 2], elementType: .int8, values: [5, 6, -5, -6])
         let r = Requantizer(multipliers: [1, 3], shifts: [1, 0], rounding: .floor)
-        #expect(ReferenceKernels.requantize(x, zeroPoint: 1, requantizer: r, outputType: .int8).values == [2, 15, -3, -21])
+        #expect(
+            ReferenceKernels.requantize(x, zeroPoint: 1, requantizer: r, outputType: .int8).values == [2, 15, -3, -21])
     }
 
     @Test func padAllRanks() {
         // [[1, 2], [3, 4]] padded [[1, 0], [0, 2]] with 9:
         // [[9, 9, 9, 9], [1, 2, 9, 9], [3, 4, 9, 9]].
         let x = IntTensor(shape: [2, 2], elementType: .int8, values: [1, 2, 3, 4])
-        #expect(ReferenceKernels.pad(x, parameters: PadParameters(padding: [[1, 0], [0, 2]], value: 9))
-            == IntTensor(shape: [3, 4], elementType: .int8, values: [9, 9, 9, 9, 1, 2, 9, 9, 3, 4, 9, 9]))
+        #expect(
+            ReferenceKernels.pad(x, parameters: PadParameters(padding: [[1, 0], [0, 2]], value: 9))
+                == IntTensor(shape: [3, 4], elementType: .int8, values: [9, 9, 9, 9, 1, 2, 9, 9, 3, 4, 9, 9]))
         let v = IntTensor(shape: [2], elementType: .int16, values: [-1, 1])
-        #expect(ReferenceKernels.pad(v, parameters: PadParameters(padding: [[2, 1]], value: 0)).values == [0, 0, -1, 1, 0])
+        #expect(
+            ReferenceKernels.pad(v, parameters: PadParameters(padding: [[2, 1]], value: 0)).values == [0, 0, -1, 1, 0])
     }
 }

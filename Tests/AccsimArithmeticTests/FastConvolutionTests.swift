@@ -32,7 +32,9 @@ import Testing
         }
 
         func prepared(_ path: KernelPath) -> FastConvolution? {
-            FastConvolution(conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path)
+            FastConvolution(
+                conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters,
+                path: path)
         }
     }
 
@@ -40,7 +42,9 @@ import Testing
         var random = FastTestRandom(seed: seed)
         while true {
             let groupsKind = random.int(0...3)  // 0, 1: plain; 2: grouped; 3: depthwise
-            var groups = 1, cin = random.int(1...20), cout = random.int(1...40)
+            var groups = 1
+            var cin = random.int(1...20)
+            var cout = random.int(1...40)
             if groupsKind == 2 {
                 groups = random.int(2...4)
                 cin = groups * random.int(1...6)
@@ -52,45 +56,69 @@ import Testing
             }
             let kernel = Size2D(height: random.int(1...5), width: random.int(1...5))
             let stride = Size2D(height: random.int(1...3), width: random.int(1...3))
-            let dilation = random.int(0...3) == 0 ? Size2D(height: random.int(1...3), width: random.int(1...3)) : Size2D(1)
-            let padding = random.bool()
-                ? Padding2D(top: random.int(0...3), bottom: random.int(0...3), left: random.int(0...3), right: random.int(0...3))
+            let dilation =
+                random.int(0...3) == 0 ? Size2D(height: random.int(1...3), width: random.int(1...3)) : Size2D(1)
+            let padding =
+                random.bool()
+                ? Padding2D(
+                    top: random.int(0...3), bottom: random.int(0...3), left: random.int(0...3), right: random.int(0...3)
+                )
                 : .zero
-            let batch = random.int(1...2), height = random.int(1...14), width = random.int(1...14)
+            let batch = random.int(1...2)
+            let height = random.int(1...14)
+            let width = random.int(1...14)
             guard
-                slidingWindowOutputExtent(input: height, padBefore: padding.top, padAfter: padding.bottom, kernel: kernel.height, stride: stride.height, dilation: dilation.height) != nil,
-                slidingWindowOutputExtent(input: width, padBefore: padding.left, padAfter: padding.right, kernel: kernel.width, stride: stride.width, dilation: dilation.width) != nil
+                slidingWindowOutputExtent(
+                    input: height, padBefore: padding.top, padAfter: padding.bottom, kernel: kernel.height,
+                    stride: stride.height, dilation: dilation.height) != nil,
+                slidingWindowOutputExtent(
+                    input: width, padBefore: padding.left, padAfter: padding.right, kernel: kernel.width,
+                    stride: stride.width, dilation: dilation.width) != nil
             else { continue }
             let inputType: ElementType = random.bool() ? .int8 : .uint8
             let weightType: ElementType = random.int(0...3) == 0 ? .uint8 : .int8
             let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
-            let weightZeroPoints: [Int32] = switch random.int(0...3) {
-            case 0: []
-            case 1: [0]
-            case 2: [random.int32(weightType.minValue...weightType.maxValue)]
-            default: (0..<cout).map { _ in random.int32(weightType.minValue...weightType.maxValue) }
-            }
+            let weightZeroPoints: [Int32] =
+                switch random.int(0...3) {
+                case 0: []
+                case 1: [0]
+                case 2: [random.int32(weightType.minValue...weightType.maxValue)]
+                default: (0..<cout).map { _ in random.int32(weightType.minValue...weightType.maxValue) }
+                }
             let rounding = random.element(RoundingMode.allCases)
             let requantizer = random.requantizer(rounding, channels: random.bool() ? cout : 1)
-            let bias: [Int32]? = random.int(0...4) == 0 ? nil : (0..<cout).map { _ in random.int32(extremes ? Int32.min...Int32.max : -100_000...100_000) }
+            let bias: [Int32]? =
+                random.int(0...4) == 0
+                ? nil : (0..<cout).map { _ in random.int32(extremes ? Int32.min...Int32.max : -100_000...100_000) }
             return ConvCase(
-                input: IntTensor(shape: [batch, height, width, cin], elementType: inputType, values: random.values(batch * height * width * cin, inputType, extremes: extremes)),
+                input: IntTensor(
+                    shape: [batch, height, width, cin], elementType: inputType,
+                    values: random.values(batch * height * width * cin, inputType, extremes: extremes)),
                 inputZeroPoint: inputZeroPoint,
-                weights: IntTensor(shape: [cout, kernel.height, kernel.width, cin / groups], elementType: weightType, values: random.values(cout * kernel.height * kernel.width * cin / groups, weightType, extremes: extremes)),
+                weights: IntTensor(
+                    shape: [cout, kernel.height, kernel.width, cin / groups], elementType: weightType,
+                    values: random.values(
+                        cout * kernel.height * kernel.width * cin / groups, weightType, extremes: extremes)),
                 weightZeroPoints: weightZeroPoints, bias: bias,
-                parameters: Conv2DParameters(stride: stride, dilation: dilation, padding: padding, groups: groups, requantizer: requantizer))
+                parameters: Conv2DParameters(
+                    stride: stride, dilation: dilation, padding: padding, groups: groups, requantizer: requantizer))
         }
     }
 
     @Test(arguments: 0..<120)
     func randomConvolutionsEqualReference(seed: Int) throws {
         let c = Self.randomCase(seed: UInt64(seed))
-        let expectedAccumulators = c.expectedAccumulators(), expectedOutput = c.expectedOutput()
+        let expectedAccumulators = c.expectedAccumulators()
+        let expectedOutput = c.expectedOutput()
         for path in KernelPath.available {
             let fast = try #require(c.prepared(path), "\(c)")
             for threads in [1, 3] {
-                #expect(fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint, threads: threads) == expectedAccumulators, "\(path) \(threads) threads: \(c)")
-                #expect(fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8, threads: threads) == expectedOutput, "\(path) \(threads) threads: \(c)")
+                #expect(
+                    fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint, threads: threads)
+                        == expectedAccumulators, "\(path) \(threads) threads: \(c)")
+                #expect(
+                    fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8, threads: threads)
+                        == expectedOutput, "\(path) \(threads) threads: \(c)")
             }
         }
     }
@@ -101,8 +129,12 @@ import Testing
         let c = Self.randomCase(seed: 10_000 + UInt64(seed), extremes: true)
         for path in KernelPath.available {
             let fast = try #require(c.prepared(path))
-            #expect(fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint) == c.expectedAccumulators(), "\(path): \(c)")
-            #expect(fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8) == c.expectedOutput(), "\(path): \(c)")
+            #expect(
+                fast.accumulators(input: c.input, inputZeroPoint: c.inputZeroPoint) == c.expectedAccumulators(),
+                "\(path): \(c)")
+            #expect(
+                fast.run(input: c.input, inputZeroPoint: c.inputZeroPoint, outputType: .int8) == c.expectedOutput(),
+                "\(path): \(c)")
         }
     }
 
@@ -113,17 +145,23 @@ import Testing
         let depth = 70_001
         var random = FastTestRandom(seed: 99)
         for (inputType, weightType) in [(ElementType.uint8, ElementType.uint8), (.int8, .int8), (.uint8, .int8)] {
-            let input = IntTensor(shape: [2, depth], elementType: inputType, values: (0..<(2 * depth)).map { i in i % 3 == 0 ? inputType.minValue : inputType.maxValue })
-            let weights = IntTensor(shape: [3, depth], elementType: weightType, values: random.values(3 * depth, weightType, extremes: true))
+            let input = IntTensor(
+                shape: [2, depth], elementType: inputType,
+                values: (0..<(2 * depth)).map { i in i % 3 == 0 ? inputType.minValue : inputType.maxValue })
+            let weights = IntTensor(
+                shape: [3, depth], elementType: weightType, values: random.values(3 * depth, weightType, extremes: true)
+            )
             let weightZeroPoints: [Int32] = [weightType.maxValue, weightType.minValue, 0]
             let inputZeroPoint = inputType == .uint8 ? Int32(0) : Int32(127)
             let requantizer = Requantizer(multipliers: [1, 3, 5], shifts: [20, 21, 22], rounding: .halfEven)
             let bias: [Int32] = [Int32.max, Int32.min, 1]
             let expected = ReferenceKernels.fullyConnectedAccumulators(
-                input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias, overflow: .wrap)
-            let fast = try #require(FastConvolution(
-                fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
-                parameters: FullyConnectedParameters(requantizer: requantizer), path: path))
+                input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+                bias: bias, overflow: .wrap)
+            let fast = try #require(
+                FastConvolution(
+                    fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+                    parameters: FullyConnectedParameters(requantizer: requantizer), path: path))
             #expect(fast.accumulators(input: input, inputZeroPoint: inputZeroPoint) == expected)
             let wide = expected.values.map { Int64($0) }
             #expect(wide.contains { $0 != wide[0] }, "the operands should give distinct sums")
@@ -133,22 +171,34 @@ import Testing
     @Test(arguments: 0..<40)
     func randomFullyConnectedEqualReference(seed: Int) throws {
         var random = FastTestRandom(seed: 20_000 + UInt64(seed))
-        let batch = random.int(1...9), depth = random.element([1, 3, 4, 7, 8, 63, 64, 65, 127, 200, random.int(1...700)])
+        let batch = random.int(1...9)
+        let depth = random.element([1, 3, 4, 7, 8, 63, 64, 65, 127, 200, random.int(1...700)])
         let outputs = random.element([1, 15, 16, 17, 33, 64, 65, random.int(1...150)])
-        let inputType: ElementType = random.bool() ? .int8 : .uint8, weightType: ElementType = random.int(0...3) == 0 ? .uint8 : .int8
-        let input = IntTensor(shape: [batch, depth], elementType: inputType, values: random.values(batch * depth, inputType))
-        let weights = IntTensor(shape: [outputs, depth], elementType: weightType, values: random.values(outputs * depth, weightType))
+        let inputType: ElementType = random.bool() ? .int8 : .uint8
+        let weightType: ElementType = random.int(0...3) == 0 ? .uint8 : .int8
+        let input = IntTensor(
+            shape: [batch, depth], elementType: inputType, values: random.values(batch * depth, inputType))
+        let weights = IntTensor(
+            shape: [outputs, depth], elementType: weightType, values: random.values(outputs * depth, weightType))
         let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
         let weightZeroPoints: [Int32] = random.bool() ? [0] : (0..<outputs).map { _ in random.int32(-3...3) }
         let bias: [Int32]? = random.bool() ? (0..<outputs).map { _ in random.int32(-1000...1000) } : nil
-        let parameters = FullyConnectedParameters(requantizer: random.requantizer(random.element(RoundingMode.allCases), channels: random.bool() ? outputs : 1))
+        let parameters = FullyConnectedParameters(
+            requantizer: random.requantizer(
+                random.element(RoundingMode.allCases), channels: random.bool() ? outputs : 1))
         let expected = ReferenceKernels.fullyConnected(
-            input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+            input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
+            bias: bias,
             parameters: parameters, overflow: .wrap, outputType: .int8)
         for path in KernelPath.available {
-            let fast = try #require(FastConvolution(fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path))
+            let fast = try #require(
+                FastConvolution(
+                    fullyConnectedWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
+                    parameters: parameters, path: path))
             for threads in [1, 2, 5] {
-                #expect(fast.run(input: input, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected, "\(path), \(threads) threads")
+                #expect(
+                    fast.run(input: input, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads)
+                        == expected, "\(path), \(threads) threads")
             }
         }
     }
@@ -158,21 +208,33 @@ import Testing
     /// chunks and column pieces), against the reference and the portable path.
     @Test func everyPathAgreesOnEveryTileShape() throws {
         var random = FastTestRandom(seed: 7)
-        for (size, cin, cout, kernel, stride) in [(23, 37, 77, 3, 1), (30, 3, 64, 7, 2), (9, 130, 200, 1, 1), (5, 64, 300, 3, 2)] {
+        for (size, cin, cout, kernel, stride) in [
+            (23, 37, 77, 3, 1), (30, 3, 64, 7, 2), (9, 130, 200, 1, 1), (5, 64, 300, 3, 2),
+        ] {
             let padding = Padding2D(top: kernel / 2, bottom: kernel / 2, left: kernel / 2, right: kernel / 2)
-            let parameters = Conv2DParameters(stride: Size2D(stride), padding: padding, requantizer: random.requantizer(.tflite, channels: cout))
-            let input = IntTensor(shape: [1, size, size, cin], elementType: .int8, values: random.values(size * size * cin, .int8))
-            let weights = IntTensor(shape: [cout, kernel, kernel, cin], elementType: .int8, values: random.values(cout * kernel * kernel * cin, .int8))
+            let parameters = Conv2DParameters(
+                stride: Size2D(stride), padding: padding, requantizer: random.requantizer(.tflite, channels: cout))
+            let input = IntTensor(
+                shape: [1, size, size, cin], elementType: .int8, values: random.values(size * size * cin, .int8))
+            let weights = IntTensor(
+                shape: [cout, kernel, kernel, cin], elementType: .int8,
+                values: random.values(cout * kernel * kernel * cin, .int8))
             let bias = (0..<cout).map { _ in random.int32(-9999...9999) }
             let expected = ReferenceKernels.conv2D(
-                input: input, inputZeroPoint: -7, weights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters,
+                input: input, inputZeroPoint: -7, weights: weights, weightZeroPoints: [0], bias: bias,
+                parameters: parameters,
                 overflow: .wrap, outputType: .int8)
-            let portable = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .portable))
+            let portable = try #require(
+                FastConvolution(
+                    conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: .portable))
             let portableAccumulators = portable.accumulators(input: input, inputZeroPoint: -7, threads: 4)
             for path in KernelPath.available {
-                let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
+                let fast = try #require(
+                    FastConvolution(
+                        conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
                 #expect(fast.path == path)
-                #expect(fast.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 2) == expected, "\(path)")
+                #expect(
+                    fast.run(input: input, inputZeroPoint: -7, outputType: .int8, threads: 2) == expected, "\(path)")
                 #expect(fast.accumulators(input: input, inputZeroPoint: -7) == portableAccumulators, "\(path)")
             }
         }
@@ -195,21 +257,30 @@ import Testing
         let weightType: ElementType = random.bool() ? .int8 : .uint8
         let extremes = seed % 4 == 3
         let shape = [random.int(1...2), size, size, channels]
-        let x = IntTensor(shape: shape, elementType: inputType, values: random.values(shape.reduce(1, *), inputType, extremes: extremes))
+        let x = IntTensor(
+            shape: shape, elementType: inputType,
+            values: random.values(shape.reduce(1, *), inputType, extremes: extremes))
         let weights = IntTensor(
             shape: [channels, kernel.height, kernel.width, 1], elementType: weightType,
             values: random.values(channels * kernel.height * kernel.width, weightType, extremes: extremes))
-        let weightZeroPoints: [Int32] = random.bool()
+        let weightZeroPoints: [Int32] =
+            random.bool()
             ? (0..<channels).map { _ in random.int32(weightType.minValue...weightType.maxValue) }
             : [0]
         let inputZeroPoint = random.int32(inputType.minValue...inputType.maxValue)
         let bias = (0..<channels).map { _ in random.int32(extremes ? Int32.min...Int32.max : -50_000...50_000) }
         let parameters = Conv2DParameters(
             stride: stride, dilation: dilation, padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad),
-            groups: channels, requantizer: random.requantizer(random.element(RoundingMode.allCases), channels: random.bool() ? channels : 1))
+            groups: channels,
+            requantizer: random.requantizer(
+                random.element(RoundingMode.allCases), channels: random.bool() ? channels : 1))
         guard
-            slidingWindowOutputExtent(input: size, padBefore: pad, padAfter: pad, kernel: kernel.height, stride: stride.height, dilation: dilation.height) != nil,
-            slidingWindowOutputExtent(input: size, padBefore: pad, padAfter: pad, kernel: kernel.width, stride: stride.width, dilation: dilation.width) != nil
+            slidingWindowOutputExtent(
+                input: size, padBefore: pad, padAfter: pad, kernel: kernel.height, stride: stride.height,
+                dilation: dilation.height) != nil,
+            slidingWindowOutputExtent(
+                input: size, padBefore: pad, padAfter: pad, kernel: kernel.width, stride: stride.width,
+                dilation: dilation.width) != nil
         else { return }
         let expectedAccumulators = ReferenceKernels.conv2DAccumulators(
             input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
@@ -218,10 +289,17 @@ import Testing
             input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
             parameters: parameters, overflow: .wrap, outputType: .int8)
         for path in KernelPath.available {
-            let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, path: path))
+            let fast = try #require(
+                FastConvolution(
+                    conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters,
+                    path: path))
             for threads in [1, 3] {
-                #expect(fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads) == expectedAccumulators, "\(path) \(threads)")
-                #expect(fast.run(input: x, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected, "\(path) \(threads)")
+                #expect(
+                    fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads)
+                        == expectedAccumulators, "\(path) \(threads)")
+                #expect(
+                    fast.run(input: x, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected,
+                    "\(path) \(threads)")
             }
         }
     }
@@ -229,10 +307,15 @@ import Testing
     @Test func identicalForEveryThreadCount() throws {
         let c = Self.randomCase(seed: 3)
         var random = FastTestRandom(seed: 5)
-        let input = IntTensor(shape: [2, 17, 19, 24], elementType: .int8, values: random.values(2 * 17 * 19 * 24, .int8))
+        let input = IntTensor(
+            shape: [2, 17, 19, 24], elementType: .int8, values: random.values(2 * 17 * 19 * 24, .int8))
         let weights = IntTensor(shape: [160, 3, 3, 24], elementType: .int8, values: random.values(160 * 9 * 24, .int8))
-        let parameters = Conv2DParameters(stride: Size2D(1), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: c.parameters.requantizer.channelCount == 1 ? c.parameters.requantizer : random.requantizer(.halfUp, channels: 160))
-        let fast = try #require(FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: nil, parameters: parameters))
+        let parameters = Conv2DParameters(
+            stride: Size2D(1), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1),
+            requantizer: c.parameters.requantizer.channelCount == 1
+                ? c.parameters.requantizer : random.requantizer(.halfUp, channels: 160))
+        let fast = try #require(
+            FastConvolution(conv2DWeights: weights, weightZeroPoints: [0], bias: nil, parameters: parameters))
         let one = fast.run(input: input, inputZeroPoint: 3, outputType: .int8, threads: 1)
         for threads in [2, 3, 4, 8] {
             #expect(fast.run(input: input, inputZeroPoint: 3, outputType: .int8, threads: threads) == one)
@@ -246,6 +329,10 @@ import Testing
         #expect(!FastConvolution.supports(inputType: .int8, inputZeroPoint: 128))
         #expect(FastConvolution.supports(inputType: .int8, inputZeroPoint: -128))
         let weights = IntTensor(shape: [1, 1, 1, 1], elementType: .int16, values: [300])
-        #expect(FastConvolution(conv2DWeights: weights, weightZeroPoints: [], bias: nil, parameters: Conv2DParameters(requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .halfUp))) == nil)
+        #expect(
+            FastConvolution(
+                conv2DWeights: weights, weightZeroPoints: [], bias: nil,
+                parameters: Conv2DParameters(requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .halfUp)))
+                == nil)
     }
 }

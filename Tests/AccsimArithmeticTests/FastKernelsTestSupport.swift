@@ -30,7 +30,9 @@ struct FastTestRandom {
 
     /// `count` values of `type`, uniform over its range, or (adversarial) only its extremes.
     mutating func values(_ count: Int, _ type: ElementType, extremes: Bool = false) -> [Int32] {
-        (0..<count).map { _ in extremes ? (bool() ? type.minValue : type.maxValue) : int32(type.minValue...type.maxValue) }
+        (0..<count).map { _ in
+            extremes ? (bool() ? type.minValue : type.maxValue) : int32(type.minValue...type.maxValue)
+        }
     }
 
     /// A valid requantizer of `rounding` with `channels` channels (1: per tensor).
@@ -40,13 +42,16 @@ struct FastTestRandom {
         for _ in 0..<channels {
             switch rounding {
             case .tflite, .tfliteHalfUp:
-                multipliers.append(element([0, 1, 1 << 30, Int32.max, int32(1 << 30...Int32.max), int32(0...Int32.max)]))
+                multipliers.append(
+                    element([0, 1, 1 << 30, Int32.max, int32(1 << 30...Int32.max), int32(0...Int32.max)]))
             default:
-                multipliers.append(element([1, -1, Int32.max, Int32.min, int32(-70_000...70_000), int32(Int32.min...Int32.max)]))
+                multipliers.append(
+                    element([1, -1, Int32.max, Int32.min, int32(-70_000...70_000), int32(Int32.min...Int32.max)]))
             }
             shifts.append(element([0, 1, 2, 30, 31, 32, 45, 62, int32(0...62)]))
         }
-        let low = int32(outputType.minValue...outputType.maxValue), high = int32(outputType.minValue...outputType.maxValue)
+        let low = int32(outputType.minValue...outputType.maxValue)
+        let high = int32(outputType.minValue...outputType.maxValue)
         var reals: [Double]?
         if rounding == .doubleHalfAway {
             reals = (0..<channels).map { _ in Double(int(0...1_000_000)) / 1_048_576 }

@@ -5,7 +5,10 @@ import Testing
 /// mode, per tensor and per channel, shifts from 0 to 62, multipliers at their extremes,
 /// accumulators at int32's ends, on both kernel paths.
 @Suite struct FastRequantizerTests {
-    static let edgeAccumulators: [Int32] = [0, 1, -1, 2, -2, 3, -3, Int32.max, Int32.min, Int32.max - 1, Int32.min + 1, 1 << 30, -(1 << 30), 65_535, -65_536]
+    static let edgeAccumulators: [Int32] = [
+        0, 1, -1, 2, -2, 3, -3, Int32.max, Int32.min, Int32.max - 1, Int32.min + 1, 1 << 30, -(1 << 30), 65_535,
+        -65_536,
+    ]
 
     static func accumulators(_ random: inout FastTestRandom, count: Int) -> [Int32] {
         (0..<count).map { i in
@@ -22,7 +25,8 @@ import Testing
         var random = FastTestRandom(seed: UInt64(RoundingMode.allCases.firstIndex(of: rounding)!))
         for trial in 0..<40 {
             let channels = random.element([1, 3, 8, 9, 16, 17, 64])
-            let requantizer = random.requantizer(rounding, channels: trial % 2 == 0 ? channels : 1, outputType: random.element([.int8, .uint8, .int16]))
+            let requantizer = random.requantizer(
+                rounding, channels: trial % 2 == 0 ? channels : 1, outputType: random.element([.int8, .uint8, .int16]))
             let rows = random.int(1...7)
             let source = Self.accumulators(&random, count: rows * channels)
             let expected = source.indices.map { requantizer.apply(source[$0], channel: $0 % channels) }
@@ -30,17 +34,23 @@ import Testing
                 let fast = FastRequantizer(requantizer, path: path)
                 var output = [Int32](repeating: 0, count: source.count)
                 source.withUnsafeBufferPointer { s in
-                    output.withUnsafeMutableBufferPointer { d in fast.apply(s.baseAddress!, d.baseAddress!, count: s.count, channels: channels) }
+                    output.withUnsafeMutableBufferPointer { d in
+                        fast.apply(s.baseAddress!, d.baseAddress!, count: s.count, channels: channels)
+                    }
                 }
                 #expect(output == expected, "\(path) \(rounding.rawValue) \(requantizer)")
                 // In place, as the conv epilogue uses it: a block with strides.
                 var block = [Int32](repeating: 0, count: rows * (channels + 5))
                 for r in 0..<rows { for j in 0..<channels { block[r * (channels + 5) + j] = source[r * channels + j] } }
                 block.withUnsafeMutableBufferPointer { b in
-                    fast.apply(b.baseAddress!, sourceStride: channels + 5, b.baseAddress!, destinationStride: channels + 5, rows: rows, columns: channels, firstChannel: 0)
+                    fast.apply(
+                        b.baseAddress!, sourceStride: channels + 5, b.baseAddress!, destinationStride: channels + 5,
+                        rows: rows, columns: channels, firstChannel: 0)
                 }
                 for r in 0..<rows {
-                    #expect(Array(block[(r * (channels + 5))..<(r * (channels + 5) + channels)]) == Array(expected[(r * channels)..<((r + 1) * channels)]), "\(path) in place")
+                    #expect(
+                        Array(block[(r * (channels + 5))..<(r * (channels + 5) + channels)])
+                            == Array(expected[(r * channels)..<((r + 1) * channels)]), "\(path) in place")
                 }
             }
         }
@@ -54,7 +64,10 @@ import Testing
         for path in KernelPath.available {
             var output = [Int32](repeating: 0, count: 13)
             source.withUnsafeBufferPointer { s in
-                output.withUnsafeMutableBufferPointer { d in FastRequantizer(requantizer, path: path).apply(s.baseAddress!, d.baseAddress!, count: 13, firstChannel: 21) }
+                output.withUnsafeMutableBufferPointer { d in
+                    FastRequantizer(requantizer, path: path).apply(
+                        s.baseAddress!, d.baseAddress!, count: 13, firstChannel: 21)
+                }
             }
             #expect(output == source.indices.map { requantizer.apply(source[$0], channel: 21 + $0) }, "\(path)")
         }
@@ -63,18 +76,24 @@ import Testing
     /// Every shift, every edge accumulator, multipliers at the ends of their range.
     @Test(arguments: RoundingMode.allCases)
     func exhaustiveShiftsAndEdges(rounding: RoundingMode) {
-        let multipliers: [Int32] = rounding.usesQ31Multiplier ? [0, 1, 1 << 30, Int32.max] : [1, -1, 3, Int32.max, Int32.min]
+        let multipliers: [Int32] =
+            rounding.usesQ31Multiplier ? [0, 1, 1 << 30, Int32.max] : [1, -1, 3, Int32.max, Int32.min]
         for multiplier in multipliers {
             let requantizer = Requantizer(
-                multipliers: [Int32](repeating: multiplier, count: 63), shifts: (0...62).map(Int32.init), rounding: rounding,
-                zeroPoint: -3, clampMin: -1000, clampMax: 1000, realMultipliers: rounding == .doubleHalfAway ? (0...62).map { Double($0) / 7 } : nil)
+                multipliers: [Int32](repeating: multiplier, count: 63), shifts: (0...62).map(Int32.init),
+                rounding: rounding,
+                zeroPoint: -3, clampMin: -1000, clampMax: 1000,
+                realMultipliers: rounding == .doubleHalfAway ? (0...62).map { Double($0) / 7 } : nil)
             for acc in Self.edgeAccumulators {
                 let source = [Int32](repeating: acc, count: 63)
                 let expected = (0..<63).map { requantizer.apply(acc, channel: $0) }
                 for path in KernelPath.available {
                     var output = [Int32](repeating: 0, count: 63)
                     source.withUnsafeBufferPointer { s in
-                        output.withUnsafeMutableBufferPointer { d in FastRequantizer(requantizer, path: path).apply(s.baseAddress!, d.baseAddress!, count: 63, firstChannel: 0) }
+                        output.withUnsafeMutableBufferPointer { d in
+                            FastRequantizer(requantizer, path: path).apply(
+                                s.baseAddress!, d.baseAddress!, count: 63, firstChannel: 0)
+                        }
                     }
                     #expect(output == expected, "\(path) \(rounding.rawValue) M \(multiplier) acc \(acc)")
                 }
@@ -89,12 +108,17 @@ import Testing
         for rounding in [RoundingMode.tflite, .tfliteHalfUp] {
             for multiplier in [Int32(1 << 30), 3 << 29, Int32.max] {
                 for shift in Int32(28)...40 {
-                    let requantizer = Requantizer(multiplier: multiplier, shift: shift, rounding: rounding, clampMin: Int32.min, clampMax: Int32.max)
+                    let requantizer = Requantizer(
+                        multiplier: multiplier, shift: shift, rounding: rounding, clampMin: Int32.min,
+                        clampMax: Int32.max)
                     let expected = source.map { requantizer.apply($0, channel: 0) }
                     for path in KernelPath.available {
                         var output = [Int32](repeating: 0, count: source.count)
                         source.withUnsafeBufferPointer { s in
-                            output.withUnsafeMutableBufferPointer { d in FastRequantizer(requantizer, path: path).apply(s.baseAddress!, d.baseAddress!, count: s.count, firstChannel: 0) }
+                            output.withUnsafeMutableBufferPointer { d in
+                                FastRequantizer(requantizer, path: path).apply(
+                                    s.baseAddress!, d.baseAddress!, count: s.count, firstChannel: 0)
+                            }
                         }
                         #expect(output == expected, "\(path) \(rounding.rawValue) M \(multiplier) n \(shift)")
                     }
@@ -107,13 +131,18 @@ import Testing
     /// reproduces the reference arithmetic (SRDHM's saturating corner included).
     @Test func outOfRangeTFLiteMultipliersStayExact() {
         for rounding in [RoundingMode.tflite, .tfliteHalfUp] {
-            let requantizer = Requantizer(multipliers: [Int32.min, -5], shifts: [31, 40], rounding: rounding, clampMin: Int32.min, clampMax: Int32.max)
+            let requantizer = Requantizer(
+                multipliers: [Int32.min, -5], shifts: [31, 40], rounding: rounding, clampMin: Int32.min,
+                clampMax: Int32.max)
             let source: [Int32] = [Int32.min, Int32.min, 7, -7]
             let expected = source.indices.map { requantizer.apply(source[$0], channel: $0 % 2) }
             for path in KernelPath.available {
                 var output = [Int32](repeating: 0, count: 4)
                 source.withUnsafeBufferPointer { s in
-                    output.withUnsafeMutableBufferPointer { d in FastRequantizer(requantizer, path: path).apply(s.baseAddress!, d.baseAddress!, count: 4, channels: 2) }
+                    output.withUnsafeMutableBufferPointer { d in
+                        FastRequantizer(requantizer, path: path).apply(
+                            s.baseAddress!, d.baseAddress!, count: 4, channels: 2)
+                    }
                 }
                 #expect(output == expected, "\(path) \(rounding.rawValue)")
             }
@@ -130,7 +159,10 @@ import Testing
                 let expected = source.map { overflow.narrow(requantizer.scaled($0, channel: 0)) }
                 for path in KernelPath.available {
                     var values = source
-                    values.withUnsafeMutableBufferPointer { FastRequantizer(requantizer, path: path).scaleInPlace($0.baseAddress!, count: $0.count, overflow: overflow) }
+                    values.withUnsafeMutableBufferPointer {
+                        FastRequantizer(requantizer, path: path).scaleInPlace(
+                            $0.baseAddress!, count: $0.count, overflow: overflow)
+                    }
                     #expect(values == expected, "\(path) \(overflow)")
                 }
             }

@@ -1,7 +1,6 @@
+import AccsimArithmetic
 import Foundation
 import Testing
-
-import AccsimArithmetic
 
 /// Runs every case of the fixtures written by Scripts/make_kernel_fixtures.py (from the
 /// independent NumPy oracle Scripts/intref.py) through the Swift reference kernels and demands
@@ -14,8 +13,10 @@ struct KernelFixtureTests {
     ]
 
     @Test func fixtureFilesAreAllCovered() throws {
-        let names = try FileManager.default.contentsOfDirectory(at: try Fixtures.directory(), includingPropertiesForKeys: nil)
-            .map { $0.deletingPathExtension().lastPathComponent }
+        let names = try FileManager.default.contentsOfDirectory(
+            at: try Fixtures.directory(), includingPropertiesForKeys: nil
+        )
+        .map { $0.deletingPathExtension().lastPathComponent }
         #expect(Set(names) == Set(Self.opFiles + ["rounding", "derivations"]))
     }
 
@@ -28,7 +29,10 @@ struct KernelFixtureTests {
         switch op {
         case "conv2d":
             count = try check(data, Conv2DParameters.self) { c in
-                let args = (input: c.tensor(0), zp: c.zeroPoints[0], weights: c.tensor(1), wzp: c.weightZeroPoints ?? [], bias: c.bias)
+                let args = (
+                    input: c.tensor(0), zp: c.zeroPoints[0], weights: c.tensor(1), wzp: c.weightZeroPoints ?? [],
+                    bias: c.bias
+                )
                 let accumulators = ReferenceKernels.conv2DAccumulators(
                     input: args.input, inputZeroPoint: args.zp, weights: args.weights, weightZeroPoints: args.wzp,
                     bias: args.bias, parameters: c.attributes, overflow: c.overflow!)
@@ -57,7 +61,8 @@ struct KernelFixtureTests {
         case "concat":
             count = try check(data, ConcatParameters.self) { c in
                 ReferenceKernels.concat(
-                    c.inputs.map(\.tensor), zeroPoints: c.zeroPoints, parameters: c.attributes, outputType: c.outputType!)
+                    c.inputs.map(\.tensor), zeroPoints: c.zeroPoints, parameters: c.attributes,
+                    outputType: c.outputType!)
             }
         case "max_pool":
             count = try check(data, MaxPoolParameters.self) { c in
@@ -69,7 +74,8 @@ struct KernelFixtureTests {
             }
         case "mean":
             count = try check(data, MeanParameters.self) { c in
-                ReferenceKernels.mean(c.tensor(0), zeroPoint: c.zeroPoints[0], parameters: c.attributes, outputType: c.outputType!)
+                ReferenceKernels.mean(
+                    c.tensor(0), zeroPoint: c.zeroPoints[0], parameters: c.attributes, outputType: c.outputType!)
             }
         case "clamp":
             count = try check(data, ClampParameters.self) { c in
@@ -88,7 +94,8 @@ struct KernelFixtureTests {
         case "requantize":
             count = try check(data, RequantizeAttributes.self) { c in
                 ReferenceKernels.requantize(
-                    c.tensor(0), zeroPoint: c.zeroPoints[0], requantizer: c.attributes.requantizer, outputType: c.outputType!)
+                    c.tensor(0), zeroPoint: c.zeroPoints[0], requantizer: c.attributes.requantizer,
+                    outputType: c.outputType!)
             }
         case "pad":
             count = try check(data, PadParameters.self) { c in
@@ -133,7 +140,8 @@ struct KernelFixtureTests {
         guard got.count == expected.count else { return "\(got.count) values, expected \(expected.count)" }
         let wrong = zip(got, expected).enumerated().filter { $0.element.0 != $0.element.1 }
         guard let first = wrong.first else { return "ok" }
-        return "\(wrong.count) values differ, first at \(first.offset): \(first.element.0) instead of \(first.element.1)"
+        return
+            "\(wrong.count) values differ, first at \(first.offset): \(first.element.0) instead of \(first.element.1)"
     }
 }
 

@@ -27,7 +27,9 @@ import Testing
     }
 
     @Test func passesEqualTheWideProductOnExtremeAndRandomOperands() {
-        let extremes: [Int32] = [-65535, -32769, -32768, -32767, -256, -129, -128, -1, 0, 1, 127, 128, 255, 256, 32767, 65535]
+        let extremes: [Int32] = [
+            -65535, -32769, -32768, -32767, -256, -129, -128, -1, 0, 1, 127, 128, 255, 256, 32767, 65535,
+        ]
         for a in extremes {
             for b in extremes {
                 #expect(MultiPass.dot([a], [b], activationSlices: 2, weightSlices: 2) == Int64(a) * Int64(b))
@@ -38,8 +40,9 @@ import Testing
         }
         var state: UInt64 = 0x3A5F
         func next(_ range: ClosedRange<Int32>) -> Int32 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return range.lowerBound + Int32(truncatingIfNeeded: (state >> 33) % UInt64(range.upperBound - range.lowerBound + 1))
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return range.lowerBound
+                + Int32(truncatingIfNeeded: (state >> 33) % UInt64(range.upperBound - range.lowerBound + 1))
         }
         for _ in 0..<200 {
             let count = Int(next(1...300))

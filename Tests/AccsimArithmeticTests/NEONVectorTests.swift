@@ -29,17 +29,26 @@ import Testing
 
     /// One GEMM case: A unsigned, B signed, offsets; expected from the reference fully connected
     /// accumulators (input `a − 128` with zero point −128, weights zero point 0, bias = offsets).
-    static func gemm(_ w: inout Writer, _ random: inout FastTestRandom, m: Int, n: Int, k: Int, extremes: Bool, offsetRange: ClosedRange<Int32>) {
+    static func gemm(
+        _ w: inout Writer, _ random: inout FastTestRandom, m: Int, n: Int, k: Int, extremes: Bool,
+        offsetRange: ClosedRange<Int32>
+    ) {
         let a: [Int32] = (0..<(m * k)).map { _ in extremes ? (random.bool() ? 255 : 0) : random.int32(0...255) }
         let b: [Int32] = (0..<(n * k)).map { _ in extremes ? (random.bool() ? 127 : -128) : random.int32(-128...127) }
         let offsets = (0..<n).map { _ in random.int32(offsetRange) }
         let expected = ReferenceKernels.fullyConnectedAccumulators(
             input: IntTensor(shape: [m, k], elementType: .int8, values: a.map { $0 - 128 }), inputZeroPoint: -128,
-            weights: IntTensor(shape: [n, k], elementType: .int8, values: b), weightZeroPoints: [0], bias: offsets, overflow: .wrap)
+            weights: IntTensor(shape: [n, k], elementType: .int8, values: b), weightZeroPoints: [0], bias: offsets,
+            overflow: .wrap)
         let bytes = b.map { UInt8(truncatingIfNeeded: $0) }
-        let packed = bytes.withUnsafeBytes { PackedGEMMWeights(path: .neon, k: k, n: n, source: $0, columnStride: k, flipSign: false) }
+        let packed = bytes.withUnsafeBytes {
+            PackedGEMMWeights(path: .neon, k: k, n: n, source: $0, columnStride: k, flipSign: false)
+        }
         w.u32(1)
-        w.u32(m); w.u32(n); w.u32(k); w.u32(packed.kp)
+        w.u32(m)
+        w.u32(n)
+        w.u32(k)
+        w.u32(packed.kp)
         for i in 0..<m {
             for kk in 0..<packed.kp { w.bytes.append(kk < k ? UInt8(a[i * k + kk]) : 0) }
         }
@@ -51,25 +60,34 @@ import Testing
 
     /// One depthwise case: expected from the reference conv accumulators (groups = channels).
     static func depthwise(
-        _ w: inout Writer, _ random: inout FastTestRandom, batch: Int, size: Int, channels: Int, kernel: Int, stride: Int,
+        _ w: inout Writer, _ random: inout FastTestRandom, batch: Int, size: Int, channels: Int, kernel: Int,
+        stride: Int,
         dilation: Int, pad: Int, extremes: Bool
     ) {
         let cp = (channels + 15) / 16 * 16
-        let xValues = (0..<(batch * size * size * channels)).map { _ in extremes ? (random.bool() ? Int32(127) : -128) : random.int32(-128...127) }
-        let wValues = (0..<(channels * kernel * kernel)).map { _ in extremes ? (random.bool() ? Int32(127) : -128) : random.int32(-128...127) }
+        let xValues = (0..<(batch * size * size * channels)).map { _ in
+            extremes ? (random.bool() ? Int32(127) : -128) : random.int32(-128...127)
+        }
+        let wValues = (0..<(channels * kernel * kernel)).map { _ in
+            extremes ? (random.bool() ? Int32(127) : -128) : random.int32(-128...127)
+        }
         let inputZeroPoint: Int32 = extremes ? -128 : random.int32(-128...127)
         let weightZeroPoints = (0..<channels).map { _ in extremes ? Int32(127) : random.int32(-128...127) }
         let bias = (0..<channels).map { _ in random.int32(extremes ? Int32.min...Int32.max : -100_000...100_000) }
         let parameters = Conv2DParameters(
-            stride: Size2D(stride), dilation: Size2D(dilation), padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad),
+            stride: Size2D(stride), dilation: Size2D(dilation),
+            padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad),
             groups: channels, requantizer: Requantizer(multiplier: 1, shift: 0, rounding: .halfUp))
         let expected = ReferenceKernels.conv2DAccumulators(
-            input: IntTensor(shape: [batch, size, size, channels], elementType: .int8, values: xValues), inputZeroPoint: inputZeroPoint,
+            input: IntTensor(shape: [batch, size, size, channels], elementType: .int8, values: xValues),
+            inputZeroPoint: inputZeroPoint,
             weights: IntTensor(shape: [channels, kernel, kernel, 1], elementType: .int8, values: wValues),
             weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters, overflow: .wrap)
         let outSize = expected.shape[1]
         w.u32(2)
-        for value in [batch, size, size, cp, outSize, outSize, kernel, kernel, stride, stride, dilation, dilation, pad, pad] { w.u32(value) }
+        for value in [
+            batch, size, size, cp, outSize, outSize, kernel, kernel, stride, stride, dilation, dilation, pad, pad,
+        ] { w.u32(value) }
         var x = [Int16](repeating: 0, count: batch * size * size * cp)
         for pixel in 0..<(batch * size * size) {
             for c in 0..<channels { x[pixel * cp + c] = Int16(xValues[pixel * channels + c] - inputZeroPoint) }
@@ -77,7 +95,9 @@ import Testing
         w.i16(x)
         var weights = [Int16](repeating: 0, count: kernel * kernel * cp)
         for c in 0..<channels {
-            for t in 0..<(kernel * kernel) { weights[t * cp + c] = Int16(wValues[c * kernel * kernel + t] - weightZeroPoints[c]) }
+            for t in 0..<(kernel * kernel) {
+                weights[t * cp + c] = Int16(wValues[c * kernel * kernel + t] - weightZeroPoints[c])
+            }
         }
         w.i16(weights)
         w.i32(bias + [Int32](repeating: 0, count: cp - channels))
@@ -103,10 +123,14 @@ import Testing
         gemm(&w, &random, m: 5, n: 20, k: 1030, extremes: true, offsetRange: Int32.max - 1000...Int32.max)
         gemm(&w, &random, m: 4, n: 18, k: 1030, extremes: true, offsetRange: Int32.min...(Int32.min + 1000))
         gemm(&w, &random, m: 20, n: 65, k: 129, extremes: false, offsetRange: Int32.min...Int32.max)
-        depthwise(&w, &random, batch: 1, size: 9, channels: 16, kernel: 3, stride: 1, dilation: 1, pad: 1, extremes: false)
-        depthwise(&w, &random, batch: 2, size: 11, channels: 37, kernel: 5, stride: 2, dilation: 1, pad: 2, extremes: false)
-        depthwise(&w, &random, batch: 1, size: 8, channels: 24, kernel: 3, stride: 1, dilation: 2, pad: 0, extremes: true)
-        depthwise(&w, &random, batch: 1, size: 7, channels: 8, kernel: 2, stride: 1, dilation: 1, pad: 1, extremes: false)
+        depthwise(
+            &w, &random, batch: 1, size: 9, channels: 16, kernel: 3, stride: 1, dilation: 1, pad: 1, extremes: false)
+        depthwise(
+            &w, &random, batch: 2, size: 11, channels: 37, kernel: 5, stride: 2, dilation: 1, pad: 2, extremes: false)
+        depthwise(
+            &w, &random, batch: 1, size: 8, channels: 24, kernel: 3, stride: 1, dilation: 2, pad: 0, extremes: true)
+        depthwise(
+            &w, &random, batch: 1, size: 7, channels: 8, kernel: 2, stride: 1, dilation: 1, pad: 1, extremes: false)
         return w.bytes
     }
 
@@ -115,7 +139,8 @@ import Testing
         if ProcessInfo.processInfo.environment["ACCSIM_UPDATE_GOLDEN"] == "1" {
             try Data(bytes).write(to: URL(fileURLWithPath: Self.path))
         }
-        let stored = try #require(FileManager.default.contents(atPath: Self.path), "missing \(Self.path): run with ACCSIM_UPDATE_GOLDEN=1")
+        let stored = try #require(
+            FileManager.default.contents(atPath: Self.path), "missing \(Self.path): run with ACCSIM_UPDATE_GOLDEN=1")
         #expect(stored.count == bytes.count)
         #expect(Array(stored) == bytes, "Tests/NEONVectors/vectors.bin differs from the reference kernels' outputs")
     }
@@ -128,7 +153,9 @@ import Testing
             let (m, n, k) = (13, 37, 61)
             let a = (0..<(m * k)).map { _ in UInt8(random.int(0...255)) }
             let b = (0..<(n * k)).map { _ in Int8(random.int(-128...127)) }
-            let packed = b.withUnsafeBytes { PackedGEMMWeights(path: path, k: k, n: n, source: $0, columnStride: k, flipSign: false) }
+            let packed = b.withUnsafeBytes {
+                PackedGEMMWeights(path: path, k: k, n: n, source: $0, columnStride: k, flipSign: false)
+            }
             var rows = [UInt8](repeating: 0, count: m * packed.kp)
             for i in 0..<m { for kk in 0..<k { rows[i * packed.kp + kk] = a[i * k + kk] } }
             let offsets = (0..<n).map { Int32($0) * 1000 - 7 }
@@ -137,7 +164,8 @@ import Testing
                 offsets.withUnsafeBufferPointer { offsets in
                     c.withUnsafeMutableBufferPointer { c in
                         FastKernels.gemm(
-                            a: rows.baseAddress!, lda: packed.kp, weights: packed, columns: 0..<n, offsets: offsets.baseAddress!,
+                            a: rows.baseAddress!, lda: packed.kp, weights: packed, columns: 0..<n,
+                            offsets: offsets.baseAddress!,
                             c: c.baseAddress!, ldc: n, m: m)
                     }
                 }

@@ -115,15 +115,25 @@ struct RequantizerTests {
         for mode: RoundingMode in [.halfUp, .halfAway, .halfEven, .floor] {
             #expect(round(.max, .max, 32, mode) == 1_073_741_823)
         }
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(.min, 3, 32, $0) } == [-1, -2, -2, -2])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(.min, 3, 32, $0) } == [-1, -2, -2, -2])
         // n = 40: ±3·2^20 · 2^19 / 2^40 = ±1.5.
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(3 << 20, 1 << 19, 40, $0) } == [2, 2, 2, 1])
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(-3 << 20, 1 << 19, 40, $0) } == [-1, -2, -2, -2])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(3 << 20, 1 << 19, 40, $0) } == [2, 2, 2, 1])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(-3 << 20, 1 << 19, 40, $0) } == [
+                -1, -2, -2, -2,
+            ])
         // n = 62: 2^30·(2^31−1) / 2^62 = 0.5 − 2^−32 → 0 (nearest), 0 (floor); its negative → 0, −1;
         // 2^30·(−2^31) / 2^62 = −0.5 exactly → 0 (half_up), −1 (half_away), 0 (half_even), −1 (floor).
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(1 << 30, .max, 62, $0) } == [0, 0, 0, 0])
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(-(1 << 30), .max, 62, $0) } == [0, 0, 0, -1])
-        #expect([RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(1 << 30, .min, 62, $0) } == [0, -1, 0, -1])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(1 << 30, .max, 62, $0) } == [0, 0, 0, 0])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(-(1 << 30), .max, 62, $0) } == [
+                0, 0, 0, -1,
+            ])
+        #expect(
+            [RoundingMode.halfUp, .halfAway, .halfEven, .floor].map { round(1 << 30, .min, 62, $0) } == [0, -1, 0, -1])
     }
 
     // MARK: apply: zero point, clamp, channels
@@ -152,7 +162,8 @@ struct RequantizerTests {
 
     @Test func perChannelParameters() {
         // Channel 0: 7·1/2 = 3.5 → 4; channel 1: 7·3/4 = 5.25 → 5; channel 2: 7·5 = 35.
-        let r = Requantizer(multipliers: [1, 3, 5], shifts: [1, 2, 0], rounding: .halfUp, zeroPoint: 0, clampMin: -1000, clampMax: 1000)
+        let r = Requantizer(
+            multipliers: [1, 3, 5], shifts: [1, 2, 0], rounding: .halfUp, zeroPoint: 0, clampMin: -1000, clampMax: 1000)
         #expect((0..<3).map { r.apply(7, channel: $0) } == [4, 5, 35])
         #expect(r.isPerChannel && r.channelCount == 3)
         // A per-tensor requantizer ignores the channel index.
@@ -231,7 +242,8 @@ struct RequantizerTests {
         #expect(fields(Requantizer(multipliers: [1, 1], shifts: [4, -1], rounding: .floor)) == ["shifts[1]"])
         #expect(fields(Requantizer(multiplier: -1, shift: 31, rounding: .tflite)) == ["multipliers[0]"])
         #expect(fields(Requantizer(multiplier: -1, shift: 31, rounding: .tfliteHalfUp)) == ["multipliers[0]"])
-        #expect(fields(Requantizer(multiplier: 1, shift: 0, rounding: .halfUp, clampMin: 5, clampMax: 4)) == ["clamp_min"])
+        #expect(
+            fields(Requantizer(multiplier: 1, shift: 0, rounding: .halfUp, clampMin: 5, clampMax: 4)) == ["clamp_min"])
         #expect(fields(Requantizer(multiplier: 1, shift: 62, rounding: .tflite)).isEmpty)
     }
 }

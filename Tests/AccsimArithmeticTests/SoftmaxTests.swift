@@ -60,8 +60,9 @@ struct SoftmaxTests {
         // Row [127, −128, 0, 0]: only the maximum is within 15 of itself; the others give −128.
         // Its sum is 2^19 → bits over unit 0 → RDBP(2^31 − 2, 23) = 256 → 128 → clamped 127.
         let x = IntTensor(shape: [2, 4], elementType: .int8, values: [1, 1, 1, 1, 127, -128, 0, 0])
-        #expect(ReferenceKernels.softmax(x, parameters: p)
-            == IntTensor(shape: [2, 4], elementType: .int8, values: [-64, -64, -64, -64, 127, -128, -128, -128]))
+        #expect(
+            ReferenceKernels.softmax(x, parameters: p)
+                == IntTensor(shape: [2, 4], elementType: .int8, values: [-64, -64, -64, -64, 127, -128, -128, -128]))
     }
 
     @Test func rowsAreIndependentAndTheLastAxisIsTheRow() {
@@ -69,7 +70,8 @@ struct SoftmaxTests {
         let p = SoftmaxParameters.softmaxParameters(betaTimesInputScale: 0.1)
         let row: [Int32] = [0, 1, 2, 3, -128, 127]
         let single = ReferenceKernels.softmax(IntTensor(shape: [1, 6], elementType: .int8, values: row), parameters: p)
-        let stacked = ReferenceKernels.softmax(IntTensor(shape: [2, 1, 6], elementType: .int8, values: row + row), parameters: p)
+        let stacked = ReferenceKernels.softmax(
+            IntTensor(shape: [2, 1, 6], elementType: .int8, values: row + row), parameters: p)
         #expect(stacked.values == single.values + single.values)
         #expect(stacked.shape == [2, 1, 6])
     }
@@ -102,7 +104,8 @@ struct SoftmaxTests {
         #expect(file.tables.count >= 4)
         for t in file.tables {
             let function = try #require(TableFunction(rawValue: t.function))
-            let table = LookupTableParameters.lookupTable(function, inputScale: t.inputScale, inputZeroPoint: t.inputZeroPoint, type: t.type)
+            let table = LookupTableParameters.lookupTable(
+                function, inputScale: t.inputScale, inputZeroPoint: t.inputZeroPoint, type: t.type)
             #expect(table.table == t.table, "\(t.function) s=\(t.inputScale) zp=\(t.inputZeroPoint) \(t.type)")
         }
     }

@@ -38,7 +38,8 @@ import Testing
             return (254 * p + 16) / 32
         }
         let path = try CLI.temporaryDirectory().appendingPathComponent("x_int8.npy").path
-        try NPYFile.write(try NPYArray(shape: [360, 1, 8, 8], dtype: .int8, values: quantized), to: path, overwrite: false)
+        try NPYFile.write(
+            try NPYArray(shape: [360, 1, 8, 8], dtype: .int8, values: quantized), to: path, overwrite: false)
         let run = try FrameworkModelTests.run("\(Self.directory)/mix_ss.q", inputs: path)
         let expected = try FrameworkModelTests.npy("\(Self.directory)/mix_ss_aidge_logits.npy")
         #expect(run.outputs.values == expected.values)
@@ -49,12 +50,17 @@ import Testing
         // shift-only unit as they are, bit-exact with Aidge.
         for model in ["mlp_ss", "cnn_ss"] {
             let run = try FrameworkModelTests.run(
-                "\(Self.directory)/\(model).q", inputs: Self.inputs, extra: ["--hw", "8x8", "--set", "requantizer.multiplier_bits=0"])
-            #expect(run.outputs.values == (try FrameworkModelTests.npy("\(Self.directory)/\(model)_aidge_logits.npy")).values)
+                "\(Self.directory)/\(model).q", inputs: Self.inputs,
+                extra: ["--hw", "8x8", "--set", "requantizer.multiplier_bits=0"])
+            #expect(
+                run.outputs.values
+                    == (try FrameworkModelTests.npy("\(Self.directory)/\(model)_aidge_logits.npy")).values)
         }
         // The residual model's joining nodes carry a small multiplier: refused, naming the layer.
-        let result = try CLI.run(["run", "--hw", "8x8", "--set", "requantizer.multiplier_bits=0", "\(Self.directory)/res_ss.q",
-                                  "--input", Self.inputs])
+        let result = try CLI.run([
+            "run", "--hw", "8x8", "--set", "requantizer.multiplier_bits=0", "\(Self.directory)/res_ss.q",
+            "--input", Self.inputs,
+        ])
         #expect(result.status != 0)
         #expect(result.stderr.contains("relu2_Res") || result.stderr.contains("add5"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("multiplier_bits"))
@@ -65,8 +71,13 @@ import Testing
         let model = "\(Self.directory)/mix_ss.q"
         let refused = try CLI.run(["run", "--hw", "8x8", model, "--input", Self.inputs])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("globalaveragepool12") && refused.stderr.contains("aidge_running_mean"), "stderr: \(refused.stderr)")
-        let adapted = try CLI.run(["run", "--hw", "8x8", "--adapt-requant", model, "--input", Self.inputs, "--labels", FrameworkModelTests.labels])
+        #expect(
+            refused.stderr.contains("globalaveragepool12") && refused.stderr.contains("aidge_running_mean"),
+            "stderr: \(refused.stderr)")
+        let adapted = try CLI.run([
+            "run", "--hw", "8x8", "--adapt-requant", model, "--input", Self.inputs, "--labels",
+            FrameworkModelTests.labels,
+        ])
         #expect(adapted.status == 0, "stderr: \(adapted.stderr)")
         #expect(adapted.stderr.contains("converted 1 requantizer(s) in 1 layer(s)"), "stderr: \(adapted.stderr)")
         #expect(adapted.stderr.contains("of 3600 model outputs differ"), "stderr: \(adapted.stderr)")
@@ -90,7 +101,8 @@ import Testing
         // the NCHW pixel/16 array is the NHWC one reshaped; LiteRT's own logits come out.
         let nchw = try NPYFile.read(path: CLI.root.appendingPathComponent(Self.inputs).path)
         let path = try CLI.temporaryDirectory().appendingPathComponent("x_nhwc.npy").path
-        try NPYFile.write(try NPYArray(shape: [360, 8, 8, 1], dtype: .float32, bytes: nchw.bytes), to: path, overwrite: false)
+        try NPYFile.write(
+            try NPYArray(shape: [360, 8, 8, 1], dtype: .float32, bytes: nchw.bytes), to: path, overwrite: false)
         let run = try FrameworkModelTests.run("Models/frameworks/digits_keras_int8.tflite", inputs: path)
         let expected = try FrameworkModelTests.npy("Models/frameworks/digits_keras_int8_litert_optimized.npy")
         #expect(run.outputs.values == expected.values)

@@ -27,7 +27,9 @@ import Testing
     static func npy(_ path: String) throws -> IntArray {
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : CLI.root.appendingPathComponent(path)
         let array = try NPYFile.read(path: url.path)
-        return IntArray(shape: array.shape, dtype: array.dtype, values: try #require(array.int32Values(), "\(path) holds no integers"))
+        return IntArray(
+            shape: array.shape, dtype: array.dtype,
+            values: try #require(array.int32Values(), "\(path) holds no integers"))
     }
 
     /// Argmax per row, first index on ties (as accsim's report and the script).
@@ -41,7 +43,9 @@ import Testing
 
     /// Runs `accsim run model …` on `inputs` with the digits labels, writing the outputs to a
     /// temporary `.npy`; returns the JSON report and those outputs.
-    static func run(_ model: String, inputs: String, extra: [String] = []) throws -> (report: JSONValue, outputs: IntArray) {
+    static func run(_ model: String, inputs: String, extra: [String] = []) throws -> (
+        report: JSONValue, outputs: IntArray
+    ) {
         let output = try CLI.temporaryDirectory().appendingPathComponent("logits.npy").path
         let result = try CLI.run(
             ["run"] + extra + [model, "--input", inputs, "--labels", labels, "--format", "json", "--output", output])
@@ -53,26 +57,35 @@ import Testing
     /// their argmax, and its accuracy is what the script recorded for the framework and for accsim
     /// (`recorded`: the framework's entry in accuracy.json, `recordedAccsim`: accsim's).
     static func expectExact(
-        _ run: (report: JSONValue, outputs: IntArray), framework file: String, recorded: JSONValue?, recordedAccsim: JSONValue?,
+        _ run: (report: JSONValue, outputs: IntArray), framework file: String, recorded: JSONValue?,
+        recordedAccsim: JSONValue?,
         correct: Int, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let expected = try npy("\(directory)/\(file)")
         #expect(expected.shape == [360, 10] && expected.dtype == .int8, sourceLocation: sourceLocation)
         #expect(run.outputs.shape == expected.shape, sourceLocation: sourceLocation)
         #expect(run.outputs.dtype == expected.dtype, sourceLocation: sourceLocation)
-        let differing = zip(run.outputs.values, expected.values).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+        let differing = zip(run.outputs.values, expected.values).enumerated().filter { $0.element.0 != $0.element.1 }
+            .map(\.offset)
         #expect(run.outputs.values.count == expected.values.count, sourceLocation: sourceLocation)
-        #expect(differing.isEmpty, "\(differing.count) of \(expected.count) int8 outputs differ from \(file); first at flat index \(differing.first.map { String($0) } ?? "-")", sourceLocation: sourceLocation)
+        #expect(
+            differing.isEmpty,
+            "\(differing.count) of \(expected.count) int8 outputs differ from \(file); first at flat index \(differing.first.map { String($0) } ?? "-")",
+            sourceLocation: sourceLocation)
 
         let predictions = run.report["outputs"]?[0]?["predictions"]?.arrayValue?.compactMap(\.intValue) ?? []
         #expect(predictions == Self.argmax(expected), sourceLocation: sourceLocation)
         #expect(run.report["samples"]?.intValue == 360, sourceLocation: sourceLocation)
         #expect(run.report["accuracy"]?["correct"]?.intValue == Int64(correct), sourceLocation: sourceLocation)
         #expect(run.report["accuracy"]?["total"]?.intValue == 360, sourceLocation: sourceLocation)
-        #expect(recorded?["correct"]?.intValue == Int64(correct), "accuracy.json records another count", sourceLocation: sourceLocation)
+        #expect(
+            recorded?["correct"]?.intValue == Int64(correct), "accuracy.json records another count",
+            sourceLocation: sourceLocation)
         #expect(recorded?["total"]?.intValue == 360, sourceLocation: sourceLocation)
         #expect(recorded?["outputs"]?.stringValue == file, sourceLocation: sourceLocation)
-        #expect(recordedAccsim?["correct"]?.intValue == Int64(correct), "accuracy.json records another accsim count", sourceLocation: sourceLocation)
+        #expect(
+            recordedAccsim?["correct"]?.intValue == Int64(correct), "accuracy.json records another accsim count",
+            sourceLocation: sourceLocation)
         #expect(recordedAccsim?["total"]?.intValue == 360, sourceLocation: sourceLocation)
         #expect(recordedAccsim?["elements_differing_from_framework"]?.intValue == 0, sourceLocation: sourceLocation)
     }
@@ -86,7 +99,10 @@ import Testing
         let record = try Self.record()
         #expect(record["keras_float"]?["correct"]?.intValue == 354)
         #expect(record["keras_float"]?["total"]?.intValue == 360)
-        #expect(record["tflite"]?["operators"]?.arrayValue?.compactMap(\.stringValue) == ["CONV_2D", "MAX_POOL_2D", "CONV_2D", "MEAN", "FULLY_CONNECTED"])
+        #expect(
+            record["tflite"]?["operators"]?.arrayValue?.compactMap(\.stringValue) == [
+                "CONV_2D", "MAX_POOL_2D", "CONV_2D", "MEAN", "FULLY_CONNECTED",
+            ])
         // The inputs are what LiteRT's QUANTIZE makes of pixel/16 with scale 1/255, zero point −128.
         #expect(record["tflite"]?["input_quantization"]?["zero_point"]?.intValue == -128)
         let inputs = try Self.npy(Self.tfliteInputs)
@@ -105,7 +121,8 @@ import Testing
         let run = try Self.run(Self.tflite, inputs: Self.tfliteInputs)
         #expect(run.report["model"]?["producer"]?.stringValue?.contains("optimized") == true)
         try Self.expectExact(
-            run, framework: "digits_keras_int8_litert_optimized.npy", recorded: try Self.record()["tflite"]?["litert"]?["optimized"],
+            run, framework: "digits_keras_int8_litert_optimized.npy",
+            recorded: try Self.record()["tflite"]?["litert"]?["optimized"],
             recordedAccsim: try Self.record()["tflite"]?["accsim"]?["optimized"],
             correct: 354)
     }
@@ -113,7 +130,8 @@ import Testing
     @Test func tfliteOptimizedKernelsOnTheMappedArrayEqualLiteRT() throws {
         let run = try Self.run(Self.tflite, inputs: Self.tfliteInputs, extra: ["--hw", "HardwareConfigs/8x8.json"])
         try Self.expectExact(
-            run, framework: "digits_keras_int8_litert_optimized.npy", recorded: try Self.record()["tflite"]?["litert"]?["optimized"],
+            run, framework: "digits_keras_int8_litert_optimized.npy",
+            recorded: try Self.record()["tflite"]?["litert"]?["optimized"],
             recordedAccsim: try Self.record()["tflite"]?["accsim"]?["optimized"],
             correct: 354)
     }
@@ -125,7 +143,8 @@ import Testing
         #expect(imported.stdout.contains("semantics tflite_reference"))
         let run = try Self.run(model, inputs: Self.tfliteInputs)
         try Self.expectExact(
-            run, framework: "digits_keras_int8_litert_reference.npy", recorded: try Self.record()["tflite"]?["litert"]?["reference"],
+            run, framework: "digits_keras_int8_litert_reference.npy",
+            recorded: try Self.record()["tflite"]?["litert"]?["reference"],
             recordedAccsim: try Self.record()["tflite"]?["accsim"]?["reference"],
             correct: 354)
     }
@@ -154,7 +173,8 @@ import Testing
     }
 
     @Test func onnxRuntimeOutputsEqualAccsimOnTheMappedArray() throws {
-        let run = try FrameworkModelTests.run(Self.onnx, inputs: Self.onnxInputs, extra: ["--hw", "HardwareConfigs/8x8.json"])
+        let run = try FrameworkModelTests.run(
+            Self.onnx, inputs: Self.onnxInputs, extra: ["--hw", "HardwareConfigs/8x8.json"])
         try FrameworkModelTests.expectExact(
             run, framework: "digits_qdq_ort.npy", recorded: try FrameworkModelTests.record()["onnx"]?["ort"],
             recordedAccsim: try FrameworkModelTests.record()["onnx"]?["accsim"], correct: 354)

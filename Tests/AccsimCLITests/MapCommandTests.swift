@@ -49,8 +49,11 @@ import Testing
         let shown = try CLI.run(["config", "show", path])
         #expect(shown.status == 0, "stderr: \(shown.stderr)")
         let json = try JSONParser().parse(String(shown.stdout.split(separator: "\n// config hash")[0]))
-        #expect(json["array"]?["rows"]?.intValue == 16 && json["array"]?["dataflow"]?.stringValue == "output_stationary")
-        #expect(json["sram"]?["output"]?["kib"]?.intValue == 16 && json["dram"]?["bandwidth_bytes_per_cycle"]?.intValue == 16)
+        #expect(
+            json["array"]?["rows"]?.intValue == 16 && json["array"]?["dataflow"]?.stringValue == "output_stationary")
+        #expect(
+            json["sram"]?["output"]?["kib"]?.intValue == 16
+                && json["dram"]?["bandwidth_bytes_per_cycle"]?.intValue == 16)
         #expect(json["convention"]?.stringValue == "scale_sim")
         #expect(shown.stderr.components(separatedBy: "note:").count == 2)
         #expect(shown.stderr.contains("[layout] IfmapSRAMBankNum") && shown.stderr.contains("[sparsity] BlockSize"))
@@ -58,8 +61,11 @@ import Testing
 
         let directory = try CLI.temporaryDirectory()
         let sparse = directory.appendingPathComponent("sparse.cfg")
-        try Data("[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nDataflow: ws\n[sparsity]\nSparsitySupport : true\n".utf8)
-            .write(to: sparse)
+        try Data(
+            "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nDataflow: ws\n[sparsity]\nSparsitySupport : true\n"
+                .utf8
+        )
+        .write(to: sparse)
         let refused = try CLI.run(["config", "validate", sparse.path])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("'[sparsity] SparsitySupport': 'true' cannot be honoured"))

@@ -14,7 +14,8 @@ import Testing
         let result = try CLI.run(Self.example + ["--format", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONParser().parse(result.stdout)
-        let expected = try NPYFile.read(path: CLI.root.appendingPathComponent("Models/digits_expected_predictions.npy").path)
+        let expected = try NPYFile.read(
+            path: CLI.root.appendingPathComponent("Models/digits_expected_predictions.npy").path)
         let predictions = report["outputs"]?[0]?["predictions"]?.arrayValue?.compactMap(\.intValue) ?? []
         #expect(predictions.count == 360)
         #expect(predictions == expected.intTensor()?.values.map(Int64.init))
@@ -30,7 +31,9 @@ import Testing
         #expect(conv["macs"]?.intValue == 9_216)
         let cycles = try #require(conv["cycles"])
         let total = try #require(cycles["total"]?.intValue)
-        let parts = [cycles["prologue"], cycles["compute"], cycles["stall"]?["total"], cycles["epilogue"]].compactMap { $0?.intValue }
+        let parts = [cycles["prologue"], cycles["compute"], cycles["stall"]?["total"], cycles["epilogue"]].compactMap {
+            $0?.intValue
+        }
         #expect(parts.count == 4 && parts.reduce(0, +) == total)
         #expect(conv["sram"]?["weight"]?["write_bytes"]?.intValue == 144)  // 16 filters · 3·3 · 1 channel, loaded once
         #expect(conv["dram"]?["write_bytes"]?.intValue == 1_024)  // 8·8·16 int8 outputs
@@ -146,7 +149,10 @@ import Testing
         #expect(lines.count == 6)
         #expect(lines[0].hasPrefix("index,name,op,macs,parameter_bytes,cycles_total"))
         #expect(lines[1].hasPrefix("0,conv1,conv2d,9216,208,"))
-        #expect(lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == lines[0].split(separator: ",").count })
+        #expect(
+            lines.allSatisfy {
+                $0.split(separator: ",", omittingEmptySubsequences: false).count == lines[0].split(separator: ",").count
+            })
     }
 
     @Test func reportFileEqualsJSONOutputAndIsNotOverwritten() throws {
@@ -164,15 +170,18 @@ import Testing
         let timing = try CLI.run(["--hw", "8x8", "Models/digits.q", "--no-data", "--format", "json"])
         let full = try CLI.run(Self.example + ["--format", "json"])
         #expect(timing.status == 0, "stderr: \(timing.stderr)")
-        let a = try JSONParser().parse(timing.stdout), b = try JSONParser().parse(full.stdout)
+        let a = try JSONParser().parse(timing.stdout)
+        let b = try JSONParser().parse(full.stdout)
         #expect(a["totals"] == b["totals"])
         #expect(a["samples"]?.intValue == 0)
         #expect(a["outputs"]?.arrayValue?.isEmpty == true)
     }
 
     @Test func requantizerTheHardwareLacksIsRejectedUnlessAdapted() throws {
-        let narrow = ["--hw", "8x8", "--set", "requantizer.multiplier_bits=16", "Models/digits.q",
-                      "--input", "Models/digits_test_x.npy", "--labels", "Models/digits_test_y.npy"]
+        let narrow = [
+            "--hw", "8x8", "--set", "requantizer.multiplier_bits=16", "Models/digits.q",
+            "--input", "Models/digits_test_x.npy", "--labels", "Models/digits_test_y.npy",
+        ]
         let rejected = try CLI.run(narrow)
         #expect(rejected.status == 2)
         #expect(rejected.stderr.contains("layer 'conv1'"))

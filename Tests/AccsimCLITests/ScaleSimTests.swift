@@ -17,7 +17,9 @@ import Testing
 /// - FC5: 1×1×64, 10 filters → M = 1, K = 64, N = 10: folds 8·2 = 16, 16 · 23 − 1 = 367.
 @Suite struct ScaleSimTests {
     @Test func arrayCyclesEqualScaleSimsFormula() throws {
-        let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json"])
+        let result = try CLI.run([
+            "--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json",
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONParser().parse(result.stdout)
         let layers = report["layers"]?.arrayValue ?? []
@@ -31,7 +33,9 @@ import Testing
 
     /// GEMM topologies: QKV is M = 64, K = 64, N = 192 → folds 8·24 = 192, 192 · (16 + 8 + 64 − 2) − 1 = 16,511.
     @Test func gemmTopology() throws {
-        let result = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_gemm.csv", "--no-data", "--format", "json"])
+        let result = try CLI.run([
+            "--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_gemm.csv", "--no-data", "--format", "json",
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let report = try JSONParser().parse(result.stdout)
         #expect(report["layers"]?[0]?["cycles"]?["array"]?.intValue == 16_511)
@@ -62,9 +66,12 @@ import Testing
         let output = directory.appendingPathComponent("topology.q").path
         let imported = try CLI.run(["import", "Models/scalesim/example_topology.csv", "-o", output])
         #expect(imported.status == 0, "stderr: \(imported.stderr)")
-        let direct = try CLI.run(["--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json"])
+        let direct = try CLI.run([
+            "--hw", "Models/scalesim/example.cfg", "Models/scalesim/example_topology.csv", "--format", "json",
+        ])
         let viaQ = try CLI.run(["--hw", "Models/scalesim/example.cfg", output, "--format", "json"])
-        let a = try JSONParser().parse(direct.stdout), b = try JSONParser().parse(viaQ.stdout)
+        let a = try JSONParser().parse(direct.stdout)
+        let b = try JSONParser().parse(viaQ.stdout)
         #expect(a["layers"] == b["layers"])
         #expect(a["outputs"] == b["outputs"])
     }
@@ -125,7 +132,8 @@ import Testing
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",").map(String.init)
             let key = f[0] + " " + f[1]
-            let name = String(f[3].split(separator: "C").first.map { _ in f[3].components(separatedBy: "Channel_")[0] } ?? f[3])
+            let name = String(
+                f[3].split(separator: "C").first.map { _ in f[3].components(separatedBy: "Channel_")[0] } ?? f[3])
             if expected[key] == nil { order.append(key) }
             if let last = expected[key]?.last, last.name == name {
                 expected[key]![expected[key]!.count - 1].cycles += Int(f[4])!
@@ -137,8 +145,10 @@ import Testing
         var compared = 0
         for key in order {
             let parts = key.split(separator: " ").map(String.init)
-            let result = try CLI.run(["--hw", "Models/scalesim/parity/" + parts[0], "Models/scalesim/parity/" + parts[1],
-                                      "--no-data", "--format", "json"])
+            let result = try CLI.run([
+                "--hw", "Models/scalesim/parity/" + parts[0], "Models/scalesim/parity/" + parts[1],
+                "--no-data", "--format", "json",
+            ])
             try #require(result.status == 0, "\(key) stderr: \(result.stderr)")
             let layers = try JSONParser().parse(result.stdout)["layers"]?.arrayValue ?? []
             let got = layers.map { ($0["name"]?.stringValue ?? "", Int($0["cycles"]?["array"]?.intValue ?? -1)) }

@@ -17,7 +17,8 @@ import Testing
     /// The first sample of a `[N, …]` batch as a `[1, …]` tensor.
     static func firstSample(_ batch: IntTensor) -> IntTensor {
         let size = batch.count / batch.shape[0]
-        return IntTensor(shape: [1] + batch.shape.dropFirst(), elementType: batch.elementType, values: Array(batch.values[0..<size]))
+        return IntTensor(
+            shape: [1] + batch.shape.dropFirst(), elementType: batch.elementType, values: Array(batch.values[0..<size]))
     }
 
     @Test(arguments: [("digits.q", "digits_test_x.npy"), ("every_op.q", "every_op_input.npy")])
@@ -50,7 +51,9 @@ import Testing
         let graph = SyntheticModels.resnet18(seed: 4, resolution: 32)
         try graph.validate()
         var random = SeededGenerator(seed: 11)
-        let image = IntTensor(shape: [1, 32, 32, 3], elementType: .int8, values: (0..<(32 * 32 * 3)).map { _ in Int32.random(in: -128...127, using: &random) })
+        let image = IntTensor(
+            shape: [1, 32, 32, 3], elementType: .int8,
+            values: (0..<(32 * 32 * 3)).map { _ in Int32.random(in: -128...127, using: &random) })
         let inputs = [graph.inputs[0]: image]
         let expected = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .reference), inputs)
         let fast = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .fast), inputs)
@@ -73,7 +76,8 @@ import Testing
     @Test func saturatingAccumulatorsMatchTheReference() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("every_op.q"))
         let inputs = try ModelFiles.tensor("every_op_input.npy")
-        let expected = try ReferenceEngine(graph: graph, overflow: .saturate, kernels: .reference).run(batch: inputs, threads: 1)
+        let expected = try ReferenceEngine(graph: graph, overflow: .saturate, kernels: .reference).run(
+            batch: inputs, threads: 1)
         let fast = try ReferenceEngine(graph: graph, overflow: .saturate, kernels: .fast).run(batch: inputs, threads: 2)
         #expect(fast == expected)
     }

@@ -11,14 +11,17 @@ import Testing
 /// Every bundled hardware config, resolved.
 private func bundledConfigs() throws -> [(String, HardwareConfig)] {
     let folder = ModelFiles.folder.deletingLastPathComponent().appendingPathComponent("HardwareConfigs")
-    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        .sorted()
     return try files.map { ($0, try HardwareConfigLoader.load(folder.appendingPathComponent($0).path).config) }
 }
 
 /// The first `count` samples of a batch `[N, …]`.
 private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
     let size = batch.count / batch.shape[0]
-    return IntTensor(shape: [count] + batch.shape.dropFirst(), elementType: batch.elementType, values: Array(batch.values[0..<count * size]))
+    return IntTensor(
+        shape: [count] + batch.shape.dropFirst(), elementType: batch.elementType,
+        values: Array(batch.values[0..<count * size]))
 }
 
 @Suite struct HardwareSimulationTests {
@@ -54,7 +57,8 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
         let depth = positives + 2 * pairs
         var weights = [Int32](repeating: 127, count: positives)
         for _ in 0..<pairs { weights += [127, -127] }
-        let requantizer = Requantizer(multiplier: 1, shift: 0, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let requantizer = Requantizer(
+            multiplier: 1, shift: 0, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
         let graph = Graph(
             name: "saturation",
             tensors: [
@@ -67,7 +71,11 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
                 "w": ConstantData(elementType: .int8, values: weights),
                 "b": ConstantData(elementType: .int32, values: [-2_147_483_000]),
             ],
-            nodes: [Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: requantizer)), inputs: ["x", "w", "b"], outputs: ["y"])],
+            nodes: [
+                Node(
+                    name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: requantizer)),
+                    inputs: ["x", "w", "b"], outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
         try graph.validate()
         let batch = ["x": IntTensor(shape: [1, depth], elementType: .int8, repeating: 127)]
@@ -95,8 +103,12 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
             let simulation = try HardwareSimulation(graph: graph, hardware: config)
             let layers = simulation.performance
             for (layer, p) in zip(graph.nodes, layers) {
-                #expect(p.cycles.total == p.cycles.prologue + p.cycles.compute + p.cycles.stall.total + p.cycles.epilogue, "\(layer.name) on \(file)")
-                #expect(p.cycles.compute == p.cycles.array + p.cycles.requantizer + p.cycles.vector, "\(layer.name) on \(file)")
+                #expect(
+                    p.cycles.total == p.cycles.prologue + p.cycles.compute + p.cycles.stall.total + p.cycles.epilogue,
+                    "\(layer.name) on \(file)")
+                #expect(
+                    p.cycles.compute == p.cycles.array + p.cycles.requantizer + p.cycles.vector,
+                    "\(layer.name) on \(file)")
                 #expect(p.macs == graph.macs(of: layer), "\(layer.name) on \(file)")
                 #expect(p.utilization >= 0 && p.utilization <= 1)
                 #expect(p.mappingEfficiency >= 0 && p.mappingEfficiency <= 1)
@@ -122,7 +134,11 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
                 TensorInfo(name: "y", shape: [1, 1, 600, 1], elementType: .int8),
             ],
             constants: ["w": ConstantData(elementType: .int8, values: [1])],
-            nodes: [Node(name: "wide_conv", operation: .conv2D(Conv2DParameters(requantizer: requantizer)), inputs: ["x", "w"], outputs: ["y"])],
+            nodes: [
+                Node(
+                    name: "wide_conv", operation: .conv2D(Conv2DParameters(requantizer: requantizer)),
+                    inputs: ["x", "w"], outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
         try graph.validate()
         var config = HardwareConfig.standard
@@ -133,7 +149,9 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
             Issue.record("expected a mapping error")
         } catch {
             #expect(error.node == "wide_conv")
-            #expect(error.message.contains("input buffer") || error.message.contains("sram.input"), "message: \(error.message)")
+            #expect(
+                error.message.contains("input buffer") || error.message.contains("sram.input"),
+                "message: \(error.message)")
             #expect(error.message.contains("600"), "message: \(error.message)")
         }
     }
@@ -156,7 +174,11 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
                 TensorInfo(name: "y", shape: [1, 2, 2, 5], elementType: .int8),
             ],
             constants: ["w": ConstantData(elementType: .int8, values: (0..<30).map { Int32($0 % 7) - 3 })],
-            nodes: [Node(name: "gemm", operation: .conv2D(Conv2DParameters(requantizer: requantizer)), inputs: ["x", "w"], outputs: ["y"])],
+            nodes: [
+                Node(
+                    name: "gemm", operation: .conv2D(Conv2DParameters(requantizer: requantizer)), inputs: ["x", "w"],
+                    outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
     }
 
@@ -172,7 +194,9 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
         let scaled = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
         #expect(scaled.cycles.array == scaleSim)
         // SCALE-Sim 3.0.0 counts folds × per-fold − 1 (the index of the layer's last cycle).
-        #expect(scaled.cycles.array == ArrayTimingModel(config: config).scaleSimLayerCycles(GEMMShape(m: 4, k: 6, n: 5)).total - 1)
+        #expect(
+            scaled.cycles.array == ArrayTimingModel(config: config).scaleSimLayerCycles(GEMMShape(m: 4, k: 6, n: 5))
+                .total - 1)
         config.convention = .native
         let nativeRun = try HardwareSimulation(graph: Self.graph(), hardware: config).performance[0]
         #expect(nativeRun.cycles.array == native)
@@ -191,7 +215,9 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
             Issue.record("expected an operand type error")
         } catch {
             #expect(error.node == "conv1")
-            #expect(error.message == "activations 'input' are int8 but the array multiplies uint8 activations (array.input_type)")
+            #expect(
+                error.message
+                    == "activations 'input' are int8 but the array multiplies uint8 activations (array.input_type)")
         }
     }
 }

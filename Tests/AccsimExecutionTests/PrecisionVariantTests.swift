@@ -25,15 +25,18 @@ import Testing
             let entries = root["variants"] as? [[String: Any]]
         else { return [] }
         return entries.map {
-            Variant(model: $0["model"] as? String ?? "", correct: $0["reference_correct"] as? Int ?? -1, crc: $0["logits_crc32"] as? String ?? "")
+            Variant(
+                model: $0["model"] as? String ?? "", correct: $0["reference_correct"] as? Int ?? -1,
+                crc: $0["logits_crc32"] as? String ?? "")
         }
     }()
 
     @Test func sevenVariants() {
-        #expect(Self.variants.map(\.model) == [
-            "digits_a8w8.q", "digits_first16.q", "digits_last16.q", "digits_first_last16.q", "digits_all16.q",
-            "digits_body_w4.q", "digits_all_w4.q",
-        ])
+        #expect(
+            Self.variants.map(\.model) == [
+                "digits_a8w8.q", "digits_first16.q", "digits_last16.q", "digits_first_last16.q", "digits_all16.q",
+                "digits_body_w4.q", "digits_all_w4.q",
+            ])
     }
 
     @Test(arguments: variants)
@@ -53,7 +56,8 @@ import Testing
         #expect(try ReferenceEngine(graph: graph, kernels: .fast).run(batch: x, threads: 2)["logits"] == reference)
         var hardware = HardwareConfig.standard
         hardware.array.overflow = .saturate  // forces the tiled, multi-pass data path
-        let tiled = try HardwareSimulation(graph: graph, hardware: hardware).run(batches: [graph.inputs[0]: x], threads: 2, tiled: .always)
+        let tiled = try HardwareSimulation(graph: graph, hardware: hardware).run(
+            batches: [graph.inputs[0]: x], threads: 2, tiled: .always)
         #expect(tiled["logits"] == reference)
     }
 }

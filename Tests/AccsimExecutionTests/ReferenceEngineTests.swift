@@ -68,7 +68,9 @@ enum ModelFiles {
         let inputs = try ModelFiles.tensor("digits_test_x.npy")
         let sample = IntTensor(shape: [1, 8, 8, 1], elementType: .int8, values: Array(inputs.values[0..<64]))
         nonisolated(unsafe) var seen: [(Int, [Int])] = []
-        _ = ReferenceEngine(graph: graph).runSample(["input": sample]) { index, tensor in seen.append((index, tensor.shape)) }
+        _ = ReferenceEngine(graph: graph).runSample(["input": sample]) { index, tensor in
+            seen.append((index, tensor.shape))
+        }
         #expect(seen.map(\.0) == Array(graph.nodes.indices))
         #expect(seen.map(\.1) == graph.nodes.map { graph.tensor(named: $0.outputs[0])?.shape ?? [] })
     }
@@ -76,7 +78,10 @@ enum ModelFiles {
     @Test func wrongBatchShapeIsABadInputError() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
         let wrong = IntTensor(shape: [2, 8, 8], elementType: .int8, repeating: 0)
-        #expect(throws: ExecutionError("input batch has shape [2, 8, 8] but the model input 'input' expects [N] + [8, 8, 1]", isBadInput: true)) {
+        #expect(
+            throws: ExecutionError(
+                "input batch has shape [2, 8, 8] but the model input 'input' expects [N] + [8, 8, 1]", isBadInput: true)
+        ) {
             _ = try ReferenceEngine(graph: graph).run(batch: wrong)
         }
     }

@@ -8,7 +8,10 @@ private func resolve(_ text: String, overrides: [String] = []) throws(HardwareCo
     try HardwareConfigLoader.resolve(bytes: Array(text.utf8), defaultName: "test", overrides: overrides)
 }
 
-private func expectError(_ text: String, overrides: [String] = [], keyPath: String?, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectError(
+    _ text: String, overrides: [String] = [], keyPath: String?, _ fragment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     do {
         _ = try resolve(text, overrides: overrides)
         Issue.record("expected an error containing '\(fragment)'", sourceLocation: sourceLocation)
@@ -64,11 +67,14 @@ private let bundledFolder = URL(fileURLWithPath: #filePath)
     }
 
     @Test func zeroBandwidthIsRejected() {
-        expectError(#"{"dram": {"bandwidth_bytes_per_cycle": 0}}"#, keyPath: "dram.bandwidth_bytes_per_cycle", "must be positive")
+        expectError(
+            #"{"dram": {"bandwidth_bytes_per_cycle": 0}}"#, keyPath: "dram.bandwidth_bytes_per_cycle",
+            "must be positive")
     }
 
     @Test func unsupportedMultiplierWidthIsRejected() {
-        expectError(#"{"requantizer": {"multiplier_bits": 33}}"#, keyPath: "requantizer.multiplier_bits", "must lie in 0...32")
+        expectError(
+            #"{"requantizer": {"multiplier_bits": 33}}"#, keyPath: "requantizer.multiplier_bits", "must lie in 0...32")
     }
 
     @Test func newerVersionIsRejected() {
@@ -82,7 +88,10 @@ private let bundledFolder = URL(fileURLWithPath: #filePath)
     @Test func overridesApplyAfterTheFile() throws {
         let config = try resolve(
             #"{"array": {"rows": 16}}"#,
-            overrides: ["array.rows=32", "array.dataflow=output_stationary", "sram.input.double_buffered=false", "energy.mac_pj=0.25"])
+            overrides: [
+                "array.rows=32", "array.dataflow=output_stationary", "sram.input.double_buffered=false",
+                "energy.mac_pj=0.25",
+            ])
         #expect(config.array.rows == 32)
         #expect(config.array.dataflow == .outputStationary)
         #expect(config.sram.input.doubleBuffered == false)
@@ -111,12 +120,14 @@ private let bundledFolder = URL(fileURLWithPath: #filePath)
     }
 
     @Test func canonicalJSONRoundTrips() throws {
-        let config = try resolve(#"{"array": {"rows": 4, "overflow": "saturate"}, "energy": {"dram_pj_per_byte": 12.5}}"#)
+        let config = try resolve(
+            #"{"array": {"rows": 4, "overflow": "saturate"}, "energy": {"dram_pj_per_byte": 12.5}}"#)
         #expect(try resolve(config.canonicalJSON()) == config)
     }
 
     @Test func everyBundledConfigIsValid() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: bundledFolder).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: bundledFolder).filter { $0.hasSuffix(".json") }
+            .sorted()
         #expect(files.count == 9)
         for file in files {
             let resolved = try HardwareConfigLoader.load(bundledFolder + "/" + file)

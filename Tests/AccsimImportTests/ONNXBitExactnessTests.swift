@@ -74,7 +74,9 @@ struct ONNXBitExactnessTests {
         ],
     ]
 
-    static let cases: [(String, String)] = policies.keys.sorted().flatMap { policy in ONNXFixtures.names.map { (policy, $0) } }
+    static let cases: [(String, String)] = policies.keys.sorted().flatMap { policy in
+        ONNXFixtures.names.map { (policy, $0) }
+    }
 
     @Test("outputs compared with onnxruntime's", arguments: cases)
     func compare(policyName: String, name: String) throws {
@@ -87,9 +89,14 @@ struct ONNXBitExactnessTests {
         #expect(actual.shape == reference.shape)
         #expect(actual.elementType == reference.elementType)
         let (differing, largest) = ONNXFixtures.compare(actual, reference)
-        #expect(differing == expected.differing, "\(policyName) \(name): \(differing) of \(reference.count) outputs differ from onnxruntime (expected \(expected.differing))")
+        #expect(
+            differing == expected.differing,
+            "\(policyName) \(name): \(differing) of \(reference.count) outputs differ from onnxruntime (expected \(expected.differing))"
+        )
         #expect(largest == expected.largest, "\(policyName) \(name): largest difference \(largest)")
-        #expect(report.differingInputs == expected.differingInputs, "\(policyName) \(name): differing inputs \(String(describing: report.differingInputs))")
+        #expect(
+            report.differingInputs == expected.differingInputs,
+            "\(policyName) \(name): differing inputs \(String(describing: report.differingInputs))")
         #expect(report.form == fixture.form || fixture.form == "qoperator" && report.form == "mixed")
     }
 
@@ -133,7 +140,10 @@ struct ONNXBitExactnessTests {
         #expect(graph.inputs.count == 1 && graph.outputs.count == 1)
         #expect(graph.tensor(named: graph.inputs[0])?.shape == [1, 12, 12, 4])
         #expect(graph.tensor(named: graph.outputs[0])?.shape == [1, 6])
-        #expect(graph.nodes.map(\.operation.kind) == [.conv2D, .lookupTable, .conv2D, .concat, .pad, .conv2D, .reshape, .fullyConnected])
+        #expect(
+            graph.nodes.map(\.operation.kind) == [
+                .conv2D, .lookupTable, .conv2D, .concat, .pad, .conv2D, .reshape, .fullyConnected,
+            ])
         let conv = try #require(graph.nodes.first)
         #expect(graph.tensor(named: conv.inputs[1])?.shape == [6, 3, 3, 4])
         #expect(graph.tensor(named: conv.inputs[1])?.quantization?.axis == 0)

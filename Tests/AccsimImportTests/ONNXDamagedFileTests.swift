@@ -29,7 +29,8 @@ struct ONNXDamagedFileTests {
     func truncation() throws {
         let bytes = try ONNXFixtures.bytes(ONNXFixtures.fixture("ties").model)
         for length in 0..<bytes.count {
-            let error = try #require(Self.importError(Array(bytes[0..<length])), "a cut at \(length) of \(bytes.count) bytes imported")
+            let error = try #require(
+                Self.importError(Array(bytes[0..<length])), "a cut at \(length) of \(bytes.count) bytes imported")
             #expect(error.file == "damaged.onnx")
         }
         let half = try #require(Self.importError(Array(bytes[0..<bytes.count / 2])))

@@ -19,7 +19,8 @@ enum ONNXFixtures {
 
     /// The fixture directory inside the test bundle.
     static var directory: String {
-        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/onnx") else {
+        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/onnx")
+        else {
             fatalError("Fixtures/onnx/manifest.json is missing from the test bundle")
         }
         return url.deletingLastPathComponent().path

@@ -1,6 +1,7 @@
-@testable import AccsimImport
 import AccsimModel
 import Testing
+
+@testable import AccsimImport
 
 /// The protobuf wire-format reader: every wire type, packed and unpacked repeated fields, and a
 /// precise error naming the field path for every kind of damage.
@@ -39,7 +40,10 @@ struct ONNXProtobufReaderTests {
         let c = try #require(try r.next())
         #expect(try r.float(c, "c") == 1.5)
         let d = try #require(try r.next())
-        guard case .fixed64(let value) = d.value else { Issue.record("not 64-bit"); return }
+        guard case .fixed64(let value) = d.value else {
+            Issue.record("not 64-bit")
+            return
+        }
         #expect(value == 1)
         let s = try #require(try r.next())
         #expect(try r.string(s, "s") == "héllo")
@@ -49,7 +53,10 @@ struct ONNXProtobufReaderTests {
     @Test("packed and unpacked repeated fields give the same values")
     func repeated() throws {
         var packed = ONNXProtobufEncoding()
-        packed.data(1, ONNXProtobufEncoding.varint(3) + ONNXProtobufEncoding.varint(UInt64(bitPattern: -1)) + ONNXProtobufEncoding.varint(70000))
+        packed.data(
+            1,
+            ONNXProtobufEncoding.varint(3) + ONNXProtobufEncoding.varint(UInt64(bitPattern: -1))
+                + ONNXProtobufEncoding.varint(70000))
         var unpacked = ONNXProtobufEncoding()
         for v: Int64 in [3, -1, 70000] { unpacked.int(1, v) }
         for bytes in [packed.bytes, unpacked.bytes] {
@@ -84,19 +91,23 @@ struct ONNXProtobufReaderTests {
         let e = Self.error { () throws(ModelError) in _ = try ONNXModel.decode(model.bytes, file: "x.onnx") }
         #expect(e?.field == "graph.node[0].attribute[0]", "\(String(describing: e))")
         #expect(e?.message.contains("length 900 beyond end of message") == true)
-        #expect(e?.description.hasPrefix("x.onnx: field 'graph.node[0].attribute[0]': length 900 beyond end of message") == true)
+        #expect(
+            e?.description.hasPrefix("x.onnx: field 'graph.node[0].attribute[0]': length 900 beyond end of message")
+                == true)
     }
 
-    @Test("damage of every kind is an error, never a trap", arguments: [
-        ([0x08], "varint truncated"),
-        ([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x82], "overflows 64 bits"),
-        ([0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], "overflows 64 bits"),
-        ([0x0D, 1, 2], "4-byte value beyond end"),
-        ([0x09, 1, 2, 3], "8-byte value beyond end"),
-        ([0x0B], "deprecated group wire type"),
-        ([0x0E], "invalid wire type 6"),
-        ([0x00], "invalid field number 0"),
-    ] as [([UInt8], String)])
+    @Test(
+        "damage of every kind is an error, never a trap",
+        arguments: [
+            ([0x08], "varint truncated"),
+            ([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x82], "overflows 64 bits"),
+            ([0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], "overflows 64 bits"),
+            ([0x0D, 1, 2], "4-byte value beyond end"),
+            ([0x09, 1, 2, 3], "8-byte value beyond end"),
+            ([0x0B], "deprecated group wire type"),
+            ([0x0E], "invalid wire type 6"),
+            ([0x00], "invalid field number 0"),
+        ] as [([UInt8], String)])
     func damage(bytes: [UInt8], message: String) {
         var r = reader(bytes)
         let e = Self.error { () throws(ModelError) in while try r.next() != nil {} }
@@ -135,15 +146,25 @@ struct ONNXProtobufReaderTests {
 
     @Test("tensor data: typed fields, raw data and size checks")
     func tensorValues() throws {
-        var typed = ONNXTensor(name: "t", dims: [3], dataType: ONNXDataType.int8, rawData: nil, floatData: [], int32Data: [-1, 5, 127], int64Data: [], isExternal: false, path: "p")
+        var typed = ONNXTensor(
+            name: "t", dims: [3], dataType: ONNXDataType.int8, rawData: nil, floatData: [], int32Data: [-1, 5, 127],
+            int64Data: [], isExternal: false, path: "p")
         #expect(try typed.integerValues(file: nil) == [-1, 5, 127])
         typed.int32Data = [-1, 5, 300]
         #expect(throws: ModelError.self) { try typed.integerValues(file: nil) }
-        let raw = ONNXTensor(name: "f", dims: [2], dataType: ONNXDataType.float, rawData: [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0], floatData: [], int32Data: [], int64Data: [], isExternal: false, path: "p")
+        let raw = ONNXTensor(
+            name: "f", dims: [2], dataType: ONNXDataType.float, rawData: [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0],
+            floatData: [], int32Data: [], int64Data: [], isExternal: false, path: "p")
         #expect(try raw.floatValues(file: nil) == [1, -2])
-        let short = ONNXTensor(name: "f", dims: [3], dataType: ONNXDataType.float, rawData: [0, 0, 0x80, 0x3F], floatData: [], int32Data: [], int64Data: [], isExternal: false, path: "graph.initializer[2]")
-        #expect(Self.error { () throws(ModelError) in _ = try short.floatValues(file: nil) }?.field == "graph.initializer[2].raw_data")
-        let external = ONNXTensor(name: "e", dims: [1], dataType: ONNXDataType.float, rawData: nil, floatData: [1], int32Data: [], int64Data: [], isExternal: true, path: "p")
+        let short = ONNXTensor(
+            name: "f", dims: [3], dataType: ONNXDataType.float, rawData: [0, 0, 0x80, 0x3F], floatData: [],
+            int32Data: [], int64Data: [], isExternal: false, path: "graph.initializer[2]")
+        #expect(
+            Self.error { () throws(ModelError) in _ = try short.floatValues(file: nil) }?.field
+                == "graph.initializer[2].raw_data")
+        let external = ONNXTensor(
+            name: "e", dims: [1], dataType: ONNXDataType.float, rawData: nil, floatData: [1], int32Data: [],
+            int64Data: [], isExternal: true, path: "p")
         #expect(throws: ModelError.self) { try external.floatValues(file: nil) }
     }
 }

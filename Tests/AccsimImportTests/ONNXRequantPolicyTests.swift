@@ -78,20 +78,25 @@ struct ONNXRequantPolicyTests {
 
     @Test("Add: two input multipliers sharing the output shift")
     func add() throws {
-        let conversion = try RequantPolicy.default.convertAdd(ratioA: 0.75, ratioB: 0.3, zeroPoint: -2, clampMin: -128, clampMax: 127)
+        let conversion = try RequantPolicy.default.convertAdd(
+            ratioA: 0.75, ratioB: 0.3, zeroPoint: -2, clampMin: -128, clampMax: 127)
         let p = conversion.parameters
         // max ratio 0.75 = 0.75·2^0 → n = 22: M_a = 0.75·2^22, M_b = round(0.3·2^22).
         #expect(p.inputs.map(\.leftShift) == [0, 0])
         #expect(p.inputs[0].rescale?.multipliers == [3 << 20] && p.inputs[0].rescale?.shifts == [0])
         #expect(p.inputs[1].rescale?.multipliers == [Int32((0.3 * 4_194_304).rounded())])
-        #expect(p.output.multipliers == [1] && p.output.shifts == [22] && p.output.rounding == .halfEven && p.output.zeroPoint == -2)
+        #expect(
+            p.output.multipliers == [1] && p.output.shifts == [22] && p.output.rounding == .halfEven
+                && p.output.zeroPoint == -2)
         #expect(conversion.relativeError < 1e-6)
-        let small = try RequantPolicy.singleShift.convertAdd(ratioA: 0.75, ratioB: 0.3, zeroPoint: 0, clampMin: -128, clampMax: 127)
+        let small = try RequantPolicy.singleShift.convertAdd(
+            ratioA: 0.75, ratioB: 0.3, zeroPoint: 0, clampMin: -128, clampMax: 127)
         #expect(small.parameters.inputs.compactMap { $0.rescale?.multipliers[0] } == [96, 38])
         #expect(small.parameters.output.shifts == [7] && small.parameters.output.rounding == .halfUp)
         // The sum reproduces round((q_a − zp_a)·r_a + (q_b − zp_b)·r_b): (10·0.75 + 5·0.3) = 9.
         let tensor = { (v: Int32) in IntTensor(shape: [1, 1], elementType: .int8, values: [v]) }
-        let sum = ReferenceKernels.add(tensor(10), zeroPointA: 0, tensor(5), zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
+        let sum = ReferenceKernels.add(
+            tensor(10), zeroPointA: 0, tensor(5), zeroPointB: 0, parameters: p, overflow: .wrap, outputType: .int8)
         #expect(sum.values == [9 - 2])
     }
 

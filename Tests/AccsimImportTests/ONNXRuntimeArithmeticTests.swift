@@ -22,7 +22,8 @@ struct ONNXRuntimeArithmeticTests {
         #expect(ONNXRuntimeArithmetic.quantize(2.5, scale: 1, zeroPoint: 0, type: .int8) == 2)
         #expect(ONNXRuntimeArithmetic.quantize(3.5, scale: 1, zeroPoint: 1, type: .int8) == 5)
         #expect(ONNXRuntimeArithmetic.quantize(1000, scale: 1, zeroPoint: 0, type: .uint8) == 255)
-        #expect(ONNXRuntimeArithmetic.requantize(10, scale: 0.25, zeroPoint: 3, clampMin: -128, clampMax: 127) == 5)  // rint(2.5) + 3
+        // rint(2.5) + 3
+        #expect(ONNXRuntimeArithmetic.requantize(10, scale: 0.25, zeroPoint: 3, clampMin: -128, clampMax: 127) == 5)
         #expect(ONNXRuntimeArithmetic.requantize(-6, scale: 0.25, zeroPoint: 0, clampMin: -128, clampMax: 127) == -2)
         // QLinearAdd rounds the stored value: (1·¼ + 1·¼) = ½ with zero point −5 → rint(−4.5) = −4.
         #expect(ONNXRuntimeArithmetic.qlinearAdd(4, 4, a: (1, 3), b: (1, 3), output: (4, -5), type: .int8) == -4)
@@ -47,7 +48,10 @@ struct ONNXRuntimeArithmeticTests {
         #expect(count == 73)
         // Brute force over a window that contains two of them agrees.
         var brute = 0
-        for acc in Int32(-12_810_000)...Int32(-12_700_000) where exact.apply(acc, channel: 0) != ONNXRuntimeArithmetic.requantize(acc, scale: scale, zeroPoint: 3, clampMin: -128, clampMax: 127) {
+        for acc in Int32(-12_810_000)...Int32(-12_700_000)
+        where exact.apply(acc, channel: 0)
+            != ONNXRuntimeArithmetic.requantize(acc, scale: scale, zeroPoint: 3, clampMin: -128, clampMax: 127)
+        {
             brute += 1
         }
         #expect(brute == 2)

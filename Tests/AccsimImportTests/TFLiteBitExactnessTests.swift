@@ -29,7 +29,9 @@ struct TFLiteBitExactnessTests {
         var softmaxInputs: [Int: (name: String, parameters: SoftmaxParameters)] = [:]
         if kernels == .optimized {
             for (k, output) in graph.outputs.enumerated() {
-                if let node = graph.nodes.first(where: { $0.outputs == [output] }), case .softmax(let p) = node.operation {
+                if let node = graph.nodes.first(where: { $0.outputs == [output] }),
+                    case .softmax(let p) = node.operation
+                {
                     softmaxInputs[k] = (node.inputs[0], p)
                 }
             }
@@ -46,12 +48,20 @@ struct TFLiteBitExactnessTests {
                 let position = exactOutputs + softmaxInputs.keys.sorted().firstIndex(of: k)!
                 let logits = actual[position]
                 let inputScale = graph.tensor(named: softmax.name)!.quantization!.scales[0]
-                let emulated = Self.optimizedSoftmax(logits, inputScale: Float(inputScale), beta: Float(softmax.parameters.betaTimesInputScale / inputScale))
-                #expect(emulated.values == e.values, "\(name) output \(k): the float32 emulation of LiteRT's optimized softmax")
+                let emulated = Self.optimizedSoftmax(
+                    logits, inputScale: Float(inputScale),
+                    beta: Float(softmax.parameters.betaTimesInputScale / inputScale))
+                #expect(
+                    emulated.values == e.values,
+                    "\(name) output \(k): the float32 emulation of LiteRT's optimized softmax")
                 let offByOne = zip(a.values, e.values).allSatisfy { abs($0 - $1) <= 1 }
-                #expect(offByOne && differing * 100 <= e.count, "\(name) output \(k): \(differing) of \(e.count) softmax elements differ")
+                #expect(
+                    offByOne && differing * 100 <= e.count,
+                    "\(name) output \(k): \(differing) of \(e.count) softmax elements differ")
             } else {
-                #expect(differing == 0, "\(name) \(kernels) output \(k): \(differing) of \(e.count) elements differ from LiteRT")
+                #expect(
+                    differing == 0,
+                    "\(name) \(kernels) output \(k): \(differing) of \(e.count) elements differ from LiteRT")
             }
         }
         if softmaxInputs.isEmpty {

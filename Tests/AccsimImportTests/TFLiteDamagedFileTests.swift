@@ -103,8 +103,14 @@ struct TFLiteDamagedFileTests {
         let code = try codes.table(convCode)
         let mul: UInt64 = 18
         var patched = 0
-        if let at = try code.fieldPosition(0, size: 1, "deprecated_builtin_code") { Self.patch(&bytes, at: at, mul, width: 1); patched += 1 }
-        if let at = try code.fieldPosition(3, size: 4, "builtin_code") { Self.patch(&bytes, at: at, mul, width: 4); patched += 1 }
+        if let at = try code.fieldPosition(0, size: 1, "deprecated_builtin_code") {
+            Self.patch(&bytes, at: at, mul, width: 1)
+            patched += 1
+        }
+        if let at = try code.fieldPosition(3, size: 4, "builtin_code") {
+            Self.patch(&bytes, at: at, mul, width: 4)
+            patched += 1
+        }
         #expect(patched > 0)
         let error = Self.importError(bytes)
         let convIndex = try #require(model.subgraph.operators.first { Int($0.opcodeIndex) == convCode }?.index)
@@ -116,7 +122,8 @@ struct TFLiteDamagedFileTests {
     func unsupportedTensors() throws {
         let original = try TFLiteFixtures.bytes("add_ties.tflite")
         let model = try TFLiteModel.decode(original, file: nil)
-        let add = try #require(model.subgraph.operators.first { model.operatorCodes[Int($0.opcodeIndex)].builtin == .add })
+        let add = try #require(
+            model.subgraph.operators.first { model.operatorCodes[Int($0.opcodeIndex)].builtin == .add })
         let output = model.subgraph.tensors[Int(add.outputs[0])]
         let (_, subgraph) = try Self.tables(original)
         let tensorTable = try #require(try subgraph.vector(0, "tensors", elementSize: 4)).table(output.index)
@@ -131,7 +138,8 @@ struct TFLiteDamagedFileTests {
         }
 
         // Asymmetric weights: the conv's first weight zero point set to 5.
-        let conv = try #require(model.subgraph.operators.first { model.operatorCodes[Int($0.opcodeIndex)].builtin == .conv2D })
+        let conv = try #require(
+            model.subgraph.operators.first { model.operatorCodes[Int($0.opcodeIndex)].builtin == .conv2D })
         let weights = Int(conv.inputs[1])
         let weightsTable = try #require(try subgraph.vector(0, "tensors", elementSize: 4)).table(weights)
         let quantization = try #require(try weightsTable.table(4, "quantization"))
@@ -145,7 +153,8 @@ struct TFLiteDamagedFileTests {
 
     @Test("foreign files and other schema versions are rejected")
     func foreignFiles() throws {
-        #expect(Self.importError(Array("ACCSIMQ\u{1A}........".utf8))?.description.contains("not a TFLite model") == true)
+        #expect(
+            Self.importError(Array("ACCSIMQ\u{1A}........".utf8))?.description.contains("not a TFLite model") == true)
         var bytes = try TFLiteFixtures.bytes("pool.tflite")
         let (root, _) = try Self.tables(bytes)
         let versionAt = try #require(try root.fieldPosition(0, size: 4, "version"))
@@ -163,7 +172,9 @@ struct TFLiteDamagedFileTests {
                 var bytes = valid
                 // One to four damaged bytes; bias toward the structure at the start of the file.
                 for _ in 0...(round % 4) {
-                    let position = round % 2 == 0 ? positions.next(below: min(bytes.count, 1024)) : positions.next(below: bytes.count)
+                    let position =
+                        round % 2 == 0
+                        ? positions.next(below: min(bytes.count, 1024)) : positions.next(below: bytes.count)
                     bytes[position] ^= UInt8(truncatingIfNeeded: 1 + positions.next(below: 255))
                 }
                 let kernels: TFLiteImporter.Options.Kernels = round % 3 == 0 ? .reference : .optimized

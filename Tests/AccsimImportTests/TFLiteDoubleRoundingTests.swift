@@ -21,7 +21,8 @@ struct TFLiteDoubleRoundingTests {
         let real = (1.0 - 0x1p-46) * 0x1p-8
         let q = FixedPoint.quantizeMultiplier(real)
         #expect(q.multiplier == 1 << 30 && q.rightShift == 38)
-        let double = Requantizer(multiplier: q.multiplier, shift: 38, rounding: .doubleHalfAway, realMultipliers: [real])
+        let double = Requantizer(
+            multiplier: q.multiplier, shift: 38, rounding: .doubleHalfAway, realMultipliers: [real])
         let fixed = Requantizer(multiplier: q.multiplier, shift: 38, rounding: .tflite)
         // acc = 384: 1.5 exactly with 2^−8, just below 1.5 with r.
         #expect(double.apply(384, channel: 0) == 1)

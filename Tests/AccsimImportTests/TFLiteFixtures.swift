@@ -18,7 +18,9 @@ enum TFLiteFixtures {
 
     /// The fixture directory inside the test bundle.
     static var directory: String {
-        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite") else {
+        guard
+            let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite")
+        else {
             fatalError("Fixtures/tflite/manifest.json is missing from the test bundle")
         }
         return url.deletingLastPathComponent().path
@@ -79,7 +81,9 @@ enum TFLiteFixtures {
     static func expected(_ fixture: Fixture, _ kernels: TFLiteImporter.Options.Kernels) throws -> [IntTensor] {
         var tensors: [IntTensor] = []
         for output in fixture.outputs {
-            guard let file = output[kernels.rawValue] else { throw ModelError(file: fixture.name, "no \(kernels.rawValue) output") }
+            guard let file = output[kernels.rawValue] else {
+                throw ModelError(file: fixture.name, "no \(kernels.rawValue) output")
+            }
             tensors.append(try tensor(file))
         }
         return tensors

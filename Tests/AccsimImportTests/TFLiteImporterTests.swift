@@ -35,7 +35,10 @@ struct TFLiteImporterTests {
             let original = Array(model.file.bytes[model.buffers[Int(weights.buffer)].data])
             let (kh, kw, cout) = (Int(weights.shape[1]), Int(weights.shape[2]), Int(weights.shape[3]))
             let node = try #require(graph.nodes.first { $0.name == "op\(op.index)_depthwise_conv_2d" })
-            guard case .conv2D(let p) = node.operation else { Issue.record("not a conv2d"); continue }
+            guard case .conv2D(let p) = node.operation else {
+                Issue.record("not a conv2d")
+                continue
+            }
             let input = try #require(graph.tensor(named: node.inputs[0]))
             #expect(p.groups == input.shape[3])
             let info = try #require(graph.tensor(named: node.inputs[1]))
@@ -91,7 +94,9 @@ struct TFLiteImporterTests {
         var seen = Set<String>()
         for fixture in TFLiteFixtures.all {
             let model = try TFLiteModel.decode(TFLiteFixtures.bytes(fixture.model), file: nil)
-            for op in model.subgraph.operators { seen.insert(model.operatorCodes[Int(op.opcodeIndex)].builtin.description) }
+            for op in model.subgraph.operators {
+                seen.insert(model.operatorCodes[Int(op.opcodeIndex)].builtin.description)
+            }
         }
         let supported = Set(TFLiteGraphBuilder.supported.map(\.description))
         #expect(supported.subtracting(seen).isEmpty, "not covered: \(supported.subtracting(seen).sorted())")

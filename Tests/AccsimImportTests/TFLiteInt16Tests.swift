@@ -11,7 +11,10 @@ import Testing
 @Suite("TFLite int16x8")
 struct TFLiteInt16Tests {
     static var directory: String {
-        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite16") else {
+        guard
+            let url = Bundle.module.url(
+                forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite16")
+        else {
             fatalError("Fixtures/tflite16/manifest.json is missing from the test bundle")
         }
         return url.deletingLastPathComponent().path
@@ -22,13 +25,17 @@ struct TFLiteInt16Tests {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json"))
         let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let entries = root?["fixtures"] as? [[String: Any]] ?? []
-        guard let entry = entries.first(where: { $0["name"] as? String == name }) else { throw ModelError(file: name, "no such fixture") }
+        guard let entry = entries.first(where: { $0["name"] as? String == name }) else {
+            throw ModelError(file: name, "no such fixture")
+        }
         let outputs = (entry["outputs"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } }
         return (entry["model"] as? String ?? "", entry["input"] as? String ?? "", outputs)
     }
 
     static func tensor(_ file: String) throws -> IntTensor {
-        guard let tensor = try NPYFile.read(path: directory + "/" + file).intTensor() else { throw ModelError(file: file, "not an integer array") }
+        guard let tensor = try NPYFile.read(path: directory + "/" + file).intTensor() else {
+            throw ModelError(file: file, "not an integer array")
+        }
         return tensor
     }
 
@@ -40,7 +47,8 @@ struct TFLiteInt16Tests {
     @Test("every output equals LiteRT's", arguments: cases)
     func equalsLiteRT(name: String, kernels: TFLiteImporter.Options.Kernels) throws {
         let fixture = try Self.fixture(name)
-        let graph = try TFLiteImporter.importModel(path: Self.directory + "/" + fixture.model, options: .init(kernels: kernels))
+        let graph = try TFLiteImporter.importModel(
+            path: Self.directory + "/" + fixture.model, options: .init(kernels: kernels))
         #expect(graph.metadata["tflite_inexact"] == nil)
         let input = try Self.tensor(fixture.input)
         #expect(input.elementType == .int16 && input.shape[0] == 16)
@@ -53,7 +61,9 @@ struct TFLiteInt16Tests {
             let actual = try #require(reference[output])
             #expect(actual.elementType == .int16 && actual.shape == expected.shape)
             let differing = zip(actual.values, expected.values).filter { $0 != $1 }.count
-            #expect(differing == 0, "\(name) \(kernels) output \(k): \(differing) of \(expected.count) elements differ from LiteRT")
+            #expect(
+                differing == 0,
+                "\(name) \(kernels) output \(k): \(differing) of \(expected.count) elements differ from LiteRT")
         }
     }
 
@@ -78,9 +88,12 @@ struct TFLiteInt16Tests {
         #expect(try QModelReader.decode(bytes) == graph)
     }
 
-    @Test("int16 operators accsim does not model are refused by name", arguments: [
-        ("logistic_tanh16", "not int16 LOGISTIC"), ("fc_softmax16", "not int16 SOFTMAX"), ("mean16", "not int16 MEAN"),
-    ])
+    @Test(
+        "int16 operators accsim does not model are refused by name",
+        arguments: [
+            ("logistic_tanh16", "not int16 LOGISTIC"), ("fc_softmax16", "not int16 SOFTMAX"),
+            ("mean16", "not int16 MEAN"),
+        ])
     func refused(name: String, fragment: String) throws {
         let fixture = try Self.fixture(name)
         #expect {

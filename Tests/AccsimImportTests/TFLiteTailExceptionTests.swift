@@ -14,9 +14,10 @@ struct TFLiteTailExceptionTests {
     func tails() throws {
         let fixture = TFLiteFixtures.fixture("tails_ties")
         let graph = try TFLiteFixtures.graph(fixture, .optimized)
-        let flagged = Set((graph.metadata["tflite_inexact"] ?? "").split(separator: ";").compactMap {
-            $0.split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) }
-        })
+        let flagged = Set(
+            (graph.metadata["tflite_inexact"] ?? "").split(separator: ";").compactMap {
+                $0.split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            })
         #expect(flagged.count == 3, "\(graph.metadata["tflite_inexact"] ?? "no tflite_inexact metadata")")
 
         var scalar = graph
@@ -48,7 +49,8 @@ struct TFLiteTailExceptionTests {
     /// channels 9…12), the mean [1, 1, 20] (channels 16…19).
     static func inTail(position: Int, sampleShape: [Int]) -> Bool {
         let channels = sampleShape.last ?? 1
-        let channel = position % channels, pixel = position / channels
+        let channel = position % channels
+        let pixel = position / channels
         switch sampleShape {
         case [2, 2, 13]: return channel >= 8
         case [2, 2, 26]: return pixel == 3 && (9..<13).contains(channel)

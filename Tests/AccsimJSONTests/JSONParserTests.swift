@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AccsimJSON
 
 /// Parses `text`, expecting success.
@@ -52,9 +53,12 @@ struct JSONParserTests {
         #expect(negativeZero.doubleValue?.sign == .minus)
     }
 
-    @Test("malformed numbers are syntax errors", arguments: [
-        "01", "-", "-a", "1.", ".5", "+1", "1e", "1e+", "1.e5", "0x10", "Infinity", "NaN", "-Infinity", "1 2", "--1", "00",
-    ])
+    @Test(
+        "malformed numbers are syntax errors",
+        arguments: [
+            "01", "-", "-a", "1.", ".5", "+1", "1e", "1e+", "1.e5", "0x10", "Infinity", "NaN", "-Infinity", "1 2",
+            "--1", "00",
+        ])
     func malformedNumbers(text: String) {
         _ = syntaxError(text)
     }
@@ -76,10 +80,12 @@ struct JSONParserTests {
         #expect(try parse(#""""#) == .string(""))
     }
 
-    @Test("broken strings are syntax errors", arguments: [
-        #""\ud83d""#, #""\ud83dx""#, #""\ude00""#, #""\ud83d\u0041""#, #""\u12""#, #""\u12G4""#, #""\x""#,
-        "\"tab\there\"", "\"line\nbreak\"", #""unterminated"#, #""\"#,
-    ])
+    @Test(
+        "broken strings are syntax errors",
+        arguments: [
+            #""\ud83d""#, #""\ud83dx""#, #""\ude00""#, #""\ud83d\u0041""#, #""\u12""#, #""\u12G4""#, #""\x""#,
+            "\"tab\there\"", "\"line\nbreak\"", #""unterminated"#, #""\"#,
+        ])
     func brokenStrings(text: String) {
         _ = syntaxError(text)
     }
@@ -105,10 +111,12 @@ struct JSONParserTests {
         #expect(object["c"]?.objectValue?.keys == ["z", "y"])
     }
 
-    @Test("structural errors", arguments: [
-        "", " ", "tru", "nul", "[1,]", "[1 2]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":}", "[", "{", "]", "}",
-        "[1]]", "{\"a\":1}x", "\u{FEFF}{}", "'a'", "[1,,2]", "{,}", "{\"a\":1 \"b\":2}",
-    ])
+    @Test(
+        "structural errors",
+        arguments: [
+            "", " ", "tru", "nul", "[1,]", "[1 2]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":}", "[", "{", "]", "}",
+            "[1]]", "{\"a\":1}x", "\u{FEFF}{}", "'a'", "[1,,2]", "{,}", "{\"a\":1 \"b\":2}",
+        ])
     func structuralErrors(text: String) {
         _ = syntaxError(text)
     }
@@ -124,7 +132,9 @@ struct JSONParserTests {
     func location() {
         let error = syntaxError("{\n  \"é\": [1,\n  2 x]}")
         #expect(error?.location == JSONError.Location(offset: 18, line: 3, column: 5))
-        #expect(error?.description == "line 3, column 5 (byte 18): expected ',' or ']' after an array element, found character 'x'")
+        #expect(
+            error?.description
+                == "line 3, column 5 (byte 18): expected ',' or ']' after an array element, found character 'x'")
     }
 
     @Test("nesting is limited")
@@ -141,7 +151,9 @@ struct JSONParserTests {
 
     @Test("every truncation of a valid document is an error")
     func truncation() {
-        let document = Array(#"{"name": "conv\u00e9", "shape": [1, 8, 8, 1], "scale": 0.0627, "q": {"zp": -128, "ok": true, "x": null}}"#.utf8)
+        let document = Array(
+            #"{"name": "conv\u00e9", "shape": [1, 8, 8, 1], "scale": 0.0627, "q": {"zp": -128, "ok": true, "x": null}}"#
+                .utf8)
         #expect((try? JSONParser().parse(document)) != nil)
         for length in 0..<document.count {
             let prefix = Array(document[0..<length])
@@ -154,10 +166,11 @@ struct JSONParserTests {
     func fuzz() {
         var state: UInt64 = 0x1234_5678
         func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 33
         }
-        let alphabet = Array(#"{}[],:"\ u0123456789abcdefE.+-truefalsenull"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF, 0xED]
+        let alphabet =
+            Array(#"{}[],:"\ u0123456789abcdefE.+-truefalsenull"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF, 0xED]
         for _ in 0..<3000 {
             let length = Int(next() % 40)
             let bytes = (0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AccsimJSON
 
 @Suite("Strict JSON decoder")
@@ -20,10 +21,14 @@ struct StrictJSONDecoderTests {
     func unknownKey() {
         // The misspelt key replaces a required one: the type stops at the missing key, and the
         // unknown key is reported instead, with the keys asked for so far.
-        let error = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("zero_point", "-"), ("zero_pint", "-128")])))
+        let error = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("zero_point", "-"), ("zero_pint", "-128")])))
         #expect(error?.kind == .unknownKey)
         #expect(error?.path == "nodes[3].attributes.requantizer.zero_pint")
-        #expect(error?.message == "unknown key 'zero_pint' (expected keys include: multipliers, shifts, rounding, zero_point; did you mean 'zero_point'?)")
+        #expect(
+            error?.message
+                == "unknown key 'zero_pint' (expected keys include: multipliers, shifts, rounding, zero_point; did you mean 'zero_point'?)"
+        )
     }
 
     @Test("an extra key next to all required ones is an error too")
@@ -31,7 +36,10 @@ struct StrictJSONDecoderTests {
         let error = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("comment", "\"x\"")])))
         #expect(error?.kind == .unknownKey)
         #expect(error?.path == "nodes[3].attributes.requantizer.comment")
-        #expect(error?.message == "unknown key 'comment' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max)")
+        #expect(
+            error?.message
+                == "unknown key 'comment' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max)"
+        )
         let top = decodingError(TestDocument.self, #"{"version": 1, "nodes": [], "Version": 2}"#)
         #expect(top?.path == "Version")
         #expect(top?.message == "unknown key 'Version' (expected one of: version, nodes, metadata)")
@@ -39,9 +47,11 @@ struct StrictJSONDecoderTests {
 
     @Test("an unknown key beside an optional one is found after a successful decode")
     func unknownKeyBesideOptional() {
-        let error = decodingError(TestAttributes.self, #"{"stride": [1, 2], "requantizer": \#(requantizerJSON()), "nte": "x"}"#)
+        let error = decodingError(
+            TestAttributes.self, #"{"stride": [1, 2], "requantizer": \#(requantizerJSON()), "nte": "x"}"#)
         #expect(error?.path == "nte")
-        #expect(error?.message == "unknown key 'nte' (expected one of: stride, requantizer, note; did you mean 'note'?)")
+        #expect(
+            error?.message == "unknown key 'nte' (expected one of: stride, requantizer, note; did you mean 'note'?)")
     }
 
     @Test("a missing key is an error naming its path")
@@ -55,11 +65,13 @@ struct StrictJSONDecoderTests {
 
     @Test("type mismatches name the path and what was found")
     func typeMismatch() {
-        let string = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("zero_point", "\"-128\"")])))
+        let string = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("zero_point", "\"-128\"")])))
         #expect(string?.kind == .typeMismatch)
         #expect(string?.path == "nodes[3].attributes.requantizer.zero_point")
         #expect(string?.message == "expected an integer (Int32), found the string \"-128\"")
-        let element = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("shifts", "[38, true]")])))
+        let element = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("shifts", "[38, true]")])))
         #expect(element?.path == "nodes[3].attributes.requantizer.shifts[1]")
         #expect(element?.message == "expected an integer (Int32), found true")
         let object = decodingError(TestDocument.self, #"{"version": 1, "nodes": {}}"#)
@@ -72,19 +84,28 @@ struct StrictJSONDecoderTests {
 
     @Test("integers must be integer literals within range")
     func integerRules() {
-        let fraction = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("clamp_max", "127.5")])))
+        let fraction = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("clamp_max", "127.5")])))
         #expect(fraction?.kind == .invalidValue)
         #expect(fraction?.message == "expected an integer (Int32), found 127.5")
-        let integral = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("clamp_max", "127.0")])))
-        #expect(integral?.message == "expected an integer (Int32), found 127.0: integers are written without fraction or exponent")
+        let integral = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("clamp_max", "127.0")])))
+        #expect(
+            integral?.message
+                == "expected an integer (Int32), found 127.0: integers are written without fraction or exponent")
         let exponent = decodingError(Int.self, "1e3")
-        #expect(exponent?.message == "expected an integer (Int), found 1000.0: integers are written without fraction or exponent")
-        let range = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("multipliers", "[2147483648]")])))
+        #expect(
+            exponent?.message
+                == "expected an integer (Int), found 1000.0: integers are written without fraction or exponent")
+        let range = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("multipliers", "[2147483648]")])))
         #expect(range?.path == "nodes[3].attributes.requantizer.multipliers[0]")
         #expect(range?.message == "2147483648 is out of range for Int32 (-2147483648...2147483647)")
         #expect(decodingError(UInt8.self, "256")?.message == "256 is out of range for UInt8 (0...255)")
         #expect(decodingError(UInt64.self, "-1")?.message == "-1 is out of range for UInt64 (0...18446744073709551615)")
-        #expect(decodingError(Int64.self, "9223372036854775808")?.message == "9.223372036854776e+18 is out of range for Int64 (-9223372036854775808...9223372036854775807)")
+        #expect(
+            decodingError(Int64.self, "9223372036854775808")?.message
+                == "9.223372036854776e+18 is out of range for Int64 (-9223372036854775808...9223372036854775807)")
     }
 
     @Test("every integer width, Float, Double, Bool and String decode")
@@ -118,7 +139,9 @@ struct StrictJSONDecoderTests {
             var b: [Int?]
         }
         let decoder = StrictJSONDecoder()
-        #expect(try decoder.decode(Holder.self, from: Array(#"{"b": [1, null, 3]}"#.utf8)) == Holder(a: nil, b: [1, nil, 3]))
+        #expect(
+            try decoder.decode(Holder.self, from: Array(#"{"b": [1, null, 3]}"#.utf8))
+                == Holder(a: nil, b: [1, nil, 3]))
         #expect(try decoder.decode(Holder.self, from: Array(#"{"a": null, "b": []}"#.utf8)) == Holder(a: nil, b: []))
         #expect(try decoder.decode(Holder.self, from: Array(#"{"a": 4, "b": []}"#.utf8)) == Holder(a: 4, b: []))
         #expect(try decoder.decode(Int?.self, from: Array("null".utf8)) == nil)
@@ -138,7 +161,8 @@ struct StrictJSONDecoderTests {
 
     @Test("errors thrown by the decoded types carry their path")
     func typeErrors() {
-        let error = decodingError(TestDocument.self, documentJSON(requantizer: requantizerJSON([("rounding", "\"half_upp\"")])))
+        let error = decodingError(
+            TestDocument.self, documentJSON(requantizer: requantizerJSON([("rounding", "\"half_upp\"")])))
         #expect(error?.kind == .invalidValue)
         #expect(error?.path == "nodes[3].attributes.requantizer.rounding")
         #expect(error?.message.contains("half_upp") == true)
@@ -158,7 +182,8 @@ struct StrictJSONDecoderTests {
     @Test("dictionaries accept any key and keep values strict")
     func dictionaries() throws {
         let document = try StrictJSONDecoder().decode(
-            TestDocument.self, from: Array(#"{"version": 2, "nodes": [], "metadata": {"producer": "me", "odd key": "v"}}"#.utf8))
+            TestDocument.self,
+            from: Array(#"{"version": 2, "nodes": [], "metadata": {"producer": "me", "odd key": "v"}}"#.utf8))
         #expect(document.metadata == ["producer": "me", "odd key": "v"])
         let error = decodingError(TestDocument.self, #"{"version": 2, "nodes": [], "metadata": {"odd key": 1}}"#)
         #expect(error?.path == #"metadata["odd key"]"#)
@@ -187,7 +212,8 @@ struct StrictJSONDecoderTests {
             }
         }
         let decoder = StrictJSONDecoder()
-        let value = try decoder.decode(Manual.self, from: Array(#"{"inner": {"x": 1}, "list": [2, 3], "base": 4}"#.utf8))
+        let value = try decoder.decode(
+            Manual.self, from: Array(#"{"inner": {"x": 1}, "list": [2, 3], "base": 4}"#.utf8))
         #expect(value.x == 1 && value.y == [2, 3] && value.base == 4)
         let error = decodingError(Manual.self, #"{"inner": {"x": 1, "z": 0}, "list": [], "base": 4}"#)
         #expect(error?.path == "inner.z")

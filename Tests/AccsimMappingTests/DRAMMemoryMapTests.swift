@@ -15,9 +15,13 @@ import Testing
         ]
         g.constants["fw"] = MappingFixtures.int8(60)
         g.nodes += [
-            Node(name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 20])), inputs: ["y"], outputs: ["flat"]),
-            Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: MappingFixtures.requantizer)),
-                 inputs: ["flat", "fw"], outputs: ["z"]),
+            Node(
+                name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 20])), inputs: ["y"],
+                outputs: ["flat"]),
+            Node(
+                name: "fc",
+                operation: .fullyConnected(FullyConnectedParameters(requantizer: MappingFixtures.requantizer)),
+                inputs: ["flat", "fw"], outputs: ["z"]),
         ]
         g.outputs = ["z"]
         return g

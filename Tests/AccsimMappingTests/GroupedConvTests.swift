@@ -8,8 +8,9 @@ import Testing
 /// DRAM map: x (48 B) at 0, w (27 B) at 64, b (12 B) at 128, y (48 B) at 192.
 @Suite struct GroupedConvTests {
     @Test func depthwiseRunsOneGEMMPerGroup() throws {
-        let graph = MappingFixtures.convGraph(height: 4, width: 4, channels: 3, filters: 3, kernel: Size2D(3),
-                                              padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), groups: 3)
+        let graph = MappingFixtures.convGraph(
+            height: 4, width: 4, channels: 3, filters: 3, kernel: Size2D(3),
+            padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), groups: 3)
         let layer = try #require(try MappingFixtures.schedule(graph, on: MappingFixtures.hardware()).layers.first)
         let plan = try #require(layer.gemm)
         #expect(plan.lowering.groups == 3)
@@ -33,9 +34,10 @@ import Testing
 
     /// Reduction index k = channel · KH·KW + kh · KW + kw: a chunk of whole channels is one range.
     @Test func reductionIndexIsChannelMajor() {
-        let g = ConvGeometry(inputHeight: 5, inputWidth: 5, inputChannels: 4, outputHeight: 5, outputWidth: 5,
-                             outputChannels: 2, kernel: Size2D(height: 3, width: 2), stride: Size2D(1), dilation: Size2D(1),
-                             padding: .zero, groups: 1)
+        let g = ConvGeometry(
+            inputHeight: 5, inputWidth: 5, inputChannels: 4, outputHeight: 5, outputWidth: 5,
+            outputChannels: 2, kernel: Size2D(height: 3, width: 2), stride: Size2D(1), dilation: Size2D(1),
+            padding: .zero, groups: 1)
         #expect(g.window(ofReduction: 0) == ConvGeometry.WindowElement(channel: 0, kernelRow: 0, kernelColumn: 0))
         #expect(g.window(ofReduction: 5) == ConvGeometry.WindowElement(channel: 0, kernelRow: 2, kernelColumn: 1))
         #expect(g.window(ofReduction: 6) == ConvGeometry.WindowElement(channel: 1, kernelRow: 0, kernelColumn: 0))

@@ -22,23 +22,33 @@ enum MappingFixtures {
         name: String = "conv", height: Int, width: Int, channels: Int, filters: Int, kernel: Size2D,
         stride: Size2D = Size2D(1), padding: Padding2D = .zero, groups: Int = 1
     ) -> Graph {
-        let oh = slidingWindowOutputExtent(input: height, padBefore: padding.top, padAfter: padding.bottom,
-                                           kernel: kernel.height, stride: stride.height, dilation: 1)!
-        let ow = slidingWindowOutputExtent(input: width, padBefore: padding.left, padAfter: padding.right,
-                                           kernel: kernel.width, stride: stride.width, dilation: 1)!
+        let oh = slidingWindowOutputExtent(
+            input: height, padBefore: padding.top, padAfter: padding.bottom,
+            kernel: kernel.height, stride: stride.height, dilation: 1)!
+        let ow = slidingWindowOutputExtent(
+            input: width, padBefore: padding.left, padAfter: padding.right,
+            kernel: kernel.width, stride: stride.width, dilation: 1)!
         let weightCount = filters * kernel.height * kernel.width * (channels / groups)
         return Graph(
             name: "g",
             tensors: [
                 TensorInfo(name: "x", shape: [1, height, width, channels], elementType: .int8),
-                TensorInfo(name: "w", shape: [filters, kernel.height, kernel.width, channels / groups], elementType: .int8),
+                TensorInfo(
+                    name: "w", shape: [filters, kernel.height, kernel.width, channels / groups], elementType: .int8),
                 TensorInfo(name: "b", shape: [filters], elementType: .int32),
                 TensorInfo(name: "y", shape: [1, oh, ow, filters], elementType: .int8),
             ],
-            constants: ["w": int8(weightCount), "b": ConstantData(elementType: .int32, values: [Int32](repeating: 1, count: filters))],
-            nodes: [Node(name: name,
-                         operation: .conv2D(Conv2DParameters(stride: stride, padding: padding, groups: groups, requantizer: requantizer)),
-                         inputs: ["x", "w", "b"], outputs: ["y"])],
+            constants: [
+                "w": int8(weightCount),
+                "b": ConstantData(elementType: .int32, values: [Int32](repeating: 1, count: filters)),
+            ],
+            nodes: [
+                Node(
+                    name: name,
+                    operation: .conv2D(
+                        Conv2DParameters(stride: stride, padding: padding, groups: groups, requantizer: requantizer)),
+                    inputs: ["x", "w", "b"], outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
     }
 
@@ -52,9 +62,15 @@ enum MappingFixtures {
                 TensorInfo(name: "b", shape: [outputs], elementType: .int32),
                 TensorInfo(name: "y", shape: [1, outputs], elementType: .int8),
             ],
-            constants: ["w": int8(outputs * depth), "b": ConstantData(elementType: .int32, values: [Int32](repeating: 1, count: outputs))],
-            nodes: [Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: requantizer)),
-                         inputs: ["x", "w", "b"], outputs: ["y"])],
+            constants: [
+                "w": int8(outputs * depth),
+                "b": ConstantData(elementType: .int32, values: [Int32](repeating: 1, count: outputs)),
+            ],
+            nodes: [
+                Node(
+                    name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: requantizer)),
+                    inputs: ["x", "w", "b"], outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
     }
 
@@ -99,9 +115,12 @@ enum MappingFixtures {
     }
 
     /// The tiling with `m`, `k`, `n` elements per tile of a GEMM of `shape`, in `order`.
-    static func tiling(_ m: Int, _ k: Int, _ n: Int, of shape: GEMMShape, _ order: LoopOrder = .weightsOuter) -> GEMMTiling {
-        GEMMTiling(mTile: m, kTile: k, nTile: n, order: order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(shape.k, k),
-                   nTiles: ceilDiv(shape.n, n))
+    static func tiling(_ m: Int, _ k: Int, _ n: Int, of shape: GEMMShape, _ order: LoopOrder = .weightsOuter)
+        -> GEMMTiling
+    {
+        GEMMTiling(
+            mTile: m, kTile: k, nTile: n, order: order, mTiles: ceilDiv(shape.m, m), kTiles: ceilDiv(shape.k, k),
+            nTiles: ceilDiv(shape.n, n))
     }
 }
 

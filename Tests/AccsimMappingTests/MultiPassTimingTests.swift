@@ -31,15 +31,27 @@ import Testing
 
     static let cases: [Expected] = [
         // int16 × int8, 2 passes. WS: Σ m·k = 48 elements → 96 B × 1; Σ k·n = 30 B × 2.
-        Expected(dataflow: .weightStationary, int16Weights: false, arrayCycles: 92, inputReads: 96, weightReads: 60, outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .weightStationary, int16Weights: false, arrayCycles: 92, inputReads: 96, weightReads: 60,
+            outputReads: 180, outputWrites: 180),
         // OS: Σ m·k = 48 → 96 B; Σ k·n = 30 → 60 B.
-        Expected(dataflow: .outputStationary, int16Weights: false, arrayCycles: 58, inputReads: 96, weightReads: 60, outputReads: 100, outputWrites: 100),
+        Expected(
+            dataflow: .outputStationary, int16Weights: false, arrayCycles: 58, inputReads: 96, weightReads: 60,
+            outputReads: 100, outputWrites: 100),
         // IS: Σ m·k = 24 → 48 B; Σ k·n = 30 → 60 B.
-        Expected(dataflow: .inputStationary, int16Weights: false, arrayCycles: 56, inputReads: 48, weightReads: 60, outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .inputStationary, int16Weights: false, arrayCycles: 56, inputReads: 48, weightReads: 60,
+            outputReads: 180, outputWrites: 180),
         // int16 × int16, 4 passes: inputs × 2 weight slices, weights 2 B × 2 activation slices.
-        Expected(dataflow: .weightStationary, int16Weights: true, arrayCycles: 184, inputReads: 192, weightReads: 120, outputReads: 180, outputWrites: 180),
-        Expected(dataflow: .outputStationary, int16Weights: true, arrayCycles: 116, inputReads: 192, weightReads: 120, outputReads: 100, outputWrites: 100),
-        Expected(dataflow: .inputStationary, int16Weights: true, arrayCycles: 112, inputReads: 96, weightReads: 120, outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .weightStationary, int16Weights: true, arrayCycles: 184, inputReads: 192, weightReads: 120,
+            outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .outputStationary, int16Weights: true, arrayCycles: 116, inputReads: 192, weightReads: 120,
+            outputReads: 100, outputWrites: 100),
+        Expected(
+            dataflow: .inputStationary, int16Weights: true, arrayCycles: 112, inputReads: 96, weightReads: 120,
+            outputReads: 180, outputWrites: 180),
     ]
 
     static func graph(int16Weights: Bool) -> Graph {

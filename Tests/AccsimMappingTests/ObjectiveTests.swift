@@ -29,8 +29,9 @@ import Testing
         #expect(result.timeline.steps.map(\.start) == [0, 12, 23, 35, 46, 35, 60, 86])
         #expect(result.totalCycles == 98)
         #expect(plan.score == MappingScore(cycles: 98, dramBytes: 94, energyPicojoules: 0))
-        let whole = try MappingFixtures.layer(SmallGEMMTests.graph(), on: hardware,
-                                              tiling: MappingFixtures.tiling(4, 6, 5, of: GEMMShape(m: 4, k: 6, n: 5)))
+        let whole = try MappingFixtures.layer(
+            SmallGEMMTests.graph(), on: hardware,
+            tiling: MappingFixtures.tiling(4, 6, 5, of: GEMMShape(m: 4, k: 6, n: 5)))
         #expect(whole.result(dma: DMACostModel(dram: hardware.dram)).totalCycles == 99)
     }
 
@@ -44,15 +45,18 @@ import Testing
     ///   objective picks 56 pixels (4 whole rows), which reads each input row once (the 64-pixel
     ///   tiles re-read the rows they share), inputs-outer so the inputs are read once.
     @Test func strided1x1ConvTilesPixelRanges() throws {
-        let graph = MappingFixtures.convGraph(height: 28, width: 28, channels: 8, filters: 16, kernel: Size2D(1),
-                                              stride: Size2D(2))
-        var roomy = MappingFixtures.hardware(input: (64, true), weight: (64, true), output: (64, true), objective: .latency)
+        let graph = MappingFixtures.convGraph(
+            height: 28, width: 28, channels: 8, filters: 16, kernel: Size2D(1),
+            stride: Size2D(2))
+        var roomy = MappingFixtures.hardware(
+            input: (64, true), weight: (64, true), output: (64, true), objective: .latency)
         roomy.dram.bandwidthBytesPerCycle = 1 << 16
         roomy.dram.latencyCycles = 0
         let one = try #require(try MappingFixtures.schedule(graph, on: roomy).layers.first?.gemm)
         #expect(one.tiling.mTile == 196 && one.tiling.mTiles == 1)
 
-        var tight = MappingFixtures.hardware(input: (64, true), weight: (64, true), output: (1, false), objective: .latency)
+        var tight = MappingFixtures.hardware(
+            input: (64, true), weight: (64, true), output: (1, false), objective: .latency)
         tight.sram.output.banks = 1
         let mapper = Mapper(hardware: tight)
         let layer = try #require(try mapper.schedule(graph).layers.first)
@@ -76,14 +80,18 @@ import Testing
         for trial in 0..<36 {
             let kernel = [1, 3][random.next(2)]
             let stride = [1, 2][random.next(2)]
-            let height = kernel + random.next(9), width = kernel + random.next(9)
-            let channels = 1 + random.next(12), filters = 1 + random.next(12)
+            let height = kernel + random.next(9)
+            let width = kernel + random.next(9)
+            let channels = 1 + random.next(12)
+            let filters = 1 + random.next(12)
             let pad = kernel == 3 && random.next(2) == 1 ? 1 : 0
-            let graph = random.next(5) == 0
+            let graph =
+                random.next(5) == 0
                 ? MappingFixtures.fullyConnectedGraph(depth: 1 + random.next(200), outputs: 1 + random.next(24))
-                : MappingFixtures.convGraph(height: height, width: width, channels: channels, filters: filters,
-                                            kernel: Size2D(kernel), stride: Size2D(stride),
-                                            padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad))
+                : MappingFixtures.convGraph(
+                    height: height, width: width, channels: channels, filters: filters,
+                    kernel: Size2D(kernel), stride: Size2D(stride),
+                    padding: Padding2D(top: pad, bottom: pad, left: pad, right: pad))
             try graph.validate()
             let dataflow = Dataflow.allCases[random.next(3)]
             var hardware = MappingFixtures.hardware(

@@ -21,20 +21,25 @@ import Testing
         var kib: Int
         var double: Bool
         var convention: TimingConvention
-        var description: String { "\(size)x\(size) \(dataflow.rawValue) \(kib) KiB \(double ? "double" : "single") \(convention.rawValue)" }
+        var description: String {
+            "\(size)x\(size) \(dataflow.rawValue) \(kib) KiB \(double ? "double" : "single") \(convention.rawValue)"
+        }
 
         var hardware: HardwareConfig {
-            var h = MappingFixtures.hardware(rows: size, cols: size, dataflow: dataflow, input: (kib, double),
-                                             weight: (kib, double), output: (kib, !double), requantizerLanes: 8)
+            var h = MappingFixtures.hardware(
+                rows: size, cols: size, dataflow: dataflow, input: (kib, double),
+                weight: (kib, double), output: (kib, !double), requantizerLanes: 8)
             h.convention = convention
             return h
         }
     }
 
     static let configs: [Config] = Dataflow.allCases.flatMap { dataflow in
-        [Config(dataflow: dataflow, size: 4, kib: 1, double: true, convention: .native),
-         Config(dataflow: dataflow, size: 8, kib: 2, double: false, convention: .native),
-         Config(dataflow: dataflow, size: 16, kib: 64, double: true, convention: .scaleSim)]
+        [
+            Config(dataflow: dataflow, size: 4, kib: 1, double: true, convention: .native),
+            Config(dataflow: dataflow, size: 8, kib: 2, double: false, convention: .native),
+            Config(dataflow: dataflow, size: 16, kib: 64, double: true, convention: .scaleSim),
+        ]
     }
 
     @Test(arguments: configs)
@@ -58,7 +63,9 @@ import Testing
     static func check(_ layer: LayerSchedule, _ result: LayerResult, in graph: Graph, schedule: Schedule) throws {
         let context = Comment(rawValue: "layer \(layer.name)")
         // The cycle identities.
-        #expect(result.totalCycles == result.prologueCycles + result.computeCycles + result.stalls.total + result.epilogueCycles, context)
+        #expect(
+            result.totalCycles == result.prologueCycles + result.computeCycles + result.stalls.total
+                + result.epilogueCycles, context)
         #expect(result.computeCycles == result.arrayCycles + result.requantizerCycles + result.vectorCycles, context)
         if !layer.steps.isEmpty {
             #expect(result.totalCycles == result.timeline.steps.map(\.end).max(), context)
@@ -72,12 +79,13 @@ import Testing
                     #expect(target < index && layer.steps[target].compute != nil, context)
                 }
                 // Inside its half of its buffer.
-                let config: BufferConfig? = switch transfer.buffer {
-                case .input: schedule.hardware.sram.input
-                case .weight: schedule.hardware.sram.weight
-                case .output: schedule.hardware.sram.output
-                case .parameters: nil
-                }
+                let config: BufferConfig? =
+                    switch transfer.buffer {
+                    case .input: schedule.hardware.sram.input
+                    case .weight: schedule.hardware.sram.weight
+                    case .output: schedule.hardware.sram.output
+                    case .parameters: nil
+                    }
                 if let config {
                     let half = config.doubleBuffered ? config.bytes / 2 : config.bytes
                     #expect(transfer.sramAddress >= transfer.half * half, context)
@@ -108,12 +116,20 @@ import Testing
             #expect(result.traffic.dramInputReadBytes == plan.chosenEstimate.inputBytes, context)
             #expect(result.traffic.dramWeightReadBytes == plan.chosenEstimate.weightBytes, context)
             #expect(result.traffic.dramBiasReadBytes == plan.chosenEstimate.biasBytes, context)
-            #expect(result.traffic.requantizerOps == plan.lowering.groups * plan.lowering.shape.m * plan.lowering.shape.n, context)
+            #expect(
+                result.traffic.requantizerOps == plan.lowering.groups * plan.lowering.shape.m * plan.lowering.shape.n,
+                context)
             for tile in layer.tiles {
                 let folds = tile.folds
                 #expect(folds.count == tile.foldCount, context)
-                #expect(folds.reduce(0) { $0 + $1.m.count * $1.k.count * $1.n.count } == tile.m.count * tile.k.count * tile.n.count, context)
-                #expect(folds.allSatisfy { tile.m.contains($0.m.lowerBound) && tile.k.contains($0.k.lowerBound) && tile.n.contains($0.n.lowerBound) }, context)
+                #expect(
+                    folds.reduce(0) { $0 + $1.m.count * $1.k.count * $1.n.count } == tile.m.count * tile.k.count
+                        * tile.n.count, context)
+                #expect(
+                    folds.allSatisfy {
+                        tile.m.contains($0.m.lowerBound) && tile.k.contains($0.k.lowerBound)
+                            && tile.n.contains($0.n.lowerBound)
+                    }, context)
             }
             if schedule.hardware.convention == .scaleSim {
                 // SCALE-Sim's compute cycles, whatever the tiling: every fold once, its stream whole, minus
@@ -135,13 +151,15 @@ import Testing
     /// and end inside output rows too), under both orders, loads exactly the bytes
     /// ``TilingSearch/estimate(_:m:kUnits:n:memo:)`` predicts.
     @Test func estimatesEqualTheLoadsOfEveryTiling() throws {
-        let graph = MappingFixtures.convGraph(height: 9, width: 7, channels: 6, filters: 10, kernel: Size2D(3),
-                                              stride: Size2D(2), padding: Padding2D(top: 1, bottom: 0, left: 1, right: 1), groups: 2)
+        let graph = MappingFixtures.convGraph(
+            height: 9, width: 7, channels: 6, filters: 10, kernel: Size2D(3),
+            stride: Size2D(2), padding: Padding2D(top: 1, bottom: 0, left: 1, right: 1), groups: 2)
         try graph.validate()
         let lowering = try #require(try GEMMLowering.lower(graph.nodes[0], in: graph))
         let layout = FoldLayout(dataflow: .weightStationary, rows: 4, cols: 4)
         let spaces = BufferSpace.all(of: HardwareConfig.standard)
-        let search = TilingSearch(lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight, output: spaces.output)
+        let search = TilingSearch(
+            lowering: lowering, layout: layout, input: spaces.input, weight: spaces.weight, output: spaces.output)
         for pixels in 1...lowering.shape.m {
             for channels in tileCandidates(extent: lowering.kUnits, unit: 1) {
                 for filters in tileCandidates(extent: lowering.shape.n, unit: 1) {
@@ -150,13 +168,20 @@ import Testing
                             mTile: pixels, kTile: channels * lowering.kUnit, nTile: filters, order: order,
                             mTiles: ceilDiv(lowering.shape.m, pixels), kTiles: ceilDiv(lowering.kUnits, channels),
                             nTiles: ceilDiv(lowering.shape.n, filters))
-                        let items = GEMMItemBuilder(lowering: lowering, tiling: tiling, layout: layout, memory: DRAMMemoryMap(graph: graph),
-                                                    requantizerLanes: 8, foldCycles: { _ in .zero }).build().items
+                        let items = GEMMItemBuilder(
+                            lowering: lowering, tiling: tiling, layout: layout, memory: DRAMMemoryMap(graph: graph),
+                            requantizerLanes: 8, foldCycles: { _ in .zero }
+                        ).build().items
                         let loads = items.flatMap(\.loads)
                         let estimate = search.estimate(order, m: pixels, kUnits: channels, n: filters)
-                        let context = Comment(rawValue: "pixels \(pixels) channels \(channels) filters \(filters) \(order)")
-                        #expect(loads.filter { $0.buffer == .input }.reduce(0) { $0 + $1.pattern.bytes } == estimate.inputBytes, context)
-                        #expect(loads.filter { $0.buffer == .weight }.reduce(0) { $0 + $1.pattern.bytes } == estimate.weightBytes, context)
+                        let context = Comment(
+                            rawValue: "pixels \(pixels) channels \(channels) filters \(filters) \(order)")
+                        #expect(
+                            loads.filter { $0.buffer == .input }.reduce(0) { $0 + $1.pattern.bytes }
+                                == estimate.inputBytes, context)
+                        #expect(
+                            loads.filter { $0.buffer == .weight }.reduce(0) { $0 + $1.pattern.bytes }
+                                == estimate.weightBytes, context)
                         // OH = (9 + 1 − 3) / 2 + 1 = 4, OW = (7 + 2 − 3) / 2 + 1 = 4: 4·4·10 output bytes.
                         let stored: Int = items.flatMap(\.stores).reduce(0) { $0 + $1.pattern.bytes }
                         #expect(stored == 160, context)

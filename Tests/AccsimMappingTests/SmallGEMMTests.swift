@@ -39,24 +39,30 @@ import Testing
         // Accumulators: writes Σ m·n·4 = 64+64+16+16 = 160, + 20 int8 outputs = 180; reads: the
         // second row chunk of each column chunk read-modify-writes (64 + 16 = 80), the requantizer
         // reads 20·4 = 80, the store reads 20 → 180.
-        Expected(dataflow: .weightStationary,
-                 folds: [(0..<4, 0..<4, 0..<4, 14), (0..<4, 4..<6, 0..<4, 12), (0..<4, 0..<4, 4..<5, 11), (0..<4, 4..<6, 4..<5, 9)],
-                 inputReads: 48, weightReads: 30, outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .weightStationary,
+            folds: [
+                (0..<4, 0..<4, 0..<4, 14), (0..<4, 4..<6, 0..<4, 12), (0..<4, 0..<4, 4..<5, 11),
+                (0..<4, 4..<6, 4..<5, 9),
+            ],
+            inputReads: 48, weightReads: 30, outputReads: 180, outputWrites: 180),
         // OS: m on the rows (one chunk of 4), n on the columns ([0,4), [4,5)), k = 6 streams.
         //   (4,6,4): 6+4+4+2 = 16; (4,6,1): 6+4+1+2 = 13 → 29.
         // Input reads Σ m·k = 24+24 = 48; weight reads Σ k·n = 24+6 = 30.
         // Accumulators: writes 64 + 16 + 20 = 100; no fold reads (each starts its reduction):
         // 80 (requantizer) + 20 (store) = 100.
-        Expected(dataflow: .outputStationary,
-                 folds: [(0..<4, 0..<6, 0..<4, 16), (0..<4, 0..<6, 4..<5, 13)],
-                 inputReads: 48, weightReads: 30, outputReads: 100, outputWrites: 100),
+        Expected(
+            dataflow: .outputStationary,
+            folds: [(0..<4, 0..<6, 0..<4, 16), (0..<4, 0..<6, 4..<5, 13)],
+            inputReads: 48, weightReads: 30, outputReads: 100, outputWrites: 100),
         // IS: k on the rows ([0,4), [4,6)), m on the columns (one chunk of 4), n = 5 streams.
         //   (4,4,5): 4+4+5+2 = 15; (4,2,5): 2+4+5+2 = 13 → 28.
         // Input reads Σ m·k = 16+8 = 24; weight reads Σ k·n = 20+10 = 30.
         // Accumulators: writes 80 + 80 + 20 = 180; reads 80 (second fold) + 80 + 20 = 180.
-        Expected(dataflow: .inputStationary,
-                 folds: [(0..<4, 0..<4, 0..<5, 15), (0..<4, 4..<6, 0..<5, 13)],
-                 inputReads: 24, weightReads: 30, outputReads: 180, outputWrites: 180),
+        Expected(
+            dataflow: .inputStationary,
+            folds: [(0..<4, 0..<4, 0..<5, 15), (0..<4, 4..<6, 0..<5, 13)],
+            inputReads: 24, weightReads: 30, outputReads: 180, outputWrites: 180),
     ]
 
     static func graph() -> Graph {
@@ -66,12 +72,15 @@ import Testing
     @Test(arguments: cases)
     func tilingFoldsCyclesAndTraffic(_ expected: Expected) throws {
         let hardware = MappingFixtures.hardware(dataflow: expected.dataflow)
-        let layer = try MappingFixtures.layer(Self.graph(), on: hardware,
-                                              tiling: MappingFixtures.tiling(4, 6, 5, of: GEMMShape(m: 4, k: 6, n: 5)))
+        let layer = try MappingFixtures.layer(
+            Self.graph(), on: hardware,
+            tiling: MappingFixtures.tiling(4, 6, 5, of: GEMMShape(m: 4, k: 6, n: 5)))
         let plan = try #require(layer.gemm)
 
         #expect(plan.lowering.shape == GEMMShape(m: 4, k: 6, n: 5))
-        #expect(plan.tiling == GEMMTiling(mTile: 4, kTile: 6, nTile: 5, order: .weightsOuter, mTiles: 1, kTiles: 1, nTiles: 1))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 4, kTile: 6, nTile: 5, order: .weightsOuter, mTiles: 1, kTiles: 1, nTiles: 1))
         #expect(plan.estimate(.weightsOuter)?.totalBytes == 74)
         #expect(plan.estimate(.inputsOuter)?.totalBytes == 74)
 

@@ -35,37 +35,47 @@ import Testing
         // Input reads Σ m·k = 9·27 = 243; weight reads Σ k·n = 27·4 = 108.
         // Accumulators: 7 folds write 9·4·4 = 144 each = 1008, + 36 outputs = 1044; reads: 6 folds
         // read-modify-write (864) + requantizer 144 + store 36 = 1044.
-        Expected(dataflow: .weightStationary, foldCount: 7, firstFold: (0..<9, 0..<4, 0..<4), lastFold: (0..<9, 24..<27, 0..<4),
-                 arrayCycles: 132, inputReads: 243, weightReads: 108, outputTraffic: 1044),
+        Expected(
+            dataflow: .weightStationary, foldCount: 7, firstFold: (0..<9, 0..<4, 0..<4),
+            lastFold: (0..<9, 24..<27, 0..<4),
+            arrayCycles: 132, inputReads: 243, weightReads: 108, outputTraffic: 1044),
         // OS: m = 9 on the rows → [0,4), [4,8), [8,9); n one chunk; k = 27 streams.
         //   2 × (27+4+4+2 = 37) + (27+1+4+2 = 34) = 108.
         // Input reads Σ m·k = 9·27 = 243; weight reads 3 folds × 27·4 = 324.
         // Accumulators: writes 64+64+16 = 144, + 36 = 180; reads 144 + 36 = 180 (no fold reads).
-        Expected(dataflow: .outputStationary, foldCount: 3, firstFold: (0..<4, 0..<27, 0..<4), lastFold: (8..<9, 0..<27, 0..<4),
-                 arrayCycles: 108, inputReads: 243, weightReads: 324, outputTraffic: 180),
+        Expected(
+            dataflow: .outputStationary, foldCount: 3, firstFold: (0..<4, 0..<27, 0..<4),
+            lastFold: (8..<9, 0..<27, 0..<4),
+            arrayCycles: 108, inputReads: 243, weightReads: 324, outputTraffic: 180),
         // IS: k on the rows (7 chunks), m = 9 on the columns ([0,4), [4,8), [8,9)), n = 4 streams.
         //   per 4-wide m chunk 6 × (4+4+4+2 = 14) + (3+4+4+2 = 13) = 97, twice = 194;
         //   the 1-wide chunk 6 × (4+1+4+2 = 11) + (3+1+4+2 = 10) = 76 → 270.
         // Input reads Σ m·k = 243; weight reads Σ k·n = 3 × 27·4 = 324.
         // Accumulators: writes 7 × 144 + 36 = 1044; reads 6 × 144 + 144 + 36 = 1044.
-        Expected(dataflow: .inputStationary, foldCount: 21, firstFold: (0..<4, 0..<4, 0..<4), lastFold: (8..<9, 24..<27, 0..<4),
-                 arrayCycles: 270, inputReads: 243, weightReads: 324, outputTraffic: 1044),
+        Expected(
+            dataflow: .inputStationary, foldCount: 21, firstFold: (0..<4, 0..<4, 0..<4),
+            lastFold: (8..<9, 24..<27, 0..<4),
+            arrayCycles: 270, inputReads: 243, weightReads: 324, outputTraffic: 1044),
     ]
 
     static func graph() -> Graph {
-        MappingFixtures.convGraph(height: 5, width: 5, channels: 3, filters: 4, kernel: Size2D(3), stride: Size2D(2),
-                                  padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
+        MappingFixtures.convGraph(
+            height: 5, width: 5, channels: 3, filters: 4, kernel: Size2D(3), stride: Size2D(2),
+            padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
     }
 
     @Test(arguments: cases)
     func tilingFoldsCyclesAndTraffic(_ expected: Expected) throws {
         let hardware = MappingFixtures.hardware(dataflow: expected.dataflow)
         // The one-tile tiling, given (the search's choice is derived in ObjectiveTests).
-        let layer = try MappingFixtures.layer(Self.graph(), on: hardware,
-                                              tiling: MappingFixtures.tiling(9, 27, 4, of: GEMMShape(m: 9, k: 27, n: 4)))
+        let layer = try MappingFixtures.layer(
+            Self.graph(), on: hardware,
+            tiling: MappingFixtures.tiling(9, 27, 4, of: GEMMShape(m: 9, k: 27, n: 4)))
         let plan = try #require(layer.gemm)
         #expect(plan.lowering.shape == GEMMShape(m: 9, k: 27, n: 4))
-        #expect(plan.tiling == GEMMTiling(mTile: 9, kTile: 27, nTile: 4, order: .weightsOuter, mTiles: 1, kTiles: 1, nTiles: 1))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 9, kTile: 27, nTile: 4, order: .weightsOuter, mTiles: 1, kTiles: 1, nTiles: 1))
         #expect(plan.chosenEstimate.totalBytes == 199)
 
         #expect(layer.transfers.map(\.dramAddress) == [256, 0, 128, 320])
@@ -75,8 +85,12 @@ import Testing
         let folds = tile.folds
         #expect(folds.count == expected.foldCount)
         #expect(tile.foldCount == expected.foldCount)
-        #expect(folds.first?.m == expected.firstFold.m && folds.first?.k == expected.firstFold.k && folds.first?.n == expected.firstFold.n)
-        #expect(folds.last?.m == expected.lastFold.m && folds.last?.k == expected.lastFold.k && folds.last?.n == expected.lastFold.n)
+        #expect(
+            folds.first?.m == expected.firstFold.m && folds.first?.k == expected.firstFold.k
+                && folds.first?.n == expected.firstFold.n)
+        #expect(
+            folds.last?.m == expected.lastFold.m && folds.last?.k == expected.lastFold.k
+                && folds.last?.n == expected.lastFold.n)
         #expect(folds.reduce(0) { $0 + (plan.cycles(of: $1)?.total ?? 0) } == expected.arrayCycles)
 
         let compute = try #require(layer.computeSteps.first)
@@ -125,10 +139,11 @@ import Testing
         // 3 pixels × 4 channels at 320, 332, 344.
         #expect(items.flatMap(\.loads).filter { $0.buffer == .weight }.count == 1)
         #expect(items.flatMap(\.stores).map(\.dramAddress) == [320, 332, 344])
-        let search = TilingSearch(lowering: lowering, layout: FoldLayout(dataflow: .weightStationary, rows: 4, cols: 4),
-                                  input: BufferSpace(kind: .input, config: HardwareConfig.standard.sram.input),
-                                  weight: BufferSpace(kind: .weight, config: HardwareConfig.standard.sram.weight),
-                                  output: BufferSpace(kind: .output, config: HardwareConfig.standard.sram.output))
+        let search = TilingSearch(
+            lowering: lowering, layout: FoldLayout(dataflow: .weightStationary, rows: 4, cols: 4),
+            input: BufferSpace(kind: .input, config: HardwareConfig.standard.sram.input),
+            weight: BufferSpace(kind: .weight, config: HardwareConfig.standard.sram.weight),
+            output: BufferSpace(kind: .output, config: HardwareConfig.standard.sram.output))
         #expect(search.estimate(.weightsOuter, m: 3, kUnits: 3, n: 4).inputBytes == 105)
     }
 }

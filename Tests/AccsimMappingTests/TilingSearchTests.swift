@@ -25,16 +25,22 @@ import Testing
     /// under both orders. This test derives the tiling kT = 128 (8 tiles) by hand; the search
     /// (`dram_bytes`) reads the same 17,472 bytes and, on the cycle tie-break, is at least as fast.
     @Test func smallInputBufferForcesReductionChunks() throws {
-        let hardware = MappingFixtures.hardware(rows: 8, cols: 8, input: (1, true), weight: (4, true), output: (1, true))
+        let hardware = MappingFixtures.hardware(
+            rows: 8, cols: 8, input: (1, true), weight: (4, true), output: (1, true))
         let graph = MappingFixtures.fullyConnectedGraph(depth: 1024, outputs: 16)
         let searched = try #require(try MappingFixtures.schedule(graph, on: hardware).layers.first)
         #expect(searched.traffic.dramReadBytes == 17_472)
         #expect(searched.result(dma: DMACostModel(dram: hardware.dram)).totalCycles <= 6_073)
-        let layer = try MappingFixtures.layer(graph, on: hardware,
-                                              tiling: MappingFixtures.tiling(1, 128, 16, of: GEMMShape(m: 1, k: 1024, n: 16)))
+        let layer = try MappingFixtures.layer(
+            graph, on: hardware,
+            tiling: MappingFixtures.tiling(1, 128, 16, of: GEMMShape(m: 1, k: 1024, n: 16)))
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 1, kTile: 128, nTile: 16, order: .weightsOuter, mTiles: 1, kTiles: 8, nTiles: 1))
-        #expect(plan.estimate(.weightsOuter) == DRAMReadEstimate(order: .weightsOuter, inputBytes: 1024, weightBytes: 16_384, biasBytes: 64))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 1, kTile: 128, nTile: 16, order: .weightsOuter, mTiles: 1, kTiles: 8, nTiles: 1))
+        #expect(
+            plan.estimate(.weightsOuter)
+                == DRAMReadEstimate(order: .weightsOuter, inputBytes: 1024, weightBytes: 16_384, biasBytes: 64))
         #expect(plan.estimate(.inputsOuter)?.totalBytes == 17_472)
 
         // Eight tiles, k = [128i, 128i + 128); each loads 128 input bytes and a 16 × 128 weight
@@ -85,24 +91,36 @@ import Testing
     /// DRAM map: x (600 B) at 0, w (108 B) at 640, b at 768, y (240 B) at 832.
     @Test func channelChunksAreStridedTransfers() throws {
         let hardware = MappingFixtures.hardware(input: (1, true), weight: (1, true), output: (2, true))
-        let graph = MappingFixtures.convGraph(height: 5, width: 40, channels: 3, filters: 4, kernel: Size2D(3),
-                                              stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
-        let layer = try MappingFixtures.layer(graph, on: hardware,
-                                              tiling: MappingFixtures.tiling(60, 18, 4, of: GEMMShape(m: 60, k: 27, n: 4)))
+        let graph = MappingFixtures.convGraph(
+            height: 5, width: 40, channels: 3, filters: 4, kernel: Size2D(3),
+            stride: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
+        let layer = try MappingFixtures.layer(
+            graph, on: hardware,
+            tiling: MappingFixtures.tiling(60, 18, 4, of: GEMMShape(m: 60, k: 27, n: 4)))
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 60, kTile: 18, nTile: 4, order: .weightsOuter, mTiles: 1, kTiles: 2, nTiles: 1))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 60, kTile: 18, nTile: 4, order: .weightsOuter, mTiles: 1, kTiles: 2, nTiles: 1))
         #expect(plan.estimates.map(\.totalBytes) == [724, 724])
         #expect(layer.tiles.map(\.k) == [0..<18, 18..<27])
 
         // Input chunk 0: channels 0–1 of 200 pixels (2 of every 3 bytes); chunk 1: channel 2.
         let inputs = layer.transfers.filter { $0.buffer == .input }
         #expect(inputs.map(\.dramAddress) == [0, 2])
-        #expect(inputs.map(\.pattern) == [DMAPattern(count: 200, chunkBytes: 2, strideBytes: 3), DMAPattern(count: 200, chunkBytes: 1, strideBytes: 3)])
+        #expect(
+            inputs.map(\.pattern) == [
+                DMAPattern(count: 200, chunkBytes: 2, strideBytes: 3),
+                DMAPattern(count: 200, chunkBytes: 1, strideBytes: 3),
+            ])
         #expect(inputs.map(\.sramAddress) == [0, 512])
         // Weights: 4 filters × 9 taps, the chunk's channels out of 3.
         let weights = layer.transfers.filter { $0.buffer == .weight }
         #expect(weights.map(\.dramAddress) == [640, 642])
-        #expect(weights.map(\.pattern) == [DMAPattern(count: 36, chunkBytes: 2, strideBytes: 3), DMAPattern(count: 36, chunkBytes: 1, strideBytes: 3)])
+        #expect(
+            weights.map(\.pattern) == [
+                DMAPattern(count: 36, chunkBytes: 2, strideBytes: 3),
+                DMAPattern(count: 36, chunkBytes: 1, strideBytes: 3),
+            ])
         // One store of the whole output after the second chunk.
         let stores = layer.transfers.filter { $0.direction == .store }
         #expect(stores.map(\.dramAddress) == [832] && stores.map(\.bytes) == [240])
@@ -127,8 +145,9 @@ import Testing
     /// several m-tiles); inputs-outer reads the inputs once and the weights once per m-tile (when
     /// there are several n-tiles).
     static func flipGraph() -> Graph {
-        MappingFixtures.convGraph(height: 32, width: 48, channels: 1, filters: 128, kernel: Size2D(3),
-                                  padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
+        MappingFixtures.convGraph(
+            height: 32, width: 48, channels: 1, filters: 128, kernel: Size2D(3),
+            padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
     }
 
     /// Tiny weight buffer (1 KiB, 512 per half), objective `dram_bytes`: nT ≤ 512 / 9. The input half
@@ -138,12 +157,19 @@ import Testing
     /// inputs-outer 1,632 + 2 · 1,152 = 3,936 is the least any tiling reads. Among the tilings that
     /// tie on it, the fewest cycles win: nT = 8 (one column fold per tile) with mT = 960.
     @Test func tinyWeightBufferPicksInputsOuter() throws {
-        let hardware = MappingFixtures.hardware(rows: 8, cols: 8, input: (2, true), weight: (1, true), output: (256, true))
+        let hardware = MappingFixtures.hardware(
+            rows: 8, cols: 8, input: (2, true), weight: (1, true), output: (256, true))
         let layer = try #require(try MappingFixtures.schedule(Self.flipGraph(), on: hardware).layers.first)
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 960, kTile: 9, nTile: 8, order: .inputsOuter, mTiles: 2, kTiles: 1, nTiles: 16))
-        #expect(plan.estimate(.weightsOuter) == DRAMReadEstimate(order: .weightsOuter, inputBytes: 16 * 1_632, weightBytes: 1_152, biasBytes: 512))
-        #expect(plan.estimate(.inputsOuter) == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_632, weightBytes: 2_304, biasBytes: 512))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 960, kTile: 9, nTile: 8, order: .inputsOuter, mTiles: 2, kTiles: 1, nTiles: 16))
+        #expect(
+            plan.estimate(.weightsOuter)
+                == DRAMReadEstimate(order: .weightsOuter, inputBytes: 16 * 1_632, weightBytes: 1_152, biasBytes: 512))
+        #expect(
+            plan.estimate(.inputsOuter)
+                == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_632, weightBytes: 2_304, biasBytes: 512))
         #expect(layer.loadedBytes(.input) == 1_632)
         #expect(layer.loadedBytes(.weight) == 2_304)
         // inputs-outer: m-tile 0 with n-tiles 0…3, then m-tile 1.
@@ -157,12 +183,19 @@ import Testing
     /// nT = 80 (tiles 80 and 48: 10 + 6 n-folds, as many as 2 × 64), nn = 2.
     /// weights-outer: 2 · 1,824 + 1,152 = 4,800; inputs-outer: 1,824 + 4 · 1,152 = 6,432 → weights-outer.
     @Test func tinyInputBufferPicksWeightsOuter() throws {
-        let hardware = MappingFixtures.hardware(rows: 8, cols: 8, input: (1, true), weight: (2, true), output: (256, true))
+        let hardware = MappingFixtures.hardware(
+            rows: 8, cols: 8, input: (1, true), weight: (2, true), output: (256, true))
         let layer = try #require(try MappingFixtures.schedule(Self.flipGraph(), on: hardware).layers.first)
         let plan = try #require(layer.gemm)
-        #expect(plan.tiling == GEMMTiling(mTile: 384, kTile: 9, nTile: 80, order: .weightsOuter, mTiles: 4, kTiles: 1, nTiles: 2))
-        #expect(plan.estimate(.weightsOuter) == DRAMReadEstimate(order: .weightsOuter, inputBytes: 3_648, weightBytes: 1_152, biasBytes: 512))
-        #expect(plan.estimate(.inputsOuter) == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_824, weightBytes: 4_608, biasBytes: 512))
+        #expect(
+            plan.tiling
+                == GEMMTiling(mTile: 384, kTile: 9, nTile: 80, order: .weightsOuter, mTiles: 4, kTiles: 1, nTiles: 2))
+        #expect(
+            plan.estimate(.weightsOuter)
+                == DRAMReadEstimate(order: .weightsOuter, inputBytes: 3_648, weightBytes: 1_152, biasBytes: 512))
+        #expect(
+            plan.estimate(.inputsOuter)
+                == DRAMReadEstimate(order: .inputsOuter, inputBytes: 1_824, weightBytes: 4_608, biasBytes: 512))
         #expect(layer.loadedBytes(.input) == 3_648)
         #expect(layer.loadedBytes(.weight) == 1_152)
         #expect(layer.tiles.map(\.nIndex) == [0, 0, 0, 0, 1, 1, 1, 1])

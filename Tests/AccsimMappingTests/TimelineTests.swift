@@ -19,7 +19,9 @@ import Testing
     }
 
     static func expectIdentity(_ r: TimelineResult, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(r.totalCycles == r.prologueCycles + r.computeCycles + r.stalls.total + r.epilogueCycles, sourceLocation: sourceLocation)
+        #expect(
+            r.totalCycles == r.prologueCycles + r.computeCycles + r.stalls.total + r.epilogueCycles,
+            sourceLocation: sourceLocation)
     }
 
     @Test func transferCost() {
@@ -139,7 +141,8 @@ import Testing
         let empty = try Timeline(dma: Self.dma).run([])
         #expect(empty == .empty)
         let transfersOnly = try Timeline(dma: Self.dma).run([Self.load(.input, 8)])
-        #expect(transfersOnly.totalCycles == 4 && transfersOnly.prologueCycles == 4 && transfersOnly.epilogueCycles == 0)
+        #expect(
+            transfersOnly.totalCycles == 4 && transfersOnly.prologueCycles == 4 && transfersOnly.epilogueCycles == 0)
         Self.expectIdentity(transfersOnly)
     }
 
@@ -148,7 +151,9 @@ import Testing
             try Timeline(dma: Self.dma).run([Self.compute(1, waitsFor: [1]), Self.load(.input, 8)])
         }
         #expect(throws: TimelineError.self) {
-            try Timeline(dma: Self.dma).run([Self.load(.input, 8), Self.compute(1, waitsFor: [0]), Self.store(4, after: 0)])
+            try Timeline(dma: Self.dma).run([
+                Self.load(.input, 8), Self.compute(1, waitsFor: [0]), Self.store(4, after: 0),
+            ])
         }
     }
 }

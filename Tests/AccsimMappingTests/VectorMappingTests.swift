@@ -20,11 +20,14 @@ import Testing
             inputs: names, outputs: ["y"])
     }
 
-    static let add = AccsimModel.Operation.add(AddParameters(
-        inputs: [AddInputScaling(leftShift: 0, rescale: nil), AddInputScaling(leftShift: 0, rescale: nil)],
-        output: MappingFixtures.requantizer))
+    static let add = AccsimModel.Operation.add(
+        AddParameters(
+            inputs: [AddInputScaling(leftShift: 0, rescale: nil), AddInputScaling(leftShift: 0, rescale: nil)],
+            output: MappingFixtures.requantizer))
 
-    static func layer(_ graph: Graph, _ hardware: HardwareConfig = MappingFixtures.hardware()) throws -> (LayerSchedule, LayerResult) {
+    static func layer(_ graph: Graph, _ hardware: HardwareConfig = MappingFixtures.hardware()) throws -> (
+        LayerSchedule, LayerResult
+    ) {
         let schedule = try MappingFixtures.schedule(graph, on: hardware)
         let layer = try #require(schedule.layers.first)
         return (layer, layer.result(dma: DMACostModel(dram: hardware.dram)))
@@ -35,7 +38,8 @@ import Testing
     /// Timeline: 24 B → 32 B → 12 cycles per transfer: loads [0,12), [12,24), compute [24,27),
     /// store [27,39).
     @Test func addOfTwoInputs() throws {
-        let (layer, result) = try Self.layer(Self.graph(Self.add, inputs: [[1, 1, 3, 8], [1, 1, 3, 8]], output: [1, 1, 3, 8]))
+        let (layer, result) = try Self.layer(
+            Self.graph(Self.add, inputs: [[1, 1, 3, 8], [1, 1, 3, 8]], output: [1, 1, 3, 8]))
         let plan = try #require(layer.vector)
         #expect(plan.opClass == .add && plan.work == 24 && plan.chunks == 1 && plan.unchunkedCycles == 3)
         #expect(layer.transfers.map(\.dramAddress) == [0, 64, 128])
@@ -43,7 +47,9 @@ import Testing
         #expect(layer.transfers.map(\.bank) == [0, 3, 0])
         #expect(layer.computeSteps.map(\.vectorCycles) == [3])
         #expect(result.timeline.steps.map(\.start) == [0, 12, 24, 27])
-        #expect(result.totalCycles == 39 && result.prologueCycles == 24 && result.computeCycles == 3 && result.epilogueCycles == 12)
+        #expect(
+            result.totalCycles == 39 && result.prologueCycles == 24 && result.computeCycles == 3
+                && result.epilogueCycles == 12)
         #expect(result.traffic.input == BufferTraffic(reads: 48, writes: 48))
         #expect(result.traffic.output == BufferTraffic(reads: 24, writes: 24))
         #expect(result.traffic.vectorOps == 24)
@@ -65,7 +71,9 @@ import Testing
         #expect(t.output == BufferTraffic(reads: 2048, writes: 2048))
         #expect(result.computeCycles == 256 && result.vectorCycles == 256)
         #expect(result.stalls.vector > 0 && result.stalls.input == 0 && result.stalls.output == 0)
-        #expect(result.totalCycles == result.prologueCycles + result.computeCycles + result.stalls.total + result.epilogueCycles)
+        #expect(
+            result.totalCycles == result.prologueCycles + result.computeCycles + result.stalls.total
+                + result.epilogueCycles)
         // The engine is never idle once started except while waiting for a half: 24 transfers of 26 cycles.
         #expect(result.timeline.dmaBusyCycles == 24 * 26)
     }
@@ -101,10 +109,15 @@ import Testing
     /// 5 B at 131, 8 B apart. Cycles ceil(12 / 8) = 2 and ceil(20 / 8) = 3.
     @Test func concatCopiesEachInputIntoItsSlice() throws {
         let concat = AccsimModel.Operation.concat(ConcatParameters(axis: 3, inputRequantizers: [nil, nil]))
-        let (layer, _) = try Self.layer(Self.graph(concat, inputs: [[1, 2, 2, 3], [1, 2, 2, 5]], output: [1, 2, 2, 8]))
+        let (layer, _) = try Self.layer(
+            Self.graph(concat, inputs: [[1, 2, 2, 3], [1, 2, 2, 5]], output: [1, 2, 2, 8]))
         let stores = layer.transfers.filter { $0.direction == .store }
         #expect(stores.map(\.dramAddress) == [128, 131])
-        #expect(stores.map(\.pattern) == [DMAPattern(count: 4, chunkBytes: 3, strideBytes: 8), DMAPattern(count: 4, chunkBytes: 5, strideBytes: 8)])
+        #expect(
+            stores.map(\.pattern) == [
+                DMAPattern(count: 4, chunkBytes: 3, strideBytes: 8),
+                DMAPattern(count: 4, chunkBytes: 5, strideBytes: 8),
+            ])
         #expect(layer.computeSteps.compactMap(\.chunk).map(\.part) == [0, 1])
         #expect(layer.computeSteps.map(\.vectorCycles) == [2, 3])
     }

@@ -5,11 +5,15 @@ import Testing
 /// Float inputs quantized as the producing framework records (`float_input`), NCHW arrays, and
 /// outputs written back in the framework's layout.
 struct FloatInputTests {
-    private func input(_ rounding: RoundingMode, operation: FloatInputQuantization.Operation = .multiply, factor: Double = 127,
-                       zeroPoint: Int32 = 0, shape: [Int] = [1, 1, 1, 4], layout: TensorLayout? = nil) -> TensorInfo {
+    private func input(
+        _ rounding: RoundingMode, operation: FloatInputQuantization.Operation = .multiply, factor: Double = 127,
+        zeroPoint: Int32 = 0, shape: [Int] = [1, 1, 1, 4], layout: TensorLayout? = nil
+    ) -> TensorInfo {
         TensorInfo(
-            name: "input", shape: shape, elementType: .int8, quantization: Quantization(scale: 1 / factor, zeroPoint: zeroPoint),
-            layout: layout, floatInput: FloatInputQuantization(operation: operation, factor: factor, rounding: rounding))
+            name: "input", shape: shape, elementType: .int8,
+            quantization: Quantization(scale: 1 / factor, zeroPoint: zeroPoint),
+            layout: layout, floatInput: FloatInputQuantization(operation: operation, factor: factor, rounding: rounding)
+        )
     }
 
     private func quantize(_ info: TensorInfo, _ values: [Float], shape: [Int]) throws -> IntTensor {
@@ -79,7 +83,8 @@ struct FloatInputTests {
     @Test func versionTwoKeysRoundTripAndSetTheVersion() throws {
         let info = input(.halfUp, shape: [1, 2, 2, 1], layout: .nchw)
         let pool = Node(
-            name: "gap", operation: .avgPool(AvgPoolParameters(window: Size2D(2), stride: Size2D(1), average: .aidgeRunningMean)),
+            name: "gap",
+            operation: .avgPool(AvgPoolParameters(window: Size2D(2), stride: Size2D(1), average: .aidgeRunningMean)),
             inputs: ["input"], outputs: ["y"])
         let graph = Graph(
             name: "v2", tensors: [info, TensorInfo(name: "y", shape: [1, 1, 1, 1], elementType: .int8)], constants: [:],

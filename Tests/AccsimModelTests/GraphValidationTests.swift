@@ -5,19 +5,28 @@ import Testing
 
 /// A small valid graph: input [1,4,4,2] → conv 3x3 (pad 1, 3 out channels) → reshape [1,48] → FC 5.
 private func smallGraph() -> Graph {
-    let requant = Requantizer(multiplier: 1 << 30, shift: 36, rounding: .tflite, zeroPoint: -5, clampMin: -5, clampMax: 127)
+    let requant = Requantizer(
+        multiplier: 1 << 30, shift: 36, rounding: .tflite, zeroPoint: -5, clampMin: -5, clampMax: 127)
     let fcRequant = Requantizer(multiplier: 3, shift: 4, rounding: .halfUp, zeroPoint: 0)
     return Graph(
         name: "small",
         tensors: [
-            TensorInfo(name: "x", shape: [1, 4, 4, 2], elementType: .int8, quantization: Quantization(scale: 0.5, zeroPoint: 3)),
-            TensorInfo(name: "w", shape: [3, 3, 3, 2], elementType: .int8,
-                       quantization: Quantization(scales: [0.1, 0.2, 0.3], zeroPoints: [0, 0, 0], axis: 0)),
+            TensorInfo(
+                name: "x", shape: [1, 4, 4, 2], elementType: .int8, quantization: Quantization(scale: 0.5, zeroPoint: 3)
+            ),
+            TensorInfo(
+                name: "w", shape: [3, 3, 3, 2], elementType: .int8,
+                quantization: Quantization(scales: [0.1, 0.2, 0.3], zeroPoints: [0, 0, 0], axis: 0)),
             TensorInfo(name: "b", shape: [3], elementType: .int32),
-            TensorInfo(name: "c", shape: [1, 4, 4, 3], elementType: .int8, quantization: Quantization(scale: 0.25, zeroPoint: -5)),
-            TensorInfo(name: "flat", shape: [1, 48], elementType: .int8, quantization: Quantization(scale: 0.25, zeroPoint: -5)),
+            TensorInfo(
+                name: "c", shape: [1, 4, 4, 3], elementType: .int8,
+                quantization: Quantization(scale: 0.25, zeroPoint: -5)),
+            TensorInfo(
+                name: "flat", shape: [1, 48], elementType: .int8, quantization: Quantization(scale: 0.25, zeroPoint: -5)
+            ),
             TensorInfo(name: "fw", shape: [5, 48], elementType: .int8),
-            TensorInfo(name: "y", shape: [1, 5], elementType: .int8, quantization: Quantization(scale: 1, zeroPoint: 0)),
+            TensorInfo(
+                name: "y", shape: [1, 5], elementType: .int8, quantization: Quantization(scale: 1, zeroPoint: 0)),
         ],
         constants: [
             "w": ConstantData(elementType: .int8, values: (0..<54).map { Int32($0 % 7) - 3 }),
@@ -25,10 +34,17 @@ private func smallGraph() -> Graph {
             "fw": ConstantData(elementType: .int8, values: (0..<240).map { Int32($0 % 5) - 2 }),
         ],
         nodes: [
-            Node(name: "conv", operation: .conv2D(Conv2DParameters(padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: requant)),
-                 inputs: ["x", "w", "b"], outputs: ["c"]),
-            Node(name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 48])), inputs: ["c"], outputs: ["flat"]),
-            Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: fcRequant)), inputs: ["flat", "fw"], outputs: ["y"]),
+            Node(
+                name: "conv",
+                operation: .conv2D(
+                    Conv2DParameters(padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1), requantizer: requant)),
+                inputs: ["x", "w", "b"], outputs: ["c"]),
+            Node(
+                name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 48])), inputs: ["c"],
+                outputs: ["flat"]),
+            Node(
+                name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: fcRequant)),
+                inputs: ["flat", "fw"], outputs: ["y"]),
         ],
         inputs: ["x"], outputs: ["y"])
 }
@@ -45,15 +61,18 @@ private func smallGraph() -> Graph {
         graph.nodes[1].operation = .reshape(ReshapeParameters(shape: [1, 12]))
         graph.tensors[5].shape = [5, 12]
         graph.constants["fw"] = ConstantData(elementType: .int8, values: [Int32](repeating: 1, count: 60))
-        expectInvalid(graph, node: "conv", field: "outputs[0]", "declared [1, 2, 2, 3] but conv2d produces [1, 4, 4, 3]")
+        expectInvalid(
+            graph, node: "conv", field: "outputs[0]", "declared [1, 2, 2, 3] but conv2d produces [1, 4, 4, 3]")
     }
 
     @Test func strideAndDilationShapeInference() throws {
         var graph = smallGraph()
         // 4x4 input, pad 1 → 6x6; dilation 2 makes the 3x3 kernel span 5; stride 2 → (6−5)/2+1 = 1.
-        graph.nodes[0].operation = .conv2D(Conv2DParameters(
-            stride: Size2D(2), dilation: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1),
-            requantizer: Requantizer(multiplier: 1 << 30, shift: 36, rounding: .tflite, zeroPoint: -5, clampMin: -5, clampMax: 127)))
+        graph.nodes[0].operation = .conv2D(
+            Conv2DParameters(
+                stride: Size2D(2), dilation: Size2D(2), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1),
+                requantizer: Requantizer(
+                    multiplier: 1 << 30, shift: 36, rounding: .tflite, zeroPoint: -5, clampMin: -5, clampMax: 127)))
         graph.tensors[3].shape = [1, 1, 1, 3]
         graph.tensors[4].shape = [1, 3]
         graph.nodes[1].operation = .reshape(ReshapeParameters(shape: [1, 3]))
@@ -83,36 +102,43 @@ private func smallGraph() -> Graph {
 
     @Test func requantizerShiftOutOfRange() {
         var graph = smallGraph()
-        graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(
-            requantizer: Requantizer(multiplier: 3, shift: 63, rounding: .halfUp)))
+        graph.nodes[2].operation = .fullyConnected(
+            FullyConnectedParameters(
+                requantizer: Requantizer(multiplier: 3, shift: 63, rounding: .halfUp)))
         expectInvalid(graph, node: "fc", field: "attributes.requantizer.shifts[0]", "shift 63 is outside 0...62")
     }
 
     @Test func requantizerChannelCountMustMatch() {
         var graph = smallGraph()
-        graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(
-            requantizer: Requantizer(multipliers: [1, 2], shifts: [0, 0], rounding: .halfUp)))
+        graph.nodes[2].operation = .fullyConnected(
+            FullyConnectedParameters(
+                requantizer: Requantizer(multipliers: [1, 2], shifts: [0, 0], rounding: .halfUp)))
         expectInvalid(graph, node: "fc", field: "attributes.requantizer.multipliers", "has 2 entries; expected 1 or 5")
     }
 
     @Test func requantizerZeroPointMustMatchOutputTensor() {
         var graph = smallGraph()
-        graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(
-            requantizer: Requantizer(multiplier: 3, shift: 4, rounding: .halfUp, zeroPoint: 7)))
-        expectInvalid(graph, node: "fc", field: "attributes.requantizer.zero_point", "is 7 but output tensor 'y' has zero point 0")
+        graph.nodes[2].operation = .fullyConnected(
+            FullyConnectedParameters(
+                requantizer: Requantizer(multiplier: 3, shift: 4, rounding: .halfUp, zeroPoint: 7)))
+        expectInvalid(
+            graph, node: "fc", field: "attributes.requantizer.zero_point", "is 7 but output tensor 'y' has zero point 0"
+        )
     }
 
     @Test func negativeQ31MultiplierIsRejected() {
         var graph = smallGraph()
-        graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(
-            requantizer: Requantizer(multiplier: -3, shift: 40, rounding: .tflite)))
+        graph.nodes[2].operation = .fullyConnected(
+            FullyConnectedParameters(
+                requantizer: Requantizer(multiplier: -3, shift: 40, rounding: .tflite)))
         expectInvalid(graph, node: "fc", field: "attributes.requantizer.multipliers[0]", "is negative")
     }
 
     @Test func clampOutsideOutputType() {
         var graph = smallGraph()
-        graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(
-            requantizer: Requantizer(multiplier: 3, shift: 4, rounding: .halfUp, clampMin: -128, clampMax: 200)))
+        graph.nodes[2].operation = .fullyConnected(
+            FullyConnectedParameters(
+                requantizer: Requantizer(multiplier: 3, shift: 4, rounding: .halfUp, clampMin: -128, clampMax: 200)))
         expectInvalid(graph, node: "fc", field: "attributes.requantizer.clamp", "exceeds the int8 range")
     }
 
@@ -165,7 +191,8 @@ private func smallGraph() -> Graph {
     @Test func zeroPointOutsideType() {
         var graph = smallGraph()
         graph.tensors[0].quantization = Quantization(scale: 0.5, zeroPoint: 300)
-        expectInvalid(graph, node: nil, field: "tensors[0].quantization.zero_points[0]", "zero point 300, outside the int8 range")
+        expectInvalid(
+            graph, node: nil, field: "tensors[0].quantization.zero_points[0]", "zero point 300, outside the int8 range")
     }
 
     @Test func perChannelScaleCountMustMatchAxis() {
@@ -177,21 +204,30 @@ private func smallGraph() -> Graph {
     @Test func reshapeMustKeepElementCount() {
         var graph = smallGraph()
         graph.nodes[1].operation = .reshape(ReshapeParameters(shape: [1, 47]))
-        expectInvalid(graph, node: "flatten", field: "attributes.shape", "[1, 47] holds 47 elements but the input [1, 4, 4, 3] holds 48")
+        expectInvalid(
+            graph, node: "flatten", field: "attributes.shape",
+            "[1, 47] holds 47 elements but the input [1, 4, 4, 3] holds 48")
     }
 
     @Test func poolPaddingMustBeSmallerThanWindow() {
         var graph = smallGraph()
         graph.nodes.insert(
-            Node(name: "pool", operation: .maxPool(MaxPoolParameters(window: Size2D(2), stride: Size2D(1), padding: Padding2D(top: 2, bottom: 0, left: 0, right: 0))),
-                 inputs: ["c"], outputs: ["p"]), at: 1)
+            Node(
+                name: "pool",
+                operation: .maxPool(
+                    MaxPoolParameters(
+                        window: Size2D(2), stride: Size2D(1), padding: Padding2D(top: 2, bottom: 0, left: 0, right: 0))),
+                inputs: ["c"], outputs: ["p"]), at: 1)
         graph.tensors.append(TensorInfo(name: "p", shape: [1, 5, 3, 3], elementType: .int8))
         expectInvalid(graph, node: "pool", field: "attributes.padding", "smaller than the window")
     }
 
     @Test func lookupTableNeeds256Entries() {
         var graph = smallGraph()
-        graph.nodes.append(Node(name: "lut", operation: .lookupTable(LookupTableParameters(table: [Int32](repeating: 0, count: 255))), inputs: ["y"], outputs: ["z"]))
+        graph.nodes.append(
+            Node(
+                name: "lut", operation: .lookupTable(LookupTableParameters(table: [Int32](repeating: 0, count: 255))),
+                inputs: ["y"], outputs: ["z"]))
         graph.tensors.append(TensorInfo(name: "z", shape: [1, 5], elementType: .int8))
         graph.outputs = ["z"]
         expectInvalid(graph, node: "lut", field: "attributes.table", "has 255 entries; a lookup table has 256")

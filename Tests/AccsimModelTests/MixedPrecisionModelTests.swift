@@ -10,13 +10,23 @@ private func mixedGraph() -> Graph {
     return Graph(
         name: "mixed",
         tensors: [
-            TensorInfo(name: "x", shape: [1, 2, 2, 2], elementType: .int16, quantization: Quantization(scale: 0.001, zeroPoint: 0)),
-            TensorInfo(name: "w", shape: [3, 1, 1, 2], elementType: .int4, quantization: Quantization(scale: 0.1, zeroPoint: 0)),
+            TensorInfo(
+                name: "x", shape: [1, 2, 2, 2], elementType: .int16,
+                quantization: Quantization(scale: 0.001, zeroPoint: 0)),
+            TensorInfo(
+                name: "w", shape: [3, 1, 1, 2], elementType: .int4, quantization: Quantization(scale: 0.1, zeroPoint: 0)
+            ),
             TensorInfo(name: "b", shape: [3], elementType: .int64),
-            TensorInfo(name: "c", shape: [1, 2, 2, 3], elementType: .int16, quantization: Quantization(scale: 0.002, zeroPoint: 0)),
-            TensorInfo(name: "flat", shape: [1, 12], elementType: .int16, quantization: Quantization(scale: 0.002, zeroPoint: 0)),
-            TensorInfo(name: "fw", shape: [2, 12], elementType: .int16, quantization: Quantization(scale: 0.01, zeroPoint: 0)),
-            TensorInfo(name: "y", shape: [1, 2], elementType: .int16, quantization: Quantization(scale: 0.5, zeroPoint: 0)),
+            TensorInfo(
+                name: "c", shape: [1, 2, 2, 3], elementType: .int16,
+                quantization: Quantization(scale: 0.002, zeroPoint: 0)),
+            TensorInfo(
+                name: "flat", shape: [1, 12], elementType: .int16,
+                quantization: Quantization(scale: 0.002, zeroPoint: 0)),
+            TensorInfo(
+                name: "fw", shape: [2, 12], elementType: .int16, quantization: Quantization(scale: 0.01, zeroPoint: 0)),
+            TensorInfo(
+                name: "y", shape: [1, 2], elementType: .int16, quantization: Quantization(scale: 0.5, zeroPoint: 0)),
         ],
         constants: [
             "w": ConstantData(elementType: .int4, values: [-8, 7, -1, 3, 5, 0]),
@@ -24,10 +34,15 @@ private func mixedGraph() -> Graph {
             "fw": ConstantData(elementType: .int16, values: (0..<24).map { Int32($0 * 1000) - 12000 }),
         ],
         nodes: [
-            Node(name: "conv", operation: .conv2D(Conv2DParameters(requantizer: wide, accumulator: .int64)),
-                 inputs: ["x", "w", "b"], outputs: ["c"]),
-            Node(name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 12])), inputs: ["c"], outputs: ["flat"]),
-            Node(name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: wide)), inputs: ["flat", "fw"], outputs: ["y"]),
+            Node(
+                name: "conv", operation: .conv2D(Conv2DParameters(requantizer: wide, accumulator: .int64)),
+                inputs: ["x", "w", "b"], outputs: ["c"]),
+            Node(
+                name: "flatten", operation: .reshape(ReshapeParameters(shape: [1, 12])), inputs: ["c"],
+                outputs: ["flat"]),
+            Node(
+                name: "fc", operation: .fullyConnected(FullyConnectedParameters(requantizer: wide)),
+                inputs: ["flat", "fw"], outputs: ["y"]),
         ],
         inputs: ["x"], outputs: ["y"])
 }
@@ -58,21 +73,25 @@ private func mixedGraph() -> Graph {
 
     @Test func int64BiasNeedsAnInt64Accumulator() {
         var graph = mixedGraph()
-        let wide = Requantizer(multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let wide = Requantizer(
+            multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
         graph.nodes[0].operation = .conv2D(Conv2DParameters(requantizer: wide))
         expectInvalid(graph, node: "conv", field: "inputs[2]", "bias 'b' is int64 but the layer accumulates in int32")
     }
 
     @Test func int64AccumulatorRefusesTheInt32TFLiteRounding() {
         var graph = mixedGraph()
-        let q31 = Requantizer(multiplier: 1 << 30, shift: 40, rounding: .tflite, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let q31 = Requantizer(
+            multiplier: 1 << 30, shift: 40, rounding: .tflite, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
         graph.nodes[0].operation = .conv2D(Conv2DParameters(requantizer: q31, accumulator: .int64))
-        expectInvalid(graph, node: "conv", field: "attributes.requantizer.rounding", "tflite requantizes an int32 accumulator")
+        expectInvalid(
+            graph, node: "conv", field: "attributes.requantizer.rounding", "tflite requantizes an int32 accumulator")
     }
 
     @Test func accumulatorMustBeInt32OrInt64() {
         var graph = mixedGraph()
-        let wide = Requantizer(multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let wide = Requantizer(
+            multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
         graph.nodes[2].operation = .fullyConnected(FullyConnectedParameters(requantizer: wide, accumulator: .int16))
         expectInvalid(graph, node: "fc", field: "attributes.accumulator", "is int16; accumulators are int32 or int64")
     }
@@ -83,9 +102,12 @@ private func mixedGraph() -> Graph {
         graph.tensors[4].quantization = Quantization(scale: 0.002, zeroPoint: -32768)
         graph.tensors[3].quantization = Quantization(scale: 0.002, zeroPoint: -32768)
         graph.tensors[5].quantization = Quantization(scale: 0.01, zeroPoint: 32767)
-        let wide = Requantizer(multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: -32768, clampMin: -32768, clampMax: 32767)
+        let wide = Requantizer(
+            multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: -32768, clampMin: -32768, clampMax: 32767)
         graph.nodes[0].operation = .conv2D(Conv2DParameters(requantizer: wide, accumulator: .int64))
-        expectInvalid(graph, node: "fc", field: "attributes.accumulator", "int16 × int16 products with these zero points reach 4294836225, beyond int32")
+        expectInvalid(
+            graph, node: "fc", field: "attributes.accumulator",
+            "int16 × int16 products with these zero points reach 4294836225, beyond int32")
     }
 
     @Test func int32AndInt64AreNotActivations() {
@@ -95,7 +117,8 @@ private func mixedGraph() -> Graph {
         graph = mixedGraph()
         graph.tensors[5].elementType = .int32
         graph.constants["fw"] = ConstantData(elementType: .int32, values: [Int32](repeating: 1, count: 24))
-        expectInvalid(graph, node: "fc", field: "inputs[1]", "weights 'fw' are int32; weights are int4, int8, uint8 or int16")
+        expectInvalid(
+            graph, node: "fc", field: "inputs[1]", "weights 'fw' are int32; weights are int4, int8, uint8 or int16")
     }
 
     @Test func int4PaddingNibbleMustBeZero() {
@@ -103,7 +126,9 @@ private func mixedGraph() -> Graph {
         graph.tensors[1].shape = [3, 1, 1, 1]
         graph.tensors[0].shape = [1, 2, 2, 1]
         graph.constants["w"] = ConstantData(elementType: .int4, bytes: [0x12, 0x93])
-        expectInvalid(graph, node: nil, field: "constants.w", "int4 tensor 'w' has 3 elements; the unused high nibble of its last byte must be 0")
+        expectInvalid(
+            graph, node: nil, field: "constants.w",
+            "int4 tensor 'w' has 3 elements; the unused high nibble of its last byte must be 0")
     }
 
     @Test func mixedModelsAreVersion2AndInt8ModelsStayVersion1() throws {
@@ -116,7 +141,8 @@ private func mixedGraph() -> Graph {
         plain.constants["w"] = ConstantData(elementType: .int8, values: [-8, 7, -1, 3, 5, 0])
         plain.tensors[2].elementType = .int32
         plain.constants["b"] = ConstantData(elementType: .int32, values: [1, 2, 3])
-        let wide = Requantizer(multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
+        let wide = Requantizer(
+            multiplier: 3, shift: 5, rounding: .halfUp, zeroPoint: 0, clampMin: -32768, clampMax: 32767)
         plain.nodes[0].operation = .conv2D(Conv2DParameters(requantizer: wide))
         #expect(try QModelWriter.encode(plain)[8] == 1)
     }

@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import Foundation
 import Testing
+
 @testable import AccsimModel
 
 /// The bytes of fixture `name` (written by NumPy 2.x, see Fixtures/npy/generate.py).
@@ -38,7 +39,9 @@ struct NPYFileTests {
         let uint8 = try NPYFile.decode(fixture("uint8_4"))
         #expect(uint8.dtype == .uint8 && uint8.shape == [4] && uint8.int32Values() == [0, 1, 128, 255])
         let scalar = try NPYFile.decode(fixture("int16_scalar"))
-        #expect(scalar.dtype == .int16 && scalar.shape == [] && scalar.elementCount == 1 && scalar.int32Values() == [-12345])
+        #expect(
+            scalar.dtype == .int16 && scalar.shape == [] && scalar.elementCount == 1 && scalar.int32Values() == [-12345]
+        )
         let int32 = try NPYFile.decode(fixture("int32_2x2x2"))
         #expect(int32.dtype == .int32 && int32.shape == [2, 2, 2])
         #expect(int32.int32Values() == [.min, -1, 0, 1, 2, 3, 65536, .max])
@@ -58,7 +61,9 @@ struct NPYFileTests {
         #expect(v3.dtype == .uint8 && v3.shape == [2] && v3.int32Values() == [7, 9])
     }
 
-    @Test("writes exactly the bytes NumPy writes", arguments: ["int8_2x3", "uint8_4", "int16_scalar", "int32_2x2x2", "float32_3", "int32_empty"])
+    @Test(
+        "writes exactly the bytes NumPy writes",
+        arguments: ["int8_2x3", "uint8_4", "int16_scalar", "int32_2x2x2", "float32_3", "int32_empty"])
     func byteIdentical(name: String) throws {
         let bytes = try fixture(name)
         #expect(NPYFile.encode(try NPYFile.decode(bytes)) == bytes)
@@ -85,7 +90,9 @@ struct NPYFileTests {
                 array = try NPYArray(shape: shape, floats: (0..<count).map { Float($0) * -0.75 + 1e-3 })
             } else {
                 let type = try #require(dtype.elementType)
-                array = try NPYArray(shape: shape, dtype: dtype, values: (0..<count).map { Int32($0 % 2 == 0 ? type.minValue : type.maxValue) })
+                array = try NPYArray(
+                    shape: shape, dtype: dtype,
+                    values: (0..<count).map { Int32($0 % 2 == 0 ? type.minValue : type.maxValue) })
             }
             let decoded = try NPYFile.decode(NPYFile.encode(array))
             #expect(decoded == array)
@@ -108,7 +115,8 @@ struct NPYFileTests {
         #expect(throws: ModelError(field: "shape", "shape [2, 2] needs 4 values, got 3")) {
             try NPYArray(shape: [2, 2], dtype: .int32, values: [1, 2, 3])
         }
-        #expect(throws: ModelError(field: "shape", "shape [3] of int16 needs 3 elements, got 5 bytes (2 per element)")) {
+        #expect(throws: ModelError(field: "shape", "shape [3] of int16 needs 3 elements, got 5 bytes (2 per element)"))
+        {
             try NPYArray(shape: [3], dtype: .int16, bytes: [0, 0, 0, 0, 0])
         }
         #expect(NPYDType.int32.description == "int32" && NPYDType.float32.descr == "<f4")
@@ -125,35 +133,64 @@ struct NPYFileTests {
             let array = try NPYFile.decode(handWritten(dictionary, data: data))
             #expect(array.shape == [3] && array.dtype == .int16 && array.int32Values() == [1, 2, 3])
         }
-        let byteOrders = try NPYFile.decode(handWritten("{'descr': '<u1', 'fortran_order': False, 'shape': (1, 1)}", data: [200]))
+        let byteOrders = try NPYFile.decode(
+            handWritten("{'descr': '<u1', 'fortran_order': False, 'shape': (1, 1)}", data: [200]))
         #expect(byteOrders.dtype == .uint8 && byteOrders.shape == [1, 1])
     }
 
     @Test("unsupported layouts and dtypes are named")
     func unsupported() throws {
-        #expect(npyError(try fixture("fortran_int32_2x3"), file: "f.npy") == ModelError(
-            file: "f.npy", field: "fortran_order", "Fortran-order (column-major) arrays are not supported; save a C-order array (np.ascontiguousarray)"))
-        #expect(npyError(try fixture("bigendian_int32_3")) == ModelError(
-            field: "descr", "dtype '>i4' is big-endian; accsim reads little-endian data (convert with arr.astype('<i4'))"))
-        #expect(npyError(try fixture("float64_2")) == ModelError(
-            field: "descr", "dtype '<f8' is not supported (accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4), int64 (<i8) and float32 (<f4))"))
-        #expect(npyError(handWritten("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (1,)}", data: [0, 0, 0, 0]))?.field == "descr")
+        #expect(
+            npyError(try fixture("fortran_int32_2x3"), file: "f.npy")
+                == ModelError(
+                    file: "f.npy", field: "fortran_order",
+                    "Fortran-order (column-major) arrays are not supported; save a C-order array (np.ascontiguousarray)"
+                ))
+        #expect(
+            npyError(try fixture("bigendian_int32_3"))
+                == ModelError(
+                    field: "descr",
+                    "dtype '>i4' is big-endian; accsim reads little-endian data (convert with arr.astype('<i4'))"))
+        #expect(
+            npyError(try fixture("float64_2"))
+                == ModelError(
+                    field: "descr",
+                    "dtype '<f8' is not supported (accsim reads int8 (|i1), uint8 (|u1), int16 (<i2), int32 (<i4), int64 (<i8) and float32 (<f4))"
+                ))
+        #expect(
+            npyError(
+                handWritten("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (1,)}", data: [0, 0, 0, 0]))?
+                .field == "descr")
         var version = try fixture("int8_2x3")
         version[6] = 4
-        #expect(npyError(version) == ModelError(field: "version", "format version 4.0 is not supported (accsim reads 1.0, 2.0 and 3.0)"))
+        #expect(
+            npyError(version)
+                == ModelError(field: "version", "format version 4.0 is not supported (accsim reads 1.0, 2.0 and 3.0)"))
     }
 
     @Test("malformed headers are errors")
     func malformedHeaders() {
         let cases: [(String, String)] = [
             ("{'descr': '<i2', 'shape': (3,)}", "the header has no 'fortran_order'"),
-            ("{'descr': '<i2', 'fortran_order': False, 'shape': (3,), 'extra': 1}", "unexpected key 'extra' in the header"),
+            (
+                "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), 'extra': 1}",
+                "unexpected key 'extra' in the header"
+            ),
             ("{'descr': '<i2', 'fortran_order': 0, 'shape': (3,)}", "expected True or False, found 0"),
             ("{'descr': '<i2', 'fortran_order': False, 'shape': [3]}", "expected a tuple of integers, found a list"),
             ("{'descr': '<i2', 'fortran_order': False, 'shape': (-3,)}", "expected non-negative integers, found -3"),
-            ("{'descr': '<i2', 'fortran_order': False, 'shape': (3,)", "malformed header: expected ',' or '}' at header byte 118"),
-            ("{'descr': '<i2', 'fortran_order': False, 'shape': (99999999999999999999,)}", "malformed header: integer too large at header byte 69"),
-            ("{'descr': '<i2', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296)}", "shape [4294967296, 4294967296, 4294967296] is too large"),
+            (
+                "{'descr': '<i2', 'fortran_order': False, 'shape': (3,)",
+                "malformed header: expected ',' or '}' at header byte 118"
+            ),
+            (
+                "{'descr': '<i2', 'fortran_order': False, 'shape': (99999999999999999999,)}",
+                "malformed header: integer too large at header byte 69"
+            ),
+            (
+                "{'descr': '<i2', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296)}",
+                "shape [4294967296, 4294967296, 4294967296] is too large"
+            ),
             ("['descr']", "the header is a list, not a dict"),
             ("{'descr': '<i2', 'descr': '<i2'}", "malformed header: the key 'descr' appears twice at header byte 31"),
             (String(repeating: "(", count: 40), "malformed header: nested too deeply at header byte 16"),
@@ -166,14 +203,24 @@ struct NPYFileTests {
     @Test("truncation and corruption are reported with byte counts")
     func truncation() throws {
         let bytes = try fixture("int16_scalar")  // 128 header bytes + 2 data bytes
-        #expect(npyError(Array(bytes[0..<129]), file: "t.npy") == ModelError(
-            file: "t.npy", "truncated: shape [] of int16 needs 2 data bytes, the file has 1 (1 missing)"))
-        #expect(npyError(Array(bytes[0..<100])) == ModelError(
-            field: "header", "truncated: the header ends at byte 128 but the file has 100 bytes (28 missing)"))
-        #expect(npyError(Array(bytes[0..<8])) == ModelError("truncated: the file has 8 bytes, less than the 10-byte preamble"))
-        #expect(npyError(bytes + [0]) == ModelError("the file has 1 unexpected bytes after the 2 data bytes of shape [] int16"))
+        #expect(
+            npyError(Array(bytes[0..<129]), file: "t.npy")
+                == ModelError(
+                    file: "t.npy", "truncated: shape [] of int16 needs 2 data bytes, the file has 1 (1 missing)"))
+        #expect(
+            npyError(Array(bytes[0..<100]))
+                == ModelError(
+                    field: "header", "truncated: the header ends at byte 128 but the file has 100 bytes (28 missing)"))
+        #expect(
+            npyError(Array(bytes[0..<8]))
+                == ModelError("truncated: the file has 8 bytes, less than the 10-byte preamble"))
+        #expect(
+            npyError(bytes + [0])
+                == ModelError("the file has 1 unexpected bytes after the 2 data bytes of shape [] int16"))
         #expect(npyError([]) == ModelError("not a NumPy .npy file (the file is empty)"))
-        #expect(npyError(Array("PK\u{3}\u{4}".utf8) + bytes) == ModelError(field: "magic", "not a NumPy .npy file (bad magic)"))
+        #expect(
+            npyError(Array("PK\u{3}\u{4}".utf8) + bytes)
+                == ModelError(field: "magic", "not a NumPy .npy file (bad magic)"))
     }
 
     @Test("damaged files never crash the reader")

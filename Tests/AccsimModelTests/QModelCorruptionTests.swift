@@ -1,7 +1,8 @@
-import AccsimChecksum
 import AccsimArithmetic
+import AccsimChecksum
 import AccsimJSON
 import Testing
+
 @testable import AccsimModel
 
 /// One test per kind of damage: each must be rejected with a message that says what is wrong and
@@ -20,7 +21,9 @@ struct QModelCorruptionTests {
     func badMagic() {
         var bytes = valid
         bytes[0] = UInt8(ascii: "X")
-        #expect(Support.decodeError(bytes, file: "m.q") == ModelError(file: "m.q", field: "magic", "not an accsim .q file (bad magic)"))
+        #expect(
+            Support.decodeError(bytes, file: "m.q")
+                == ModelError(file: "m.q", field: "magic", "not an accsim .q file (bad magic)"))
         #expect(Support.decodeError(Array("PK\u{3}\u{4}".utf8))?.message == "not an accsim .q file (bad magic)")
         #expect(Support.decodeError([])?.message == "not an accsim .q file (the file is empty)")
     }
@@ -30,10 +33,15 @@ struct QModelCorruptionTests {
         var bytes = valid
         bytes[8] = 3
         Support.fixHeaderCRC(&bytes)
-        #expect(Support.decodeError(bytes) == ModelError(field: "format_version", "written by a newer accsim (format version 3, this accsim reads up to 2)"))
+        #expect(
+            Support.decodeError(bytes)
+                == ModelError(
+                    field: "format_version", "written by a newer accsim (format version 3, this accsim reads up to 2)"))
         // Reported as such even when the newer header's CRC covers other bytes.
         bytes[8] = 7
-        #expect(Support.decodeError(bytes)?.message == "written by a newer accsim (format version 7, this accsim reads up to 2)")
+        #expect(
+            Support.decodeError(bytes)?.message
+                == "written by a newer accsim (format version 7, this accsim reads up to 2)")
         bytes[8] = 0
         Support.fixHeaderCRC(&bytes)
         #expect(Support.decodeError(bytes)?.message == "format version 0 is invalid")
@@ -44,7 +52,9 @@ struct QModelCorruptionTests {
         var bytes = valid
         bytes[12] = 1
         Support.fixHeaderCRC(&bytes)
-        #expect(Support.decodeError(bytes) == ModelError(field: "flags", "unknown flags 0x00000001 (format version 1 defines none)"))
+        #expect(
+            Support.decodeError(bytes)
+                == ModelError(field: "flags", "unknown flags 0x00000001 (format version 1 defines none)"))
         var reserved = valid
         reserved[50] = 9
         Support.fixHeaderCRC(&reserved)
@@ -52,7 +62,10 @@ struct QModelCorruptionTests {
         var offset = valid
         offset[16] = 128
         Support.fixHeaderCRC(&offset)
-        #expect(Support.decodeError(offset) == ModelError(field: "manifest_offset", "manifest_offset is 128; format version 1 puts the manifest at 64"))
+        #expect(
+            Support.decodeError(offset)
+                == ModelError(
+                    field: "manifest_offset", "manifest_offset is 128; format version 1 puts the manifest at 64"))
     }
 
     @Test("header CRC mismatch")
@@ -68,15 +81,28 @@ struct QModelCorruptionTests {
     @Test("truncated inside the header, the manifest and a blob")
     func truncation() {
         let total = valid.count
-        #expect(Support.decodeError(Array(valid[0..<30]), file: "m.q") == ModelError(
-            file: "m.q", "truncated: the file has 30 bytes, less than the 64-byte header (34 bytes missing)"))
-        #expect(Support.decodeError(Array(valid[0..<5]))?.message == "truncated: the file has 5 bytes, less than the 64-byte header (59 bytes missing)")
-        #expect(Support.decodeError(Array(valid[0..<100])) == ModelError(
-            field: "file_length", "truncated: the header declares \(total) bytes but the file has 100 (\(total - 100) bytes missing)"))
-        #expect(Support.decodeError(Array(valid[0..<(total - 5)])) == ModelError(
-            field: "file_length", "truncated: the header declares \(total) bytes but the file has \(total - 5) (5 bytes missing)"))
-        #expect(Support.decodeError(valid + [0, 0, 0]) == ModelError(
-            field: "file_length", "the file has 3 unexpected bytes after its declared length of \(total)"))
+        #expect(
+            Support.decodeError(Array(valid[0..<30]), file: "m.q")
+                == ModelError(
+                    file: "m.q", "truncated: the file has 30 bytes, less than the 64-byte header (34 bytes missing)"))
+        #expect(
+            Support.decodeError(Array(valid[0..<5]))?.message
+                == "truncated: the file has 5 bytes, less than the 64-byte header (59 bytes missing)")
+        #expect(
+            Support.decodeError(Array(valid[0..<100]))
+                == ModelError(
+                    field: "file_length",
+                    "truncated: the header declares \(total) bytes but the file has 100 (\(total - 100) bytes missing)")
+        )
+        #expect(
+            Support.decodeError(Array(valid[0..<(total - 5)]))
+                == ModelError(
+                    field: "file_length",
+                    "truncated: the header declares \(total) bytes but the file has \(total - 5) (5 bytes missing)"))
+        #expect(
+            Support.decodeError(valid + [0, 0, 0])
+                == ModelError(
+                    field: "file_length", "the file has 3 unexpected bytes after its declared length of \(total)"))
     }
 
     @Test("a manifest longer than the file")
@@ -105,7 +131,10 @@ struct QModelCorruptionTests {
             let error = Support.decodeError(bytes, file: "m.q")
             #expect(error?.file == "m.q")
             #expect(error?.field == "constants[\(index)].crc32")
-            #expect(error?.message.hasPrefix("CRC mismatch in constant '\(entry.tensor)' (stored 0x\(CRC32.hex(entry.crc32)), computed 0x") == true)
+            #expect(
+                error?.message.hasPrefix(
+                    "CRC mismatch in constant '\(entry.tensor)' (stored 0x\(CRC32.hex(entry.crc32)), computed 0x")
+                    == true)
         }
     }
 
@@ -114,7 +143,11 @@ struct QModelCorruptionTests {
         let manifest = try StrictJSONDecoder().decode(QModelManifest.self, from: Support.manifest(of: valid))
         var afterManifest = valid
         afterManifest[manifest.constants[0].offset - 1] = 1
-        #expect(Support.decodeError(afterManifest) == ModelError(field: "padding", "padding byte \(manifest.constants[0].offset - 1) is not zero: the file is damaged"))
+        #expect(
+            Support.decodeError(afterManifest)
+                == ModelError(
+                    field: "padding",
+                    "padding byte \(manifest.constants[0].offset - 1) is not zero: the file is damaged"))
         var betweenBlobs = valid
         let gap = manifest.constants[0].offset + manifest.constants[0].length
         betweenBlobs[gap] = 0xFF
@@ -123,17 +156,25 @@ struct QModelCorruptionTests {
 
     @Test("malformed JSON gives line, column and offsets")
     func malformedJSON() throws {
-        let bytes = try Support.edited(rawManifest: { $0.replacingOccurrences(of: #"{"version":1,"#, with: #"{"version":1,,"#) })
-        #expect(Support.decodeError(bytes) == ModelError(
-            "malformed manifest JSON at line 1, column 14 (manifest byte 13, file offset 77): expected a string key, found character ','"))
-        let notUTF8 = try Support.edited(rawManifest: { $0.replacingOccurrences(of: "every_op", with: "every\u{FFFD}op") })
+        let bytes = try Support.edited(rawManifest: {
+            $0.replacingOccurrences(of: #"{"version":1,"#, with: #"{"version":1,,"#)
+        })
+        #expect(
+            Support.decodeError(bytes)
+                == ModelError(
+                    "malformed manifest JSON at line 1, column 14 (manifest byte 13, file offset 77): expected a string key, found character ','"
+                ))
+        let notUTF8 = try Support.edited(rawManifest: {
+            $0.replacingOccurrences(of: "every_op", with: "every\u{FFFD}op")
+        })
         #expect(throws: Never.self) { try QModelReader.decode(notUTF8) }
         var invalid = try Support.edited(rawManifest: { $0.replacingOccurrences(of: "every_op", with: "every_opX") })
         // Replace the X with a lone continuation byte, then fix the CRCs.
         if let index = invalid.firstIndex(of: UInt8(ascii: "X")) {
             invalid[index] = 0x80
             let length = Int(Support.readUInt64(invalid, at: 24))
-            invalid = Support.assemble(manifest: Array(invalid[64..<64 + length]), blobArea: Array(invalid[65536...]), blobStart: 65536)
+            invalid = Support.assemble(
+                manifest: Array(invalid[64..<64 + length]), blobArea: Array(invalid[65536...]), blobStart: 65536)
         }
         #expect(Support.decodeError(invalid)?.message.hasSuffix("a string is not valid UTF-8") == true)
     }
@@ -149,50 +190,77 @@ struct QModelCorruptionTests {
                 }
             }
         }
-        #expect(Support.decodeError(inNode, file: "m.q") == ModelError(
-            file: "m.q", node: "conv0", field: "attributes.requantizer.rounding_mode",
-            "unknown key 'rounding_mode' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max, real_multipliers)"))
+        #expect(
+            Support.decodeError(inNode, file: "m.q")
+                == ModelError(
+                    file: "m.q", node: "conv0", field: "attributes.requantizer.rounding_mode",
+                    "unknown key 'rounding_mode' (expected one of: multipliers, shifts, rounding, zero_point, clamp_min, clamp_max, real_multipliers)"
+                ))
 
         let misspelt = try Support.edited { manifest in
             Support.editElement(&manifest, key: "tensors", index: 1) { tensor in
                 let quantization = tensor["quantization"]
-                tensor = Support.replacing(Support.replacing(tensor, key: "quantization", with: nil), key: "quantisation", with: quantization)
+                tensor = Support.replacing(
+                    Support.replacing(tensor, key: "quantization", with: nil), key: "quantisation", with: quantization)
             }
         }
-        #expect(Support.decodeError(misspelt) == ModelError(
-            field: "tensors[1].quantisation", "unknown key 'quantisation' (expected one of: name, shape, type, quantization, layout, float_input; did you mean 'quantization'?)"))
+        #expect(
+            Support.decodeError(misspelt)
+                == ModelError(
+                    field: "tensors[1].quantisation",
+                    "unknown key 'quantisation' (expected one of: name, shape, type, quantization, layout, float_input; did you mean 'quantization'?)"
+                ))
 
-        let topLevel = try Support.edited { manifest in manifest = Support.replacing(manifest, key: "comment", with: "hi") }
+        let topLevel = try Support.edited { manifest in
+            manifest = Support.replacing(manifest, key: "comment", with: "hi")
+        }
         #expect(Support.decodeError(topLevel)?.field == "comment")
     }
 
     @Test("an unknown op names the node and the op")
     func unknownOp() throws {
         let bytes = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "nodes", index: 3) { node in node = Support.replacing(node, key: "op", with: "add3d") }
+            Support.editElement(&manifest, key: "nodes", index: 3) { node in
+                node = Support.replacing(node, key: "op", with: "add3d")
+            }
         }
         let known = Operation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-        #expect(Support.decodeError(bytes, file: "m.q") == ModelError(file: "m.q", node: "add0", field: "op", "unknown op 'add3d' (known ops: \(known))"))
+        #expect(
+            Support.decodeError(bytes, file: "m.q")
+                == ModelError(file: "m.q", node: "add0", field: "op", "unknown op 'add3d' (known ops: \(known))"))
     }
 
     @Test("missing keys and mistyped values name their path")
     func missingAndMistyped() throws {
         let missing = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "nodes", index: 2) { node in node = Support.replacing(node, key: "inputs", with: nil) }
-        }
-        #expect(Support.decodeError(missing) == ModelError(node: "avg0", field: "inputs", "missing required key 'inputs'"))
-        let mistyped = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "tensors", index: 0) { tensor in tensor = Support.replacing(tensor, key: "shape", with: "big") }
-        }
-        #expect(Support.decodeError(mistyped) == ModelError(field: "tensors[0].shape", "expected an array, found the string \"big\""))
-        let fraction = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "nodes", index: 0) { node in
-                Support.editMember(&node, key: "attributes") { attributes in attributes = Support.replacing(attributes, key: "groups", with: 1.5) }
+            Support.editElement(&manifest, key: "nodes", index: 2) { node in
+                node = Support.replacing(node, key: "inputs", with: nil)
             }
         }
-        #expect(Support.decodeError(fraction) == ModelError(node: "conv0", field: "attributes.groups", "expected an integer (Int), found 1.5"))
+        #expect(
+            Support.decodeError(missing) == ModelError(node: "avg0", field: "inputs", "missing required key 'inputs'"))
+        let mistyped = try Support.edited { manifest in
+            Support.editElement(&manifest, key: "tensors", index: 0) { tensor in
+                tensor = Support.replacing(tensor, key: "shape", with: "big")
+            }
+        }
+        #expect(
+            Support.decodeError(mistyped)
+                == ModelError(field: "tensors[0].shape", "expected an array, found the string \"big\""))
+        let fraction = try Support.edited { manifest in
+            Support.editElement(&manifest, key: "nodes", index: 0) { node in
+                Support.editMember(&node, key: "attributes") { attributes in
+                    attributes = Support.replacing(attributes, key: "groups", with: 1.5)
+                }
+            }
+        }
+        #expect(
+            Support.decodeError(fraction)
+                == ModelError(node: "conv0", field: "attributes.groups", "expected an integer (Int), found 1.5"))
         let version = try Support.edited { manifest in manifest = Support.replacing(manifest, key: "version", with: 2) }
-        #expect(Support.decodeError(version) == ModelError(field: "version", "the manifest says version 2 but the header's format_version is 1"))
+        #expect(
+            Support.decodeError(version)
+                == ModelError(field: "version", "the manifest says version 2 but the header's format_version is 1"))
     }
 
     @Test("a misaligned or out-of-range blob offset names the tensor")
@@ -200,7 +268,9 @@ struct QModelCorruptionTests {
         func withOffset(_ change: @escaping (Int64) -> Int64) throws -> [UInt8] {
             try Support.edited { manifest in
                 Support.editElement(&manifest, key: "constants", index: 1) { entry in
-                    if case .int(let offset)? = entry["offset"] { entry = Support.replacing(entry, key: "offset", with: .int(change(offset))) }
+                    if case .int(let offset)? = entry["offset"] {
+                        entry = Support.replacing(entry, key: "offset", with: .int(change(offset)))
+                    }
                 }
             }
         }
@@ -223,39 +293,61 @@ struct QModelCorruptionTests {
     @Test("a blob length that does not match the tensor")
     func blobLength() throws {
         let bytes = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "constants", index: 0) { entry in entry = Support.replacing(entry, key: "length", with: 100) }
+            Support.editElement(&manifest, key: "constants", index: 0) { entry in
+                entry = Support.replacing(entry, key: "length", with: 100)
+            }
         }
-        #expect(Support.decodeError(bytes) == ModelError(
-            field: "constants[0].length", "constant 'w0' has length 100 but tensor 'w0' (int8 [4, 3, 3, 2]) needs 72 bytes"))
+        #expect(
+            Support.decodeError(bytes)
+                == ModelError(
+                    field: "constants[0].length",
+                    "constant 'w0' has length 100 but tensor 'w0' (int8 [4, 3, 3, 2]) needs 72 bytes"))
     }
 
     @Test("constants for unknown tensors, twice for one tensor, and absurd shapes")
     func constantEntries() throws {
         let undeclared = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "constants", index: 0) { entry in entry = Support.replacing(entry, key: "tensor", with: "ghost") }
+            Support.editElement(&manifest, key: "constants", index: 0) { entry in
+                entry = Support.replacing(entry, key: "tensor", with: "ghost")
+            }
         }
-        #expect(Support.decodeError(undeclared) == ModelError(field: "constants[0].tensor", "constant data for undeclared tensor 'ghost'"))
+        #expect(
+            Support.decodeError(undeclared)
+                == ModelError(field: "constants[0].tensor", "constant data for undeclared tensor 'ghost'"))
         let twice = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "constants", index: 1) { entry in entry = Support.replacing(entry, key: "tensor", with: "w0") }
+            Support.editElement(&manifest, key: "constants", index: 1) { entry in
+                entry = Support.replacing(entry, key: "tensor", with: "w0")
+            }
         }
-        #expect(Support.decodeError(twice) == ModelError(field: "constants[1].tensor", "tensor 'w0' has more than one constant entry"))
+        #expect(
+            Support.decodeError(twice)
+                == ModelError(field: "constants[1].tensor", "tensor 'w0' has more than one constant entry"))
         let huge = try Support.edited { manifest in
             Support.editElement(&manifest, key: "tensors", index: 3) { tensor in
                 tensor = Support.replacing(tensor, key: "shape", with: [1, 4_294_967_296, 4_294_967_296, 4])
             }
         }
-        #expect(Support.decodeError(huge) == ModelError(field: "tensors[3].shape", "tensor 'a0' with shape [1, 4294967296, 4294967296, 4] is too large"))
+        #expect(
+            Support.decodeError(huge)
+                == ModelError(
+                    field: "tensors[3].shape", "tensor 'a0' with shape [1, 4294967296, 4294967296, 4] is too large"))
         let negative = try Support.edited { manifest in
-            Support.editElement(&manifest, key: "tensors", index: 3) { tensor in tensor = Support.replacing(tensor, key: "shape", with: [1, -8, 8, 4]) }
+            Support.editElement(&manifest, key: "tensors", index: 3) { tensor in
+                tensor = Support.replacing(tensor, key: "shape", with: [1, -8, 8, 4])
+            }
         }
-        #expect(Support.decodeError(negative) == ModelError(field: "tensors[3].shape[1]", "tensor 'a0' has extent -8; extents must be positive"))
+        #expect(
+            Support.decodeError(negative)
+                == ModelError(field: "tensors[3].shape[1]", "tensor 'a0' has extent -8; extents must be positive"))
     }
 
     @Test("graph validation errors come through with the file, node and field")
     func validation() throws {
         let bytes = try Support.edited { manifest in
             Support.editElement(&manifest, key: "nodes", index: 0) { node in
-                Support.editMember(&node, key: "attributes") { attributes in attributes = Support.replacing(attributes, key: "groups", with: 3) }
+                Support.editMember(&node, key: "attributes") { attributes in
+                    attributes = Support.replacing(attributes, key: "groups", with: 3)
+                }
             }
         }
         let error = Support.decodeError(bytes, file: "m.q")

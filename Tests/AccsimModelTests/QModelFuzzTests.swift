@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AccsimModel
 
 /// Damaged files must be rejected with a ModelError (or, rarely, still decode): never crash.

@@ -1,8 +1,9 @@
-import AccsimChecksum
 import AccsimArithmetic
+import AccsimChecksum
 import AccsimJSON
 import Foundation
 import Testing
+
 @testable import AccsimModel
 
 @Suite("QModel round trip")
@@ -55,10 +56,18 @@ struct QModelRoundTripTests {
         #expect(QModelTestSupport.readUInt32(bytes, at: 32) == CRC32.checksum(manifestBytes))
 
         let text = String(decoding: manifestBytes, as: UTF8.self)
-        #expect(text.hasPrefix(#"{"version":1,"name":"every_op","metadata":{"dataset":"none","producer":"QModelTests","semantics":"tflite","source_model":"hand-built"},"inputs":["input"],"outputs":["probs","out_u8","out_i16"],"tensors":[{"name":"input","shape":[1,8,8,2],"type":"int8","quantization":{"scales":[0.05],"zero_points":[-128]}},"#))
+        #expect(
+            text.hasPrefix(
+                #"{"version":1,"name":"every_op","metadata":{"dataset":"none","producer":"QModelTests","semantics":"tflite","source_model":"hand-built"},"inputs":["input"],"outputs":["probs","out_u8","out_i16"],"tensors":[{"name":"input","shape":[1,8,8,2],"type":"int8","quantization":{"scales":[0.05],"zero_points":[-128]}},"#
+            ))
         #expect(text.contains(#"{"name":"b0","shape":[4],"type":"int32"}"#))
-        #expect(text.contains(#"{"name":"requant0","op":"requantize","inputs":["a11"],"outputs":["a12"],"attributes":{"requantizer":{"multipliers":[5],"shifts":[2],"rounding":"half_even","zero_point":-128,"clamp_min":-128,"clamp_max":127}}}"#))
-        #expect(text.contains(#""attributes":{"stride":[1,1],"dilation":[1,1],"padding":[1,1,1,1],"groups":1,"requantizer":"#))
+        #expect(
+            text.contains(
+                #"{"name":"requant0","op":"requantize","inputs":["a11"],"outputs":["a12"],"attributes":{"requantizer":{"multipliers":[5],"shifts":[2],"rounding":"half_even","zero_point":-128,"clamp_min":-128,"clamp_max":127}}}"#
+            ))
+        #expect(
+            text.contains(
+                #""attributes":{"stride":[1,1],"dilation":[1,1],"padding":[1,1,1,1],"groups":1,"requantizer":"#))
         #expect(text.contains(#""inputs":[{"left_shift":20,"rescale":{"#) && text.contains(#"{"left_shift":0}]"#))
         #expect(text.contains(#""input_requantizers":[null,{"#))
 
@@ -81,15 +90,23 @@ struct QModelRoundTripTests {
     @Test("a graph without constants ends right after its manifest")
     func noConstants() throws {
         let small = Graph(
-            name: "tiny", tensors: [TensorInfo(name: "x", shape: [1, 4], elementType: .int8), TensorInfo(name: "y", shape: [1, 4], elementType: .int8)],
-            constants: [:], nodes: [Node(name: "relu", operation: .clamp(ClampParameters(min: 0, max: 127)), inputs: ["x"], outputs: ["y"])],
+            name: "tiny",
+            tensors: [
+                TensorInfo(name: "x", shape: [1, 4], elementType: .int8),
+                TensorInfo(name: "y", shape: [1, 4], elementType: .int8),
+            ],
+            constants: [:],
+            nodes: [
+                Node(name: "relu", operation: .clamp(ClampParameters(min: 0, max: 127)), inputs: ["x"], outputs: ["y"])
+            ],
             inputs: ["x"], outputs: ["y"])
         let bytes = try QModelWriter.encode(small)
         #expect(bytes.count == 64 + Int(QModelTestSupport.readUInt64(bytes, at: 24)))
         #expect(try QModelReader.decode(bytes) == small)
         // `metadata` and `constants` may be omitted by hand-written manifests.
         let manifest = try QModelTestSupport.manifest(of: bytes)
-        let trimmed = QModelTestSupport.replacing(QModelTestSupport.replacing(manifest, key: "metadata", with: nil), key: "constants", with: nil)
+        let trimmed = QModelTestSupport.replacing(
+            QModelTestSupport.replacing(manifest, key: "metadata", with: nil), key: "constants", with: nil)
         let rebuilt = QModelTestSupport.assemble(manifest: try JSONWriter().encode(trimmed), blobArea: [], blobStart: 0)
         #expect(try QModelReader.decode(rebuilt) == small)
     }
@@ -100,8 +117,13 @@ struct QModelRoundTripTests {
         invalid.nodes[0].inputs[1] = "missing"
         #expect(throws: ModelError.self) { try QModelWriter.encode(invalid) }
         var nan = graph
-        nan.nodes[13].operation = .softmax(SoftmaxParameters(betaTimesInputScale: .nan, inputMultiplier: 1, inputLeftShift: 1, diffMin: -1))
-        #expect(throws: ModelError(node: "softmax0", field: "attributes.beta_times_input_scale", "nan cannot be written in JSON (only finite numbers can)")) {
+        nan.nodes[13].operation = .softmax(
+            SoftmaxParameters(betaTimesInputScale: .nan, inputMultiplier: 1, inputLeftShift: 1, diffMin: -1))
+        #expect(
+            throws: ModelError(
+                node: "softmax0", field: "attributes.beta_times_input_scale",
+                "nan cannot be written in JSON (only finite numbers can)")
+        ) {
             try QModelWriter.encode(nan)
         }
     }

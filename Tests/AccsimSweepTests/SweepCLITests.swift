@@ -28,17 +28,23 @@ struct SweepCLITests {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? SweepFixtures.root
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static let grid = ["--hw", "16x16-ws", "Models/digits.q", "Models/every_op.q", "--vary", "array.rows=8,16,32", "--vary", "sram.weight.kib=16:64:*2"]
+    static let grid = [
+        "--hw", "16x16-ws", "Models/digits.q", "Models/every_op.q", "--vary", "array.rows=8,16,32", "--vary",
+        "sram.weight.kib=16:64:*2",
+    ]
 
     @Test func mergeOfFilesOutOfGridOrderFallsBackToMemory() throws {
         let directory = try SweepFixtures.temporaryDirectory()
@@ -58,7 +64,8 @@ struct SweepCLITests {
     }
 
     @Test func progressLinesForLogs() throws {
-        let run = try accsim(["sweep"] + Self.grid + ["--jobs", "1", "--progress", "lines", "--progress-interval", "60"])
+        let run = try accsim(
+            ["sweep"] + Self.grid + ["--jobs", "1", "--progress", "lines", "--progress-interval", "60"])
         #expect(run.status == 0)
         // The first point draws a line (then nothing for 60 s), the last point always does.
         let lines = run.stderr.split(separator: "\n").map(String.init)
@@ -97,7 +104,8 @@ struct SweepCLITests {
         #expect(pareto.status == 0, "\(pareto.stderr)")
         #expect(pareto.stdout.contains("digits_cnn:") && pareto.stdout.contains("every_op:"))
         #expect(try String(contentsOfFile: plot, encoding: .utf8).hasSuffix("</svg>\n"))
-        #expect(try accsim(["sweep", "pareto", full, "--x", "latency", "--y", "sram_bytes", "--svg", plot]).status == 2)
+        #expect(
+            try accsim(["sweep", "pareto", full, "--x", "latency", "--y", "sram_bytes", "--svg", plot]).status == 2)
     }
 
     @Test(arguments: [

@@ -18,7 +18,8 @@ struct SweepFormatTests {
         #expect(file.overrides == ["dram.latency_cycles=50"])
         #expect(file.models.map(\.file) == ["a.q", "b.q"])
         #expect(file.models[1].labels == "y.npy")
-        #expect(file.dimensions.map(\.keys) == [["array.rows"], ["sram.weight.kib"], ["array.dataflow", "array.overflow"]])
+        #expect(
+            file.dimensions.map(\.keys) == [["array.rows"], ["sram.weight.kib"], ["array.dataflow", "array.overflow"]])
         #expect(file.dimensions[1].count == 3)
         #expect(file.dimensions[2].values[1] == [.string("output_stationary"), .string("saturate")])
         #expect(file.adaptRequant)
@@ -44,7 +45,8 @@ struct SweepFormatTests {
     }
 
     @Test func csvRowsReadBackAsTheirJSONRows() throws {
-        let plan = try SweepFixtures.plan(["array.rows=0,8", #"requantizer.rounding_modes=["half_up","tflite"],["floor"]"#], samples: 8, adapt: true)
+        let plan = try SweepFixtures.plan(
+            ["array.rows=0,8", #"requantizer.rounding_modes=["half_up","tflite"],["floor"]"#], samples: 8, adapt: true)
         let collector = LineCollector()
         let header = SweepCSV.header(keys: plan.space.keys)
         _ = try SweepRunner(plan: plan, jobs: 2).run { row in
@@ -58,7 +60,9 @@ struct SweepFormatTests {
             let csv = try SweepRecord.parseCSVLine(lines[pair + 1], header: header, where: "csv")
             #expect(csv.fields["id"] == json.fields["id"])
             #expect(csv.values == json.values)
-            for key in ["status", "error", "cycles", "latency_us", "utilization", "top1", "output_crc32", "config_hash"] {
+            for key in [
+                "status", "error", "cycles", "latency_us", "utilization", "top1", "output_crc32", "config_hash",
+            ] {
                 #expect(csv.fields[key] == json.fields[key], "\(key)")
             }
         }
@@ -66,7 +70,9 @@ struct SweepFormatTests {
 
     @Test func progressLine() {
         #expect(SweepProgress.line(done: 0, total: 200, elapsed: 0) == "sweep: 0/200 points (0.0%)")
-        #expect(SweepProgress.line(done: 50, total: 200, elapsed: 2) == "sweep: 50/200 points (25.0%), 25.0 points/s, ETA 6s")
+        #expect(
+            SweepProgress.line(done: 50, total: 200, elapsed: 2)
+                == "sweep: 50/200 points (25.0%), 25.0 points/s, ETA 6s")
         #expect(SweepProgress.line(done: 200, total: 200, elapsed: 1) == "sweep: 200/200 points (100.0%), 200 points/s")
         #expect(SweepProgress.duration(125) == "2m05s")
         #expect(SweepProgress.duration(7300) == "2h01m")

@@ -11,9 +11,10 @@ struct SweepProgressTests {
         let written = Mutex<[String]>([])
         func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
         func progress(_ style: SweepProgress.Style, interval: TimeInterval, alreadyDone: Int = 0) -> SweepProgress {
-            SweepProgress(style: style, interval: interval, alreadyDone: alreadyDone, clock: { self.now.withLock { $0 } }) { text in
-                self.written.withLock { $0.append(text) }
-            }
+            SweepProgress(
+                style: style, interval: interval, alreadyDone: alreadyDone, clock: { self.now.withLock { $0 } },
+                write: { text in self.written.withLock { $0.append(text) } }
+            )
         }
     }
 
@@ -26,14 +27,15 @@ struct SweepProgressTests {
         }
         progress.finish()
         let lines = recorder.written.withLock { $0 }
-        #expect(lines == [
-            "sweep: 1/100 points (1.0%), 2.0 points/s, ETA 50s\n",
-            "sweep: 21/100 points (21.0%), 2.0 points/s, ETA 40s\n",
-            "sweep: 41/100 points (41.0%), 2.0 points/s, ETA 30s\n",
-            "sweep: 61/100 points (61.0%), 2.0 points/s, ETA 20s\n",
-            "sweep: 81/100 points (81.0%), 2.0 points/s, ETA 10s\n",
-            "sweep: 100/100 points (100.0%), 2.0 points/s\n",
-        ])
+        #expect(
+            lines == [
+                "sweep: 1/100 points (1.0%), 2.0 points/s, ETA 50s\n",
+                "sweep: 21/100 points (21.0%), 2.0 points/s, ETA 40s\n",
+                "sweep: 41/100 points (41.0%), 2.0 points/s, ETA 30s\n",
+                "sweep: 61/100 points (61.0%), 2.0 points/s, ETA 20s\n",
+                "sweep: 81/100 points (81.0%), 2.0 points/s, ETA 10s\n",
+                "sweep: 100/100 points (100.0%), 2.0 points/s\n",
+            ])
         let control = lines.joined().unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }
         #expect(control.isEmpty)
     }
@@ -48,16 +50,20 @@ struct SweepProgressTests {
         recorder.advance(1)
         progress.update(done: 10, total: 10)
         progress.finish()
-        #expect(recorder.written.withLock { $0 } == [
-            "\r\u{1B}[Ksweep: 5/10 points (50.0%), 5.0 points/s, ETA 1s",
-            "\r\u{1B}[Ksweep: 10/10 points (100.0%), 4.8 points/s",
-            "\n",
-        ])
+        #expect(
+            recorder.written.withLock { $0 } == [
+                "\r\u{1B}[Ksweep: 5/10 points (50.0%), 5.0 points/s, ETA 1s",
+                "\r\u{1B}[Ksweep: 10/10 points (100.0%), 4.8 points/s",
+                "\n",
+            ])
     }
 
     @Test func resumedPointsCountTowardsTheTotalButNotTheRate() {
-        #expect(SweepProgress.line(done: 900, total: 1000, elapsed: 10, alreadyDone: 800)
-            == "sweep: 900/1000 points (90.0%), 10.0 points/s, ETA 10s")
-        #expect(SweepProgress.line(done: 800, total: 1000, elapsed: 3, alreadyDone: 800) == "sweep: 800/1000 points (80.0%)")
+        #expect(
+            SweepProgress.line(done: 900, total: 1000, elapsed: 10, alreadyDone: 800)
+                == "sweep: 900/1000 points (90.0%), 10.0 points/s, ETA 10s")
+        #expect(
+            SweepProgress.line(done: 800, total: 1000, elapsed: 3, alreadyDone: 800) == "sweep: 800/1000 points (80.0%)"
+        )
     }
 }

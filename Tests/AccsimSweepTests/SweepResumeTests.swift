@@ -6,7 +6,9 @@ import Testing
 @Suite("Sweep output: atomic rows, resume, refusing foreign files")
 struct SweepResumeTests {
     /// Runs `plan` into `path` through SweepOutput, as the CLI does; returns the statistics.
-    func runInto(_ path: String, plan: SweepPlan, format: SweepFormat, force: Bool = false, jobs: Int = 2) throws -> SweepRunner.Statistics {
+    func runInto(_ path: String, plan: SweepPlan, format: SweepFormat, force: Bool = false, jobs: Int = 2) throws
+        -> SweepRunner.Statistics
+    {
         let output = try SweepOutput.open(path: path, format: format, keys: plan.space.keys, force: force)
         let statistics = try SweepRunner(plan: plan, jobs: jobs).run(done: output.done) { row in try output.write(row) }
         try output.finish()
@@ -145,9 +147,13 @@ struct SweepResumeTests {
         let csv = directory.appendingPathComponent("r.csv").path
         _ = try runInto(csv, plan: plan, format: .csv)
         let other = try SweepFixtures.plan(["array.cols=4,8"], samples: nil)
-        #expect(throws: SweepError.self) { try SweepOutput.open(path: csv, format: .csv, keys: other.space.keys, force: false) }
+        #expect(throws: SweepError.self) {
+            try SweepOutput.open(path: csv, format: .csv, keys: other.space.keys, force: false)
+        }
         // Nor is a JSONL file read as CSV.
-        #expect(throws: SweepError.self) { try SweepOutput.open(path: notes, format: .csv, keys: plan.space.keys, force: false) }
+        #expect(throws: SweepError.self) {
+            try SweepOutput.open(path: notes, format: .csv, keys: plan.space.keys, force: false)
+        }
     }
 
     @Test func mergeRejectsConflictsAndTornShards() throws {
@@ -163,7 +169,8 @@ struct SweepResumeTests {
         #expect(throws: SweepError.self) { try SweepMerge.merge([("one", first), ("three", different)]) }
         #expect(throws: SweepError.self) { try SweepMerge.merge([("one", first), ("four", torn)]) }
         #expect(throws: SweepError.self) {
-            try SweepResultsFile.parse(Array(#"{"schema_version":99,"id":"x"}"#.utf8 + [10]), format: .jsonl, name: "future")
+            try SweepResultsFile.parse(
+                Array(#"{"schema_version":99,"id":"x"}"#.utf8 + [10]), format: .jsonl, name: "future")
         }
     }
 }

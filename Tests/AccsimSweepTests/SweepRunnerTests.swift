@@ -9,7 +9,9 @@ import Testing
 
 @Suite("Sweep runner: determinism, shards, invalid points, data reuse")
 struct SweepRunnerTests {
-    static let vary = ["array.rows=4,8,16", "array.dataflow=weight_stationary,output_stationary", "sram.weight.kib=8:32:*2"]
+    static let vary = [
+        "array.rows=4,8,16", "array.dataflow=weight_stationary,output_stationary", "sram.weight.kib=8:32:*2",
+    ]
 
     @Test func rowsAreIdenticalWithOneOrTwoJobs() throws {
         let plan = try SweepFixtures.plan(Self.vary)
@@ -32,7 +34,8 @@ struct SweepRunnerTests {
                 let lines = try SweepFixtures.run(plan, jobs: index % 2 + 1, shard: shard).lines
                 total += lines.count
                 let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
-                files.append(("shard\(index)", try SweepResultsFile.parse(bytes, format: .jsonl, name: "shard\(index)")))
+                files.append(
+                    ("shard\(index)", try SweepResultsFile.parse(bytes, format: .jsonl, name: "shard\(index)")))
             }
             #expect(total == whole.count)
             let merged = try SweepMerge.merge(files)
@@ -62,7 +65,9 @@ struct SweepRunnerTests {
         // needs 3 input rows of 514 bytes: more than half of a 1 KiB double-buffered input buffer.
         var builder = GraphBuilder(name: "wide", seed: 1)
         let x = builder.input("x", shape: [1, 4, 512, 4])
-        let y = builder.conv(x, name: "conv", filters: 4, kernel: Size2D(3), stride: Size2D(1), padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
+        let y = builder.conv(
+            x, name: "conv", filters: 4, kernel: Size2D(3), stride: Size2D(1),
+            padding: Padding2D(top: 1, bottom: 1, left: 1, right: 1))
         let graph = builder.build(outputs: [y])
         let model = SweepModel(file: "wide.q", graph: graph)
         let space = try SweepSpace(modelCount: 1, dimensions: [try SweepDimension.parseVary("sram.input.kib=1,64")])
@@ -105,7 +110,8 @@ struct SweepRunnerTests {
 
     @Test func sharedOutputsEqualAFreshComputationAtEveryPoint() throws {
         var plan = try SweepFixtures.plan(
-            ["array.overflow=wrap,saturate", "array.rows=4,16", "requantizer.multiplier_bits=32,16"], samples: 12, adapt: true)
+            ["array.overflow=wrap,saturate", "array.rows=4,16", "requantizer.multiplier_bits=32,16"], samples: 12,
+            adapt: true)
         plan.base.array.dataflow = .weightStationary
         let rows = try SweepFixtures.run(plan, jobs: 2).lines.map { try JSONParser().parse($0) }
         let model = plan.models[0]
@@ -124,7 +130,10 @@ struct SweepRunnerTests {
 
     @Test func timingAndInvalidPointsMatchHardwareSimulation() throws {
         let plan = try SweepFixtures.plan(
-            ["array.input_type=int8,uint8", "array.dataflow=weight_stationary,output_stationary,input_stationary", "sram.input.kib=1,8", "convention=native,scale_sim"],
+            [
+                "array.input_type=int8,uint8", "array.dataflow=weight_stationary,output_stationary,input_stationary",
+                "sram.input.kib=1,8", "convention=native,scale_sim",
+            ],
             samples: nil)
         let rows = try SweepFixtures.run(plan, jobs: 2).lines.map { try JSONParser().parse($0) }
         #expect(rows.count == 24)
@@ -152,7 +161,9 @@ struct SweepRunnerTests {
         let plan = try SweepFixtures.plan(["array.rows=8,16"], samples: nil)
         let rows = try SweepFixtures.run(plan).lines.map { try JSONParser().parse($0) }
         let config = try HardwareConfigLoader.apply(overrides: ["array.rows=16"], to: plan.base)
-        #expect(rows[1]["id"]?.stringValue == SweepHash.pointID(modelHash: plan.models[0].contentHash, configHash: config.hash))
+        #expect(
+            rows[1]["id"]?.stringValue
+                == SweepHash.pointID(modelHash: plan.models[0].contentHash, configHash: config.hash))
         // A point equal to the base config has the base config's hash.
         #expect(rows[0]["config_hash"]?.stringValue == plan.base.hash)
     }
@@ -163,7 +174,8 @@ struct SweepRunnerWindowTests {
     /// More points than the reorder window of three workers (3 × 64): rows in grid order, equal to
     /// one worker's, and a start slot skips exactly the points before it.
     @Test func manyMorePointsThanTheWindow() throws {
-        let plan = try SweepFixtures.plan(["array.rows=1:25:+1", "array.cols=4,8,16,32,64,128,256,512,1024,2048"], samples: nil)
+        let plan = try SweepFixtures.plan(
+            ["array.rows=1:25:+1", "array.cols=4,8,16,32,64,128,256,512,1024,2048"], samples: nil)
         #expect(plan.space.pointCount == 250)
         let one = try SweepFixtures.run(plan, jobs: 1)
         let three = try SweepFixtures.run(plan, jobs: 3)

@@ -6,10 +6,12 @@ import Testing
 @Suite("Sweep grid and shards")
 struct SweepSpaceTests {
     func space(models: Int = 2) throws -> SweepSpace {
-        try SweepSpace(modelCount: models, dimensions: [
-            try SweepDimension.parseVary("array.rows=8,16,32"),
-            try SweepDimension.parseZip("array.cols=8,16 sram.weight.kib=32,64"),
-        ])
+        try SweepSpace(
+            modelCount: models,
+            dimensions: [
+                try SweepDimension.parseVary("array.rows=8,16,32"),
+                try SweepDimension.parseZip("array.cols=8,16 sram.weight.kib=32,64"),
+            ])
     }
 
     @Test func gridOrderIsModelsThenDimensionsLastFastest() throws {
@@ -62,10 +64,19 @@ struct SweepSpaceTests {
         }
         try space().checkKeys(against: tree)
         #expect(throws: SweepError.self) {
-            try SweepSpace(modelCount: 1, dimensions: [try SweepDimension.parseVary("array.rows=8"), try SweepDimension.parseVary("array.rows=16")])
+            try SweepSpace(
+                modelCount: 1,
+                dimensions: [
+                    try SweepDimension.parseVary("array.rows=8"), try SweepDimension.parseVary("array.rows=16"),
+                ])
         }
         #expect(throws: SweepError.self) {
-            try SweepSpace(modelCount: 1, dimensions: [try SweepDimension.parseVary("sram.input.kib=8"), try SweepDimension.parseVary(#"sram.input={"kib":8}"#)])
+            try SweepSpace(
+                modelCount: 1,
+                dimensions: [
+                    try SweepDimension.parseVary("sram.input.kib=8"),
+                    try SweepDimension.parseVary(#"sram.input={"kib":8}"#),
+                ])
         }
     }
 }

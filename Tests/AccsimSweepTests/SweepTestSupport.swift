@@ -6,7 +6,8 @@ import Foundation
 
 /// Shared fixtures: the bundled digits model, a slice of its test set, the 8×8 config.
 enum SweepFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
@@ -24,21 +25,27 @@ enum SweepFixtures {
             let x = try NPYFile.read(path: path("Models/digits_test_x.npy")).intTensor()!
             let y = try NPYFile.read(path: path("Models/digits_test_y.npy")).intTensor()!
             let size = x.count / x.shape[0]
-            let batch = IntTensor(shape: [samples] + x.shape.dropFirst(), elementType: x.elementType, values: Array(x.values[0..<samples * size]))
+            let batch = IntTensor(
+                shape: [samples] + x.shape.dropFirst(), elementType: x.elementType,
+                values: Array(x.values[0..<samples * size]))
             data = SweepInputData(batches: [graph.inputs[0]: batch], labels: y.values[0..<samples].map(Int.init))
         }
         return SweepModel(file: "Models/digits.q", graph: graph, data: data)
     }
 
     /// A plan over digits with the given `--vary` arguments.
-    static func plan(_ vary: [String], zip: [String] = [], samples: Int? = 24, adapt: Bool = false) throws -> SweepPlan {
+    static func plan(_ vary: [String], zip: [String] = [], samples: Int? = 24, adapt: Bool = false) throws -> SweepPlan
+    {
         let dimensions = try vary.map(SweepDimension.parseVary) + zip.map(SweepDimension.parseZip)
         let space = try SweepSpace(modelCount: 1, dimensions: dimensions)
-        return SweepPlan(models: [try digits(samples: samples)], base: try base(), space: space, adaptRequantizers: adapt)
+        return SweepPlan(
+            models: [try digits(samples: samples)], base: try base(), space: space, adaptRequantizers: adapt)
     }
 
     /// Runs `plan` and returns its rows as JSONL lines.
-    static func run(_ plan: SweepPlan, jobs: Int = 1, shard: SweepShard = .all, done: [String: String] = [:]) throws -> (lines: [String], statistics: SweepRunner.Statistics) {
+    static func run(_ plan: SweepPlan, jobs: Int = 1, shard: SweepShard = .all, done: [String: String] = [:]) throws
+        -> (lines: [String], statistics: SweepRunner.Statistics)
+    {
         let collector = LineCollector()
         let statistics = try SweepRunner(plan: plan, jobs: jobs).run(shard: shard, done: done) { row in
             collector.append(String(decoding: row.jsonLine().dropLast(), as: UTF8.self))

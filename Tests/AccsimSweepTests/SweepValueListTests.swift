@@ -16,13 +16,16 @@ struct SweepValueListTests {
 
     @Test func jsonAndStringValues() throws {
         #expect(try SweepValueList.parse("wrap,saturate", argument: "a") == [.string("wrap"), .string("saturate")])
-        #expect(try SweepValueList.parse(#"["half_up","tflite"],["floor"]"#, argument: "a")
-            == [.array([.string("half_up"), .string("tflite")]), .array([.string("floor")])])
+        #expect(
+            try SweepValueList.parse(#"["half_up","tflite"],["floor"]"#, argument: "a")
+                == [.array([.string("half_up"), .string("tflite")]), .array([.string("floor")])])
         #expect(try SweepValueList.parse("true,false", argument: "a") == [.bool(true), .bool(false)])
         #expect(try SweepValueList.parse(#""a:b""#, argument: "a") == [.string("a:b")])
     }
 
-    @Test(arguments: ["8:4", "1:9:-1", "1:9:+0", "0:64:*2", "8:64:*1", "a:9", "1:2:3:4", "1:9:^2", "8,,16", "", "[1,2", #""open"#])
+    @Test(arguments: [
+        "8:4", "1:9:-1", "1:9:+0", "0:64:*2", "8:64:*1", "a:9", "1:2:3:4", "1:9:^2", "8,,16", "", "[1,2", #""open"#,
+    ])
     func malformedValuesNameTheArgument(_ text: String) {
         #expect {
             try SweepValueList.parse(text, argument: "--vary 'x=\(text)'")

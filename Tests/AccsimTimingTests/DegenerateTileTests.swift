@@ -28,35 +28,44 @@ struct DegenerateTileTests {
 
     @Test func oneByOneArrayLongStream() {
         // Stream extent 5: WS m = 5 → 1 + (5 + 1 + 1 − 2); IS n = 5 likewise; OS k = 5 → 5 + 1.
-        Self.check(.weightStationary, rows: 1, cols: 1, GEMMShape(m: 5, k: 1, n: 1),
-                   expected: TileCycles(preload: 1, stream: 5, drain: 0))
-        Self.check(.inputStationary, rows: 1, cols: 1, GEMMShape(m: 1, k: 1, n: 5),
-                   expected: TileCycles(preload: 1, stream: 5, drain: 0))
-        Self.check(.outputStationary, rows: 1, cols: 1, GEMMShape(m: 1, k: 5, n: 1),
-                   expected: TileCycles(preload: 0, stream: 5, drain: 1))
+        Self.check(
+            .weightStationary, rows: 1, cols: 1, GEMMShape(m: 5, k: 1, n: 1),
+            expected: TileCycles(preload: 1, stream: 5, drain: 0))
+        Self.check(
+            .inputStationary, rows: 1, cols: 1, GEMMShape(m: 1, k: 1, n: 5),
+            expected: TileCycles(preload: 1, stream: 5, drain: 0))
+        Self.check(
+            .outputStationary, rows: 1, cols: 1, GEMMShape(m: 1, k: 5, n: 1),
+            expected: TileCycles(preload: 0, stream: 5, drain: 1))
     }
 
     @Test func reductionOfOneStillCrossesEveryRow() {
         // k = 1 on a 4×4 array: the partial sums pass 3 unused rows before they are captured.
         // WS m 3, n 4: 1 + (3 + 4 + 4 − 2) = 1 + 9. IS m 4, n 3: 1 + (3 + 4 + 4 − 2).
         // OS m 4, n 4: (1 + 4 + 4 − 2) + 4.
-        Self.check(.weightStationary, rows: 4, cols: 4, GEMMShape(m: 3, k: 1, n: 4),
-                   expected: TileCycles(preload: 1, stream: 9, drain: 0))
-        Self.check(.inputStationary, rows: 4, cols: 4, GEMMShape(m: 4, k: 1, n: 3),
-                   expected: TileCycles(preload: 1, stream: 9, drain: 0))
-        Self.check(.outputStationary, rows: 4, cols: 4, GEMMShape(m: 4, k: 1, n: 4),
-                   expected: TileCycles(preload: 0, stream: 7, drain: 4))
+        Self.check(
+            .weightStationary, rows: 4, cols: 4, GEMMShape(m: 3, k: 1, n: 4),
+            expected: TileCycles(preload: 1, stream: 9, drain: 0))
+        Self.check(
+            .inputStationary, rows: 4, cols: 4, GEMMShape(m: 4, k: 1, n: 3),
+            expected: TileCycles(preload: 1, stream: 9, drain: 0))
+        Self.check(
+            .outputStationary, rows: 4, cols: 4, GEMMShape(m: 4, k: 1, n: 4),
+            expected: TileCycles(preload: 0, stream: 7, drain: 4))
     }
 
     @Test func singleOutputRow() {
         // m = 1 on a 4×4 array. WS k 4, n 4: 4 + (1 + 4 + 4 − 2). IS k 3, n 2: 3 + (2 + 1 + 4 − 2).
         // OS k 2, n 3: (2 + 1 + 3 − 2) + 4: the lone row 0 still shifts through all 4 rows.
-        Self.check(.weightStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 4, n: 4),
-                   expected: TileCycles(preload: 4, stream: 7, drain: 0))
-        Self.check(.inputStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 3, n: 2),
-                   expected: TileCycles(preload: 3, stream: 5, drain: 0))
-        Self.check(.outputStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 2, n: 3),
-                   expected: TileCycles(preload: 0, stream: 4, drain: 4))
+        Self.check(
+            .weightStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 4, n: 4),
+            expected: TileCycles(preload: 4, stream: 7, drain: 0))
+        Self.check(
+            .inputStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 3, n: 2),
+            expected: TileCycles(preload: 3, stream: 5, drain: 0))
+        Self.check(
+            .outputStationary, rows: 4, cols: 4, GEMMShape(m: 1, k: 2, n: 3),
+            expected: TileCycles(preload: 0, stream: 4, drain: 4))
     }
 
     @Test func scaleSimOnOneByOne() {
@@ -69,8 +78,10 @@ struct DegenerateTileTests {
         let `is` = ArrayTimingModel(rows: 1, cols: 1, dataflow: .inputStationary, convention: .scaleSim)
         #expect(`is`.tileCycles(GEMMShape(m: 1, k: 1, n: 9)).total == 10)
         // A 3×2×3 GEMM on 1×1: WS folds = K·N = 6, each 2 + 1 + 3 − 2 = 4.
-        #expect(ws.layerCycles(GEMMShape(m: 3, k: 2, n: 3)) == LayerCycles(
-            folds: 6, phases: TileCycles(preload: 6, stream: 18, drain: 0)))
+        #expect(
+            ws.layerCycles(GEMMShape(m: 3, k: 2, n: 3))
+                == LayerCycles(
+                    folds: 6, phases: TileCycles(preload: 6, stream: 18, drain: 0)))
     }
 
     @Test func fitsFollowsTheDataflow() {

@@ -31,14 +31,15 @@ struct EdgeEventTests {
             a: Self.a, b: Self.b, shape: Self.square)
         #expect(run.tile.output == [19, 22, 43, 50])
         #expect(run.tile.cycles == TileCycles(preload: 2, stream: 4, drain: 0))
-        #expect(run.events == [
-            Self.event(0, .top, 0, 7), Self.event(0, .top, 1, 8),
-            Self.event(1, .top, 0, 5), Self.event(1, .top, 1, 6),
-            Self.event(2, .left, 0, 1),
-            Self.event(3, .left, 0, 3), Self.event(3, .left, 1, 2), Self.event(3, .bottom, 0, 19),
-            Self.event(4, .left, 1, 4), Self.event(4, .bottom, 0, 43), Self.event(4, .bottom, 1, 22),
-            Self.event(5, .bottom, 1, 50),
-        ])
+        #expect(
+            run.events == [
+                Self.event(0, .top, 0, 7), Self.event(0, .top, 1, 8),
+                Self.event(1, .top, 0, 5), Self.event(1, .top, 1, 6),
+                Self.event(2, .left, 0, 1),
+                Self.event(3, .left, 0, 3), Self.event(3, .left, 1, 2), Self.event(3, .bottom, 0, 19),
+                Self.event(4, .left, 1, 4), Self.event(4, .bottom, 0, 43), Self.event(4, .bottom, 1, 22),
+                Self.event(5, .bottom, 1, 50),
+            ])
     }
 
     @Test func outputStationaryTwoByTwoOnTallerArray() {
@@ -49,14 +50,15 @@ struct EdgeEventTests {
             a: Self.a, b: Self.b, shape: Self.square)
         #expect(run.tile.output == [19, 22, 43, 50])
         #expect(run.tile.cycles == TileCycles(preload: 0, stream: 4, drain: 3))
-        #expect(run.events == [
-            Self.event(0, .left, 0, 1), Self.event(0, .top, 0, 5),
-            Self.event(1, .left, 0, 2), Self.event(1, .left, 1, 3),
-            Self.event(1, .top, 0, 7), Self.event(1, .top, 1, 6),
-            Self.event(2, .left, 1, 4), Self.event(2, .top, 1, 8),
-            Self.event(5, .bottom, 0, 43), Self.event(5, .bottom, 1, 50),
-            Self.event(6, .bottom, 0, 19), Self.event(6, .bottom, 1, 22),
-        ])
+        #expect(
+            run.events == [
+                Self.event(0, .left, 0, 1), Self.event(0, .top, 0, 5),
+                Self.event(1, .left, 0, 2), Self.event(1, .left, 1, 3),
+                Self.event(1, .top, 0, 7), Self.event(1, .top, 1, 6),
+                Self.event(2, .left, 1, 4), Self.event(2, .top, 1, 8),
+                Self.event(5, .bottom, 0, 43), Self.event(5, .bottom, 1, 50),
+                Self.event(6, .bottom, 0, 19), Self.event(6, .bottom, 1, 22),
+            ])
     }
 
     @Test func inputStationaryTwoByTwo() {
@@ -66,14 +68,15 @@ struct EdgeEventTests {
             SystolicArraySimulator(rows: 2, cols: 2, dataflow: .inputStationary, overflow: .wrap),
             a: Self.a, b: Self.b, shape: Self.square)
         #expect(run.tile.output == [19, 22, 43, 50])
-        #expect(run.events == [
-            Self.event(0, .top, 0, 2), Self.event(0, .top, 1, 4),
-            Self.event(1, .top, 0, 1), Self.event(1, .top, 1, 3),
-            Self.event(2, .left, 0, 5),
-            Self.event(3, .left, 0, 6), Self.event(3, .left, 1, 7), Self.event(3, .bottom, 0, 19),
-            Self.event(4, .left, 1, 8), Self.event(4, .bottom, 0, 22), Self.event(4, .bottom, 1, 43),
-            Self.event(5, .bottom, 1, 50),
-        ])
+        #expect(
+            run.events == [
+                Self.event(0, .top, 0, 2), Self.event(0, .top, 1, 4),
+                Self.event(1, .top, 0, 1), Self.event(1, .top, 1, 3),
+                Self.event(2, .left, 0, 5),
+                Self.event(3, .left, 0, 6), Self.event(3, .left, 1, 7), Self.event(3, .bottom, 0, 19),
+                Self.event(4, .left, 1, 8), Self.event(4, .bottom, 0, 22), Self.event(4, .bottom, 1, 43),
+                Self.event(5, .bottom, 1, 50),
+            ])
     }
 
     @Test(arguments: Dataflow.allCases)

@@ -103,7 +103,8 @@ struct HandDerivedTimingTests {
         #expect(model == Self.model(.inputStationary, .scaleSim))
         #expect(model.layerCycles(Self.gemm).total == 30)
         config.array.overflow = .saturate
-        #expect(SystolicArraySimulator(array: config.array)
-            == SystolicArraySimulator(rows: 4, cols: 4, dataflow: .inputStationary, overflow: .saturate))
+        #expect(
+            SystolicArraySimulator(array: config.array)
+                == SystolicArraySimulator(rows: 4, cols: 4, dataflow: .inputStationary, overflow: .saturate))
     }
 }

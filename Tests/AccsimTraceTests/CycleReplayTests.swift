@@ -13,7 +13,8 @@ import Testing
 /// The replay uses only the trace and docs/timing.md's register timing, not the simulator.
 @Suite struct CycleReplayTests {
     @Test(arguments: [
-        ("digits", "HardwareConfigs/8x8.json"), ("digits", "HardwareConfigs/16x16-os.json"), ("digits", "HardwareConfigs/16x16-is.json"),
+        ("digits", "HardwareConfigs/8x8.json"), ("digits", "HardwareConfigs/16x16-os.json"),
+        ("digits", "HardwareConfigs/16x16-is.json"),
         ("every_op", "HardwareConfigs/8x8.json"), ("every_op", "HardwareConfigs/16x16-os.json"),
     ])
     func accumulatorsFollowFromTheArrayEdges(model: String, config: String) throws {
@@ -26,7 +27,9 @@ import Testing
         for record in records {
             guard case .layerEnd(let end) = record, let crc = end.accumulatorCRC else { continue }
             let layer = try #require(replayed[end.layer], "layer \(end.layer) has no folds")
-            #expect(layer.mismatchedOutputs == 0, "layer \(end.layer): bottom-edge values that differ from the replayed partial sums")
+            #expect(
+                layer.mismatchedOutputs == 0,
+                "layer \(end.layer): bottom-edge values that differ from the replayed partial sums")
             #expect(layer.crc == crc, "layer \(end.layer) on \(config): replayed accumulators differ")
             checked += 1
         }
@@ -66,12 +69,14 @@ import Testing
             var mismatches = 0
             for (fold, edges) in layerFolds {
                 let (m, k, n) = (fold.m.count, fold.k.count, fold.n.count)
-                var a = [Int32](repeating: 0, count: m * k), b = [Int32](repeating: 0, count: k * n)
+                var a = [Int32](repeating: 0, count: m * k)
+                var b = [Int32](repeating: 0, count: k * n)
                 var outputs: [(row: Int, column: Int, value: Int32)] = []
                 var stream = 0  // output stationary: cycles of the compute phase = last operand cycle + 1
                 for edge in edges where edge.edge != .bottom { stream = max(stream, edge.cycle - fold.cycle + 1) }
                 for edge in edges {
-                    let t = edge.cycle - fold.cycle, x = edge.index
+                    let t = edge.cycle - fold.cycle
+                    let x = edge.index
                     switch (header.array.dataflow, edge.edge) {
                     case ("weight_stationary", .top): b[(k - 1 - t) * n + x] = edge.value
                     case ("weight_stationary", .left): a[(t - k - x) * k + x] = edge.value
@@ -101,7 +106,8 @@ import Testing
                 for output in outputs where partial[output.row * n + output.column] != output.value { mismatches += 1 }
                 for i in 0..<m {
                     for c in 0..<n {
-                        let index = (fold.m.lowerBound + i) * channels + fold.group * groupColumns + fold.n.lowerBound + c
+                        let index =
+                            (fold.m.lowerBound + i) * channels + fold.group * groupColumns + fold.n.lowerBound + c
                         accumulators[index] = add(accumulators[index], partial[i * n + c])
                     }
                 }
@@ -121,13 +127,15 @@ import Testing
     /// one compute step an address always carries the same value, and a fold reads each weight
     /// once.
     @Test(arguments: [
-        ("digits", "HardwareConfigs/8x8.json"), ("digits", "HardwareConfigs/16x16-os.json"), ("digits", "HardwareConfigs/16x16-is.json"),
+        ("digits", "HardwareConfigs/8x8.json"), ("digits", "HardwareConfigs/16x16-os.json"),
+        ("digits", "HardwareConfigs/16x16-is.json"),
         ("every_op", "HardwareConfigs/8x8.json"),
     ])
     func sramReadsCarryTheOperandsEnteringTheArray(model: String, config: String) throws {
         let input = model == "digits" ? "digits_test_x.npy" : "every_op_input.npy"
         let (simulation, batches, _) = try TraceFixtures.model(model, input: input, config: config)
-        let (_, records) = try TraceFixtures.records(try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .cycle)))
+        let (_, records) = try TraceFixtures.records(
+            try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .cycle)))
         var values: [String: Int32] = [:]
         var step = -1
         var foldWeightReads = 0

@@ -12,7 +12,8 @@ import Testing
 
     /// Writes the trace every test damages (a failure fails the test instead of crashing the run).
     init() throws {
-        let writer = try TraceWriter(header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 200, background: false))
+        let writer = try TraceWriter(
+            header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 200, background: false))
         for cycle in 0..<2000 {
             writer.appendEdge(cycle: cycle, layer: 0, edge: .left, index: cycle % 8, value: Int32(cycle % 251 - 125))
         }
@@ -50,7 +51,9 @@ import Testing
         while position < bytes.count {
             offsets.append(position)
             let field = position + 16  // 10 fixed bytes, XLEN, subfield id and length
-            position += Int(bytes[field]) | Int(bytes[field + 1]) << 8 | Int(bytes[field + 2]) << 16 | Int(bytes[field + 3]) << 24
+            position +=
+                Int(bytes[field]) | Int(bytes[field + 1]) << 8 | Int(bytes[field + 2]) << 16 | Int(bytes[field + 3])
+                << 24
         }
         return offsets
     }
@@ -83,7 +86,9 @@ import Testing
             #expect(error.chunk == chunks.count + 1, "cut at \(cut): \(error)")
             #expect(error.file == "damaged.trace.gz")
             // The damaged member: the next chunk's, or the last chunk's when only its trailer is cut.
-            let members = [offsets[chunks.count], chunks.count + 1 < offsets.count ? offsets[chunks.count + 1] : cut, cut]
+            let members = [
+                offsets[chunks.count], chunks.count + 1 < offsets.count ? offsets[chunks.count + 1] : cut, cut,
+            ]
             #expect(members.contains(error.offset ?? -1), "cut at \(cut): \(error)")
         }
     }
@@ -96,7 +101,10 @@ import Testing
         let found = try #require(error)
         #expect(found.kind == .truncated)
         #expect(found.chunk == 6)
-        #expect(found.description == "damaged.trace.gz: chunk 6 (gzip member at byte \(offsets[6]), uncompressed offset \(found.uncompressedOffset ?? -1)): the file ends after chunk 5 without the end marker (truncated)")
+        #expect(
+            found.description
+                == "damaged.trace.gz: chunk 6 (gzip member at byte \(offsets[6]), uncompressed offset \(found.uncompressedOffset ?? -1)): the file ends after chunk 5 without the end marker (truncated)"
+        )
     }
 
     /// A flipped byte inside a chunk's compressed data: that chunk is reported corrupt with its
@@ -121,7 +129,8 @@ import Testing
     @Test func chunkCRCCatchesCorruptionInsideTheStream() throws {
         var plain = try Self.inflate(file.bytes)
         let reader = try TraceReader(bytes: file.bytes, name: "x")
-        _ = try reader.nextChunk(); _ = try reader.nextChunk()
+        _ = try reader.nextChunk()
+        _ = try reader.nextChunk()
         let third = try #require(try reader.nextChunk())
         plain[third.uncompressedOffset + 30] ^= 1
         let (chunks, error) = Self.salvage(try Self.gzip(plain))

@@ -32,11 +32,16 @@ import Testing
         if Self.updating {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
         }
-        let stored = try #require(FileManager.default.contents(atPath: path), "missing \(path): run with ACCSIM_UPDATE_GOLDEN=1")
+        let stored = try #require(
+            FileManager.default.contents(atPath: path), "missing \(path): run with ACCSIM_UPDATE_GOLDEN=1")
         if [UInt8](stored) != bytes {
             // Say where: the first divergent event (or a header difference) before failing.
-            let result = TraceDiff.diff(try TraceReader(bytes: [UInt8](stored), name: file), try TraceReader(bytes: bytes, name: "regenerated"), mode: .exact)
-            Issue.record("\(file) differs from the regenerated trace:\n\(result.text(nameA: file, nameB: "regenerated", mode: .exact))")
+            let result = TraceDiff.diff(
+                try TraceReader(bytes: [UInt8](stored), name: file), try TraceReader(bytes: bytes, name: "regenerated"),
+                mode: .exact)
+            Issue.record(
+                "\(file) differs from the regenerated trace:\n\(result.text(nameA: file, nameB: "regenerated", mode: .exact))"
+            )
         }
     }
 

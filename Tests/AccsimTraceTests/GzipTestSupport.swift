@@ -9,7 +9,9 @@ enum GzipTestSupport {
     /// All members of a gzip file, concatenated.
     static func inflate(_ bytes: [UInt8]) throws -> [UInt8] {
         var stream = z_stream()
-        guard inflateInit2_(&stream, 31, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw Failure(status: -1) }
+        guard inflateInit2_(&stream, 31, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw Failure(status: -1)
+        }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -40,7 +42,11 @@ enum GzipTestSupport {
     /// One gzip member written by zlib (its own header).
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+                == Z_OK
+        else {
             throw Failure(status: -1)
         }
         defer { deflateEnd(&stream) }

@@ -15,7 +15,9 @@ import Testing
         #expect(throws: TraceError.self) { try CycleWindow(parsing: "200:100") }
         let window = CycleWindow(from: 10, to: 20)
         #expect(window.contains(10) && window.contains(19) && !window.contains(20) && !window.contains(9))
-        #expect(window.overlaps(start: 0, end: 11) && !window.overlaps(start: 0, end: 10) && !window.overlaps(start: 20, end: 30))
+        #expect(
+            window.overlaps(start: 0, end: 11) && !window.overlaps(start: 0, end: 10)
+                && !window.overlaps(start: 20, end: 30))
     }
 
     /// `$readmemh` images: two's complement at the element width, packed little-endian.
@@ -23,13 +25,16 @@ import Testing
         #expect(MemoryImage.readmemh([0, 1, -1, 127, -128], bits: 8) == "00\n01\nff\n7f\n80\n")
         #expect(MemoryImage.readmemh([-2, 300], bits: 32, comments: ["c"]) == "// c\nfffffffe\n0000012c\n")
         #expect(MemoryImage.readmemh([1, 2, 3, -1, 5], bits: 8, elementsPerWord: 4) == "ff030201\n00000005\n")
-        #expect(MemoryImage.readmemh(Array(repeating: -1, count: 9), bits: 8, elementsPerWord: 9) == String(repeating: "f", count: 18) + "\n")
+        #expect(
+            MemoryImage.readmemh(Array(repeating: -1, count: 9), bits: 8, elementsPerWord: 9) == String(
+                repeating: "f", count: 18) + "\n")
     }
 
     /// Stats count what the trace holds; bytes per MAC come from the traced layers or folds.
     @Test func statsCountRecords() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
-        let bytes = try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .cycle, layers: TraceLayerSet([4])))
+        let bytes = try TraceFixtures.trace(
+            simulation, batches, options: TraceOptions(level: .cycle, layers: TraceLayerSet([4])))
         let stats = TraceStats(try TraceReader(bytes: bytes, name: "t"))
         let (_, records) = try TraceFixtures.records(bytes)
         #expect(stats.error == nil)
@@ -44,7 +49,8 @@ import Testing
     @Test func vcdIsWellFormed() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
         let start = TraceRecorder(simulation: simulation, hardwareName: "", accsimVersion: "").layerStartCycles[4]
-        let bytes = try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .cycle, layers: TraceLayerSet([4])))
+        let bytes = try TraceFixtures.trace(
+            simulation, batches, options: TraceOptions(level: .cycle, layers: TraceLayerSet([4])))
         var lines: [String] = []
         let window = CycleWindow(from: start, to: start + 400)
         let summary = try VCDWriter.write(try TraceReader(bytes: bytes, name: "t"), window: window) { lines.append($0) }

@@ -7,21 +7,35 @@ import Testing
     static let base: [TraceRecord] = {
         var records: [TraceRecord] = [.layerBegin(LayerBeginRecord(cycle: 0, layer: 0, name: "conv", op: "conv2d"))]
         for step in 0..<20 {
-            records.append(.dma(DMARecord(cycle: step * 50, layer: 0, sequence: step * 3, direction: .load, buffer: .input, tensor: "x",
-                                          dramAddress: step * 64, chunkCount: 1, chunkBytes: 64, strideBytes: 64, sramAddress: 0,
-                                          bank: 0, half: step % 2, after: nil, completion: step * 50 + 20)))
-            records.append(.compute(ComputeRecord(cycle: step * 50 + 20, layer: 0, sequence: step * 3 + 1, end: step * 50 + 45, stall: 0,
-                                                  stallCause: .none, work: .vector(.init(chunk: step, part: 0, work: 8, outputElements: 8)))))
+            records.append(
+                .dma(
+                    DMARecord(
+                        cycle: step * 50, layer: 0, sequence: step * 3, direction: .load, buffer: .input, tensor: "x",
+                        dramAddress: step * 64, chunkCount: 1, chunkBytes: 64, strideBytes: 64, sramAddress: 0,
+                        bank: 0, half: step % 2, after: nil, completion: step * 50 + 20)))
+            records.append(
+                .compute(
+                    ComputeRecord(
+                        cycle: step * 50 + 20, layer: 0, sequence: step * 3 + 1, end: step * 50 + 45, stall: 0,
+                        stallCause: .none, work: .vector(.init(chunk: step, part: 0, work: 8, outputElements: 8)))))
             for index in 0..<4 {
-                records.append(.edge(EdgeRecord(cycle: step * 50 + 21 + index, layer: 0, edge: .left, index: index, value: Int32(step * 4 + index))))
+                records.append(
+                    .edge(
+                        EdgeRecord(
+                            cycle: step * 50 + 21 + index, layer: 0, edge: .left, index: index,
+                            value: Int32(step * 4 + index))))
             }
         }
-        records.append(.layerEnd(LayerEndRecord(cycle: 1000, layer: 0, outputCRC: 1, accumulatorCRC: nil, counters: LayerCounters(values: [1000]))))
+        records.append(
+            .layerEnd(
+                LayerEndRecord(
+                    cycle: 1000, layer: 0, outputCRC: 1, accumulatorCRC: nil, counters: LayerCounters(values: [1000]))))
         return records
     }()
 
     static func reader(_ records: [TraceRecord]) throws -> TraceReader {
-        let writer = try TraceWriter(header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 128, background: false))
+        let writer = try TraceWriter(
+            header: TraceFixtures.header(), options: TraceWriterOptions(chunkBytes: 128, background: false))
         for record in records { writer.append(record) }
         return try TraceReader(bytes: try #require(try writer.finish().bytes), name: "t")
     }
@@ -35,10 +49,20 @@ import Testing
         records.enumerated().map { index, record in
             guard index >= from else { return record }
             switch record {
-            case .dma(var r): r.cycle += delta; r.completion += delta; return .dma(r)
-            case .compute(var r): r.cycle += delta; r.end += delta; return .compute(r)
-            case .edge(var r): r.cycle += delta; return .edge(r)
-            case .layerEnd(var r): r.cycle += delta; return .layerEnd(r)
+            case .dma(var r):
+                r.cycle += delta
+                r.completion += delta
+                return .dma(r)
+            case .compute(var r):
+                r.cycle += delta
+                r.end += delta
+                return .compute(r)
+            case .edge(var r):
+                r.cycle += delta
+                return .edge(r)
+            case .layerEnd(var r):
+                r.cycle += delta
+                return .layerEnd(r)
             default: return record
             }
         }
@@ -57,7 +81,10 @@ import Testing
     func changedValueIsFoundInEveryMode(mode: TraceDiffMode) throws {
         var changed = Self.base
         let position = 57
-        guard case .edge(var edge) = changed[position] else { Issue.record("position \(position) is not an edge"); return }
+        guard case .edge(var edge) = changed[position] else {
+            Issue.record("position \(position) is not an edge")
+            return
+        }
         edge.value += 1
         changed[position] = .edge(edge)
         let divergence = try #require(try Self.diff(Self.base, changed, mode).divergence)

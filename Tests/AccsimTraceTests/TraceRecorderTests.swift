@@ -12,7 +12,8 @@ import Testing
     /// output CRCs equal to the reference engine's, counters equal to the layer results.
     @Test func layerRecordsAreCheckpoints() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
-        let (header, records) = try TraceFixtures.records(try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .layer)))
+        let (header, records) = try TraceFixtures.records(
+            try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .layer)))
         let layers = simulation.schedule.layers.count
         #expect(records.count == 2 * layers)
         #expect(header.layers.count == layers)
@@ -24,7 +25,8 @@ import Testing
         _ = ReferenceEngine(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
         var start = 0
         for layer in 0..<layers {
-            guard case .layerBegin(let begin) = records[2 * layer], case .layerEnd(let end) = records[2 * layer + 1] else {
+            guard case .layerBegin(let begin) = records[2 * layer], case .layerEnd(let end) = records[2 * layer + 1]
+            else {
                 Issue.record("layer \(layer): records out of order")
                 continue
             }
@@ -44,7 +46,8 @@ import Testing
     /// timeline's cycles offset by the layer start.
     @Test func tileRecordsFollowTheSchedule() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
-        let (_, records) = try TraceFixtures.records(try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .tile)))
+        let (_, records) = try TraceFixtures.records(
+            try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .tile)))
         var index = 0
         var start = 0
         for (position, layer) in simulation.schedule.layers.enumerated() {
@@ -52,10 +55,13 @@ import Testing
             for (step, timing) in zip(layer.steps, simulation.results[position].timeline.steps) {
                 switch (step.action, records[index]) {
                 case (.transfer(let transfer), .dma(let r)):
-                    #expect(r.sequence == step.sequence && r.bytes == transfer.bytes && r.dramAddress == transfer.dramAddress)
+                    #expect(
+                        r.sequence == step.sequence && r.bytes == transfer.bytes
+                            && r.dramAddress == transfer.dramAddress)
                     #expect(r.cycle == start + timing.start && r.completion == start + timing.end)
                 case (.compute(let compute), .compute(let r)):
-                    #expect(r.sequence == step.sequence && r.cycle == start + timing.start && r.end == start + timing.end)
+                    #expect(
+                        r.sequence == step.sequence && r.cycle == start + timing.start && r.end == start + timing.end)
                     if case .array(let tile) = r.work { #expect(tile.folds == compute.tile?.foldCount) }
                 default:
                     Issue.record("layer \(position) step \(step.sequence): \(records[index].kind) does not match")
@@ -73,7 +79,8 @@ import Testing
     /// record lies in its compute step's requantizer phase.
     @Test func requantRecordsCoverEveryOutput() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
-        let (_, records) = try TraceFixtures.records(try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .requant)))
+        let (_, records) = try TraceFixtures.records(
+            try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .requant)))
         let inputs = try simulation.sample(0, of: batches)
         var expected: [Int: IntTensor] = [:]
         _ = ReferenceEngine(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
@@ -98,7 +105,9 @@ import Testing
         for (index, layer) in simulation.schedule.layers.enumerated() where layer.gemm != nil {
             #expect(seen[index] == expected[index]?.count)
         }
-        #expect(seen.keys.sorted() == simulation.schedule.layers.indices.filter { simulation.schedule.layers[$0].gemm != nil })
+        #expect(
+            seen.keys.sorted()
+                == simulation.schedule.layers.indices.filter { simulation.schedule.layers[$0].gemm != nil })
     }
 
     /// The same run twice gives byte-identical files, at every level.
@@ -117,8 +126,10 @@ import Testing
         let (simulation, batches, _) = try TraceFixtures.digits()
         let conv2Start = TraceRecorder(simulation: simulation, hardwareName: "", accsimVersion: "").layerStartCycles[2]
         let window = CycleWindow(from: conv2Start + 1000, to: conv2Start + 1200)  // inside conv2's compute
-        let (header, records) = try TraceFixtures.records(try TraceFixtures.trace(
-            simulation, batches, options: TraceOptions(level: .cycle, layers: TraceLayerSet([2, 4]), cycles: window)))
+        let (header, records) = try TraceFixtures.records(
+            try TraceFixtures.trace(
+                simulation, batches,
+                options: TraceOptions(level: .cycle, layers: TraceLayerSet([2, 4]), cycles: window)))
         #expect(header.tracedLayers == TraceLayerSet([2, 4]))
         #expect(header.cycleWindow == window)
         #expect(records.filter { $0.kind == .layerEnd }.count == simulation.schedule.layers.count)
@@ -135,7 +146,8 @@ import Testing
     @Test func sampleOutsideTheBatchIsAnError() throws {
         let (simulation, batches, _) = try TraceFixtures.digits()
         #expect(throws: ExecutionError.self) {
-            try TraceRecorder(simulation: simulation, hardwareName: "", accsimVersion: "").write(batches: batches, options: TraceOptions(sample: 5), to: nil)
+            try TraceRecorder(simulation: simulation, hardwareName: "", accsimVersion: "").write(
+                batches: batches, options: TraceOptions(sample: 5), to: nil)
         }
     }
 }

@@ -34,7 +34,9 @@ struct DepthwiseWeights: Sendable {
             #if arch(x86_64)
             let pairs = (taps + 1) / 2
             weights = [Int16](unsafeUninitializedCapacity: pairs * cp * 2) { out, initialized in
-                plain.withUnsafeBufferPointer { accsim_depthwise_pack_avx2($0.baseAddress!, taps, cp, out.baseAddress!) }
+                plain.withUnsafeBufferPointer {
+                    accsim_depthwise_pack_avx2($0.baseAddress!, taps, cp, out.baseAddress!)
+                }
                 initialized = pairs * cp * 2
             }
             #else
@@ -59,13 +61,15 @@ extension FastConvolution {
         _ depthwise: DepthwiseWeights, input: IntTensor, inputZeroPoint: Int32, geometry g: Geometry, threads: Int,
         requantize: Bool, output: UnsafeMutablePointer<Int32>
     ) {
-        let cp = depthwise.paddedChannels, cout = outChannels
+        let cp = depthwise.paddedChannels
+        let cout = outChannels
         let pixels = g.batch * g.height * g.width
         // x − zp as int16 (|x − zp| ≤ 255), channels padded with zeros.
         let x = [Int16](unsafeUninitializedCapacity: pixels * cp) { out, initialized in
             input.values.withUnsafeBufferPointer { values in
                 for pixel in 0..<pixels {
-                    let source = values.baseAddress! + pixel * cout, destination = out.baseAddress! + pixel * cp
+                    let source = values.baseAddress! + pixel * cout
+                    let destination = out.baseAddress! + pixel * cp
                     for c in 0..<cout { destination[c] = Int16(truncatingIfNeeded: source[c] &- inputZeroPoint) }
                     for c in cout..<cp { destination[c] = 0 }
                 }
@@ -88,14 +92,16 @@ extension FastConvolution {
                             items, threads: threads,
                             scratch: { _ in UnsafeMutablePointer<Int32>.allocate(capacity: rowsPerItem * cp) },
                             { accumulators, item in
-                                let firstRow = item * rowsPerItem, rows = min(rowsPerItem, g.rows - firstRow)
+                                let firstRow = item * rowsPerItem
+                                let rows = min(rowsPerItem, g.rows - firstRow)
                                 Self.depthwiseKernel(
                                     path, x.baseAddress!, w.baseAddress!, bias.baseAddress!, accumulators, geometry,
                                     firstRow, rows)
                                 let destination = output + firstRow * cout
                                 if requantize {
                                     requantizer.apply(
-                                        accumulators, sourceStride: cp, destination, destinationStride: cout, rows: rows,
+                                        accumulators, sourceStride: cp, destination, destinationStride: cout,
+                                        rows: rows,
                                         columns: cout, firstChannel: 0)
                                 } else {
                                     for r in 0..<rows {

@@ -5,7 +5,9 @@ extension FastConvolution {
         input: IntTensor, inputZeroPoint: Int32, geometry g: Geometry, threads: Int, requantize: Bool,
         output: UnsafeMutablePointer<Int32>
     ) {
-        let cg = groupInChannels, groupOutChannels = outChannels / groups, cout = outChannels
+        let cg = groupInChannels
+        let groupOutChannels = outChannels / groups
+        let cout = outChannels
         let depthwise = cg == 1 && groupOutChannels == 1
         let rowsPerItem = max(1, 4096 / max(1, cout))
         let items = (g.rows + rowsPerItem - 1) / rowsPerItem
@@ -19,7 +21,8 @@ extension FastConvolution {
                         { acc, item in
                             let firstRow = item * rowsPerItem
                             for row in firstRow..<min(g.rows, firstRow + rowsPerItem) {
-                                let ox = row % g.outWidth, oy = (row / g.outWidth) % g.outHeight
+                                let ox = row % g.outWidth
+                                let oy = (row / g.outWidth) % g.outHeight
                                 let b = row / (g.outWidth * g.outHeight)
                                 acc.update(from: bias.baseAddress!, count: cout)
                                 for ky in 0..<kernelHeight {
@@ -31,7 +34,9 @@ extension FastConvolution {
                                         let pixel = x.baseAddress! + ((b * g.height + iy) * g.width + ix) * g.channels
                                         let tapWeights = w.baseAddress! + (ky * kernelWidth + kx) * cg * cout
                                         if depthwise {
-                                            for c in 0..<cout { acc[c] &+= tapWeights[c] &* (pixel[c] &- inputZeroPoint) }
+                                            for c in 0..<cout {
+                                                acc[c] &+= tapWeights[c] &* (pixel[c] &- inputZeroPoint)
+                                            }
                                             continue
                                         }
                                         for group in 0..<groups {

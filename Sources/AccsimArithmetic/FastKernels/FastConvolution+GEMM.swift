@@ -34,7 +34,8 @@ extension FastConvolution {
             let sums = packed[group].columnSums
             for j in 0..<groupOutChannels {
                 let oc = group * groupOutChannels + j
-                offsets[oc] = bias[oc] &- x0 &* sums[j] &+ Int32(truncatingIfNeeded: reduction) &* weightOffsets[oc] &* x0
+                offsets[oc] =
+                    bias[oc] &- x0 &* sums[j] &+ Int32(truncatingIfNeeded: reduction) &* weightOffsets[oc] &* x0
             }
         }
         // Tiles: chunks of output rows (A chunk ≈ 192 KiB, L2-resident) × column pieces of the group.
@@ -51,7 +52,9 @@ extension FastConvolution {
         chunks = (g.rows + chunkRows - 1) / chunkRows
         // Few row tiles for the threads: split the columns into pieces of ≥ 64 (multiples of 16).
         var pieces = 1
-        while threads > 1 && groups * chunks * pieces < 2 * threads && groupOutChannels / (pieces * 2) >= 64 { pieces *= 2 }
+        while threads > 1 && groups * chunks * pieces < 2 * threads && groupOutChannels / (pieces * 2) >= 64 {
+            pieces *= 2
+        }
         let pieceWidth = pieces == 1 ? groupOutChannels : ((groupOutChannels + pieces - 1) / pieces + 15) & ~15
         pieces = (groupOutChannels + pieceWidth - 1) / pieceWidth
         let items = groups * chunks * pieces
@@ -64,7 +67,9 @@ extension FastConvolution {
                     FastKernels.parallelFor(
                         items, threads: threads,
                         scratch: { _ in
-                            Scratch(a: .allocate(capacity: chunkRows * lda + Self.slack), rowSums: .allocate(capacity: chunkRows), loaded: nil)
+                            Scratch(
+                                a: .allocate(capacity: chunkRows * lda + Self.slack),
+                                rowSums: .allocate(capacity: chunkRows), loaded: nil)
                         },
                         { scratch, item in
                             let piece = item % pieces
@@ -77,7 +82,9 @@ extension FastConvolution {
                                 gatherReceptiveFields(
                                     activations.baseAddress!, geometry: g, group: group, firstRow: firstRow, rows: rows,
                                     x0: x0Byte, kp: kp, lda: lda, into: scratch.a)
-                                if hasWeightOffsets { sumRows(scratch.a, rows: rows, kp: kp, lda: lda, into: scratch.rowSums) }
+                                if hasWeightOffsets {
+                                    sumRows(scratch.a, rows: rows, kp: kp, lda: lda, into: scratch.rowSums)
+                                }
                                 scratch.loaded = (group, chunk)
                             }
                             let columns = (piece * pieceWidth)..<min(groupOutChannels, (piece + 1) * pieceWidth)
@@ -90,8 +97,11 @@ extension FastConvolution {
                                 offsets: offsets.baseAddress! + firstChannel, c: c, ldc: outChannels, m: rows)
                             if hasWeightOffsets {
                                 for row in 0..<rows {
-                                    let rowSum = scratch.rowSums[row], accumulators = c + row * outChannels
-                                    for j in 0..<columns.count { accumulators[j] &-= weightOffsets[firstChannel + j] &* rowSum }
+                                    let rowSum = scratch.rowSums[row]
+                                    let accumulators = c + row * outChannels
+                                    for j in 0..<columns.count {
+                                        accumulators[j] &-= weightOffsets[firstChannel + j] &* rowSum
+                                    }
                                 }
                             }
                             if requantize {
@@ -119,10 +129,12 @@ extension FastConvolution {
     /// whole 16-byte pieces: their overrun lands in the next kernel row's bytes (written after),
     /// in the K tail (zeroed last) or in the gap between rows (`lda − kp ≥ 16`, never read).
     private func gatherReceptiveFields(
-        _ activations: UnsafePointer<UInt8>, geometry g: Geometry, group: Int, firstRow: Int, rows: Int, x0: UInt8, kp: Int,
+        _ activations: UnsafePointer<UInt8>, geometry g: Geometry, group: Int, firstRow: Int, rows: Int, x0: UInt8,
+        kp: Int,
         lda: Int, into a: UnsafeMutablePointer<UInt8>
     ) {
-        let cg = groupInChannels, cin = g.channels
+        let cg = groupInChannels
+        let cin = g.channels
         let tapRun = kernelWidth * cg
         let contiguous = dilation.width == 1 && cg == cin
         let lastTapOffset = (kernelWidth - 1) * dilation.width
@@ -209,7 +221,9 @@ extension FastConvolution {
     }
 
     /// `Σ_k a[r][k]` for every gathered row (the W0 correction's factor).
-    private func sumRows(_ a: UnsafeMutablePointer<UInt8>, rows: Int, kp: Int, lda: Int, into sums: UnsafeMutablePointer<Int32>) {
+    private func sumRows(
+        _ a: UnsafeMutablePointer<UInt8>, rows: Int, kp: Int, lda: Int, into sums: UnsafeMutablePointer<Int32>
+    ) {
         for r in 0..<rows {
             let row = a + r * lda
             var sum: Int32 = 0

@@ -57,7 +57,8 @@ public struct FastConvolution: Sendable {
         guard shape.count == 4 else { return nil }
         self.init(
             bytes: bytes, weightType: weightType, outChannels: shape[0], kernelHeight: shape[1], kernelWidth: shape[2],
-            groupInChannels: shape[3], groups: parameters.groups, stride: parameters.stride, dilation: parameters.dilation,
+            groupInChannels: shape[3], groups: parameters.groups, stride: parameters.stride,
+            dilation: parameters.dilation,
             padding: parameters.padding, isFullyConnected: false, weightZeroPoints: weightZeroPoints, bias: bias,
             requantizer: parameters.requantizer, path: path)
     }
@@ -65,7 +66,8 @@ public struct FastConvolution: Sendable {
     /// Prepares a fully connected layer from its weights `[O, D]` stored as bytes (`weightType`
     /// int8 or uint8; nil for any other type).
     public init?(
-        fullyConnectedWeights bytes: UnsafeRawBufferPointer, weightType: ElementType, shape: [Int], weightZeroPoints: [Int32],
+        fullyConnectedWeights bytes: UnsafeRawBufferPointer, weightType: ElementType, shape: [Int],
+        weightZeroPoints: [Int32],
         bias: [Int32]?, parameters: FullyConnectedParameters, path: KernelPath = .best
     ) {
         guard shape.count == 2 else { return nil }
@@ -85,7 +87,8 @@ public struct FastConvolution: Sendable {
         let bytes = weights.values.map { UInt8(truncatingIfNeeded: $0) }
         let prepared = bytes.withUnsafeBytes { raw in
             FastConvolution(
-                conv2DWeights: raw, weightType: weights.elementType, shape: weights.shape, weightZeroPoints: weightZeroPoints,
+                conv2DWeights: raw, weightType: weights.elementType, shape: weights.shape,
+                weightZeroPoints: weightZeroPoints,
                 bias: bias, parameters: parameters, path: path)
         }
         guard let prepared else { return nil }
@@ -114,13 +117,22 @@ public struct FastConvolution: Sendable {
         weightZeroPoints: [Int32], bias: [Int32]?, requantizer: Requantizer, path: KernelPath
     ) {
         guard weightType == .int8 || weightType == .uint8, path.isAvailable else { return nil }
-        precondition(groups > 0 && outChannels % groups == 0, "FastConvolution: \(groups) groups do not divide \(outChannels) output channels")
-        precondition(weightZeroPoints.count <= 1 || weightZeroPoints.count == outChannels, "FastConvolution: \(weightZeroPoints.count) weight zero points for \(outChannels) channels")
-        precondition((bias?.count ?? outChannels) == outChannels, "FastConvolution: bias has \(bias?.count ?? 0) entries for \(outChannels) channels")
-        precondition(requantizer.channelCount == 1 || requantizer.channelCount == outChannels, "FastConvolution: requantizer has \(requantizer.channelCount) channels for \(outChannels)")
+        precondition(
+            groups > 0 && outChannels % groups == 0,
+            "FastConvolution: \(groups) groups do not divide \(outChannels) output channels")
+        precondition(
+            weightZeroPoints.count <= 1 || weightZeroPoints.count == outChannels,
+            "FastConvolution: \(weightZeroPoints.count) weight zero points for \(outChannels) channels")
+        precondition(
+            (bias?.count ?? outChannels) == outChannels,
+            "FastConvolution: bias has \(bias?.count ?? 0) entries for \(outChannels) channels")
+        precondition(
+            requantizer.channelCount == 1 || requantizer.channelCount == outChannels,
+            "FastConvolution: requantizer has \(requantizer.channelCount) channels for \(outChannels)")
         let taps = kernelHeight * kernelWidth
         let k = taps * groupInChannels
-        precondition(bytes.count >= outChannels * k, "FastConvolution: \(bytes.count) weight bytes for \(outChannels)×\(k)")
+        precondition(
+            bytes.count >= outChannels * k, "FastConvolution: \(bytes.count) weight bytes for \(outChannels)×\(k)")
         self.path = path
         self.outChannels = outChannels
         self.reduction = k
@@ -158,7 +170,8 @@ public struct FastConvolution: Sendable {
                 for index in 0..<k {
                     let byte = bytes[oc * k + index]
                     let w = signed ? Int32(Int8(bitPattern: byte)) : Int32(byte)
-                    let tap = index / groupInChannels, icg = index % groupInChannels
+                    let tap = index / groupInChannels
+                    let icg = index % groupInChannels
                     direct[(tap * groupInChannels + icg) * outChannels + oc] = w &- zeroPoints[oc]
                 }
             }
@@ -216,10 +229,14 @@ public struct FastConvolution: Sendable {
 
     func geometry(_ shape: [Int]) -> Geometry {
         if isFullyConnected {
-            precondition(shape.count == 2 && shape[1] == groupInChannels, "FastConvolution: input \(shape) for a fully connected layer of depth \(groupInChannels)")
+            precondition(
+                shape.count == 2 && shape[1] == groupInChannels,
+                "FastConvolution: input \(shape) for a fully connected layer of depth \(groupInChannels)")
             return Geometry(batch: shape[0], height: 1, width: 1, channels: shape[1], outHeight: 1, outWidth: 1)
         }
-        precondition(shape.count == 4 && shape[3] == groupInChannels * groups, "FastConvolution: input \(shape) for \(groups) groups of \(groupInChannels) channels")
+        precondition(
+            shape.count == 4 && shape[3] == groupInChannels * groups,
+            "FastConvolution: input \(shape) for \(groups) groups of \(groupInChannels) channels")
         guard
             let outHeight = slidingWindowOutputExtent(
                 input: shape[1], padBefore: padding.top, padAfter: padding.bottom, kernel: kernelHeight,
@@ -230,11 +247,16 @@ public struct FastConvolution: Sendable {
         else {
             preconditionFailure("FastConvolution: the kernel does not fit the padded input \(shape)")
         }
-        return Geometry(batch: shape[0], height: shape[1], width: shape[2], channels: shape[3], outHeight: outHeight, outWidth: outWidth)
+        return Geometry(
+            batch: shape[0], height: shape[1], width: shape[2], channels: shape[3], outHeight: outHeight,
+            outWidth: outWidth)
     }
 
     private func compute(input: IntTensor, inputZeroPoint: Int32, threads: Int, requantize: Bool) -> ([Int], [Int32]) {
-        precondition(Self.supports(inputType: input.elementType, inputZeroPoint: inputZeroPoint), "FastConvolution: \(input.elementType.rawValue) input with zero point \(inputZeroPoint) needs the reference kernel")
+        precondition(
+            Self.supports(inputType: input.elementType, inputZeroPoint: inputZeroPoint),
+            "FastConvolution: \(input.elementType.rawValue) input with zero point \(inputZeroPoint) needs the reference kernel"
+        )
         let g = geometry(input.shape)
         let shape = isFullyConnected ? [g.batch, outChannels] : [g.batch, g.outHeight, g.outWidth, outChannels]
         let count = g.rows * outChannels
@@ -245,9 +267,13 @@ public struct FastConvolution: Sendable {
                         depthwise, input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads,
                         requantize: requantize, output: output.baseAddress!)
                 } else if packed.isEmpty {
-                    directConvolution(input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads, requantize: requantize, output: output.baseAddress!)
+                    directConvolution(
+                        input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads,
+                        requantize: requantize, output: output.baseAddress!)
                 } else {
-                    gemmConvolution(input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads, requantize: requantize, output: output.baseAddress!)
+                    gemmConvolution(
+                        input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads,
+                        requantize: requantize, output: output.baseAddress!)
                 }
             }
             initialized = count

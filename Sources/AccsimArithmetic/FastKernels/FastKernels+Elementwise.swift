@@ -18,15 +18,19 @@ extension FastKernels {
         _ input: IntTensor, zeroPoint: Int32, requantizer: FastRequantizer, outputType: ElementType, threads: Int = 1
     ) -> IntTensor {
         let channels = input.shape.last ?? 1
-        precondition(requantizer.requantizer.channelCount == 1 || requantizer.requantizer.channelCount == channels, "requantize: \(requantizer.requantizer.channelCount) channels for a last axis of \(channels)")
+        precondition(
+            requantizer.requantizer.channelCount == 1 || requantizer.requantizer.channelCount == channels,
+            "requantize: \(requantizer.requantizer.channelCount) channels for a last axis of \(channels)")
         let count = input.count
         let (size, blockCount) = blocks(count: count, rowLength: channels)
         let values = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
             input.values.withUnsafeBufferPointer { x in
                 nonisolated(unsafe) let out = out
                 parallelFor(blockCount, threads: threads) { block in
-                    let start = block * size, n = min(size, count - start)
-                    let source = x.baseAddress! + start, destination = out.baseAddress! + start
+                    let start = block * size
+                    let n = min(size, count - start)
+                    let source = x.baseAddress! + start
+                    let destination = out.baseAddress! + start
                     for i in 0..<n { destination[i] = source[i] &- zeroPoint }
                     requantizer.apply(destination, destination, count: n, channels: channels)
                 }
@@ -44,7 +48,8 @@ extension FastKernels {
     ) -> IntTensor {
         precondition(a.shape == b.shape, "add: shapes \(a.shape) and \(b.shape) differ")
         precondition(parameters.inputs.count == 2, "add: needs two input scalings, got \(parameters.inputs.count)")
-        let scalingA = parameters.inputs[0], scalingB = parameters.inputs[1]
+        let scalingA = parameters.inputs[0]
+        let scalingB = parameters.inputs[1]
         let rescaleA = scalingA.rescale.map { FastRequantizer($0, path: output.path) }
         let rescaleB = scalingB.rescale.map { FastRequantizer($0, path: output.path) }
         let channels = a.shape.last ?? 1
@@ -56,15 +61,20 @@ extension FastKernels {
                 b.values.withUnsafeBufferPointer { y in
                     nonisolated(unsafe) let out = out
                     #if arch(x86_64)
-                    if overflow == .wrap, let fused32 = fusedAdd32(scalingA, zeroPointA, rescaleA, scalingB, zeroPointB, rescaleB, output: output) {
+                    if overflow == .wrap,
+                        let fused32 = fusedAdd32(
+                            scalingA, zeroPointA, rescaleA, scalingB, zeroPointB, rescaleB, output: output)
+                    {
                         // 8 int32 lanes per step: exact for the TFLite modes under wrap.
                         parallelFor(blockCount, threads: threads) { block in
-                            let start = block * size, n = min(size, count - start)
+                            let start = block * size
+                            let n = min(size, count - start)
                             withUnsafePointer(to: fused32.a) { inputA in
                                 withUnsafePointer(to: fused32.b) { inputB in
                                     withUnsafePointer(to: fused32.output) { o in
                                         accsim_add_tflite32_avx2(
-                                            fused32.halfUp ? 1 : 0, x.baseAddress! + start, inputA, y.baseAddress! + start, inputB,
+                                            fused32.halfUp ? 1 : 0, x.baseAddress! + start, inputA,
+                                            y.baseAddress! + start, inputB,
                                             out.baseAddress! + start, n, o)
                                     }
                                 }
@@ -76,13 +86,16 @@ extension FastKernels {
                     if let fused {
                         // One pass per block on the C paths: scale, sum, requantize.
                         parallelFor(blockCount, threads: threads) { block in
-                            let start = block * size, n = min(size, count - start)
+                            let start = block * size
+                            let n = min(size, count - start)
                             withUnsafePointer(to: fused.a) { inputA in
                                 withUnsafePointer(to: fused.b) { inputB in
                                     let o = fused.output
                                     fused.kernel(
-                                        o.mode, overflow == .saturate ? 1 : 0, x.baseAddress! + start, inputA, y.baseAddress! + start,
-                                        inputB, out.baseAddress! + start, n, o.multiplier, o.shift, o.aux, o.zeroPoint, o.lower, o.upper)
+                                        o.mode, overflow == .saturate ? 1 : 0, x.baseAddress! + start, inputA,
+                                        y.baseAddress! + start,
+                                        inputB, out.baseAddress! + start, n, o.multiplier, o.shift, o.aux, o.zeroPoint,
+                                        o.lower, o.upper)
                                 }
                             }
                         }
@@ -92,10 +105,15 @@ extension FastKernels {
                         blockCount, threads: threads,
                         scratch: { _ in UnsafeMutablePointer<Int32>.allocate(capacity: size) },
                         { other, block in
-                            let start = block * size, n = min(size, count - start)
+                            let start = block * size
+                            let n = min(size, count - start)
                             let sum = out.baseAddress! + start
-                            scaledAddends(x.baseAddress! + start, zeroPointA, scalingA.leftShift, rescaleA, overflow, n, into: sum)
-                            scaledAddends(y.baseAddress! + start, zeroPointB, scalingB.leftShift, rescaleB, overflow, n, into: other)
+                            scaledAddends(
+                                x.baseAddress! + start, zeroPointA, scalingA.leftShift, rescaleA, overflow, n, into: sum
+                            )
+                            scaledAddends(
+                                y.baseAddress! + start, zeroPointB, scalingB.leftShift, rescaleB, overflow, n,
+                                into: other)
                             switch overflow {
                             case .wrap: for i in 0..<n { sum[i] = sum[i] &+ other[i] }
                             case .saturate: for i in 0..<n { sum[i] = OverflowMode.saturate.add(sum[i], other[i]) }
@@ -123,7 +141,9 @@ extension FastKernels {
         guard let out = output.perTensorCConstants, let kernel = cAdd(output.path) else { return nil }
         func input(_ scaling: AddInputScaling, _ zeroPoint: Int32, _ rescale: FastRequantizer?) -> accsim_add_input? {
             guard (0...31).contains(scaling.leftShift) else { return nil }
-            var input = accsim_add_input(zero_point: Int64(zeroPoint), left_shift: Int64(scaling.leftShift), has_rescale: 0, multiplier: 0, shift: 0, aux: 0)
+            var input = accsim_add_input(
+                zero_point: Int64(zeroPoint), left_shift: Int64(scaling.leftShift), has_rescale: 0, multiplier: 0,
+                shift: 0, aux: 0)
             if let rescale {
                 guard let constants = rescale.perTensorCConstants, constants.mode == out.mode else { return nil }
                 input.has_rescale = 1
@@ -133,7 +153,9 @@ extension FastKernels {
             }
             return input
         }
-        guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else { return nil }
+        guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else {
+            return nil
+        }
         return (kernel, a, b, out)
     }
 
@@ -151,10 +173,12 @@ extension FastKernels {
         func input(_ scaling: AddInputScaling, _ zeroPoint: Int32, _ rescale: FastRequantizer?) -> accsim_add_input32? {
             guard (0...31).contains(scaling.leftShift) else { return nil }
             var input = accsim_add_input32(
-                zero_point: zeroPoint, left_shift: Int32(scaling.leftShift), has_rescale: 0, multiplier: 0, right: 0, left: 0,
+                zero_point: zeroPoint, left_shift: Int32(scaling.leftShift), has_rescale: 0, multiplier: 0, right: 0,
+                left: 0,
                 lower_minus_zero_point: 0, upper_minus_zero_point: 0)
             if let rescale {
-                guard rescale.requantizer.rounding == rounding, let r = rescale.tflite32, r.multipliers.count == 1 else { return nil }
+                guard rescale.requantizer.rounding == rounding, let r = rescale.tflite32, r.multipliers.count == 1
+                else { return nil }
                 input.has_rescale = 1
                 input.multiplier = r.multipliers[0]
                 input.right = r.right[0]
@@ -162,19 +186,24 @@ extension FastKernels {
             }
             return input
         }
-        guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else { return nil }
+        guard let a = input(scalingA, zeroPointA, rescaleA), let b = input(scalingB, zeroPointB, rescaleB) else {
+            return nil
+        }
         let o = accsim_add_input32(
             zero_point: output.requantizer.zeroPoint, left_shift: 0, has_rescale: 1, multiplier: out.multipliers[0],
-            right: out.right[0], left: out.left[0], lower_minus_zero_point: out.lower, upper_minus_zero_point: out.upper)
+            right: out.right[0], left: out.left[0], lower_minus_zero_point: out.lower, upper_minus_zero_point: out.upper
+        )
         return (rounding == .tfliteHalfUp, a, b, o)
     }
     #endif
 
     /// The C signature of the fused Add (`accsim_add_avx512` and its AVX2 twin).
-    typealias CAdd = @convention(c) (
-        Int32, Int32, UnsafePointer<Int32>?, UnsafePointer<accsim_add_input>?, UnsafePointer<Int32>?,
-        UnsafePointer<accsim_add_input>?, UnsafeMutablePointer<Int32>?, Int, Int64, Int64, Int64, Int64, Int64, Int64
-    ) -> Void
+    typealias CAdd =
+        @convention(c) (
+            Int32, Int32, UnsafePointer<Int32>?, UnsafePointer<accsim_add_input>?, UnsafePointer<Int32>?,
+            UnsafePointer<accsim_add_input>?, UnsafeMutablePointer<Int32>?, Int, Int64, Int64, Int64, Int64, Int64,
+            Int64
+        ) -> Void
 
     /// The fused C Add of `path`, or nil.
     private static func cAdd(_ path: KernelPath) -> CAdd? {
@@ -190,9 +219,11 @@ extension FastKernels {
     }
 
     /// The C signature of max pooling (`accsim_max_pool_avx512` and its AVX2 twin).
-    typealias CMaxPool = @convention(c) (
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?, UnsafePointer<accsim_pool_geometry>?, Int, Int, Int32, Int32
-    ) -> Void
+    typealias CMaxPool =
+        @convention(c) (
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?, UnsafePointer<accsim_pool_geometry>?, Int, Int, Int32,
+            Int32
+        ) -> Void
 
     /// The C max pooling of `path`, or nil.
     private static func cMaxPool(_ path: KernelPath) -> CMaxPool? {
@@ -223,10 +254,13 @@ extension FastKernels {
         } else if (0..<64).contains(leftShift) {
             // |q − zp| < 2^32, so the product is exact in 64 bits for shifts up to 31 and wraps
             // exactly as `<<` does beyond.
-            let shift = Int64(leftShift), zeroPoint = Int64(zeroPoint)
+            let shift = Int64(leftShift)
+            let zeroPoint = Int64(zeroPoint)
             switch overflow {
-            case .wrap: for i in 0..<count { destination[i] = Int32(truncatingIfNeeded: (Int64(q[i]) &- zeroPoint) &<< shift) }
-            case .saturate: for i in 0..<count { destination[i] = Int32(clamping: (Int64(q[i]) &- zeroPoint) &<< shift) }
+            case .wrap:
+                for i in 0..<count { destination[i] = Int32(truncatingIfNeeded: (Int64(q[i]) &- zeroPoint) &<< shift) }
+            case .saturate:
+                for i in 0..<count { destination[i] = Int32(clamping: (Int64(q[i]) &- zeroPoint) &<< shift) }
             }
         } else {
             let shift = Int64(leftShift)
@@ -238,13 +272,19 @@ extension FastKernels {
     /// ``ReferenceKernels/maxPool(_:parameters:)``: the maximum over the in-image taps of each
     /// window, clamped; a window without taps gives `clamp_min`. Vectorised across channels (16
     /// lanes with AVX-512 on ``KernelPath/vnni``).
-    public static func maxPool(_ input: IntTensor, parameters: MaxPoolParameters, threads: Int = 1, path: KernelPath = .best) -> IntTensor {
+    public static func maxPool(
+        _ input: IntTensor, parameters: MaxPoolParameters, threads: Int = 1, path: KernelPath = .best
+    ) -> IntTensor {
         let p = parameters
         precondition(input.shape.count == 4, "maxPool: expected a rank-4 input, got \(input.shape)")
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         guard
-            let outHeight = slidingWindowOutputExtent(input: height, padBefore: p.padding.top, padAfter: p.padding.bottom, kernel: p.window.height, stride: p.stride.height, dilation: 1),
-            let outWidth = slidingWindowOutputExtent(input: width, padBefore: p.padding.left, padAfter: p.padding.right, kernel: p.window.width, stride: p.stride.width, dilation: 1)
+            let outHeight = slidingWindowOutputExtent(
+                input: height, padBefore: p.padding.top, padAfter: p.padding.bottom, kernel: p.window.height,
+                stride: p.stride.height, dilation: 1),
+            let outWidth = slidingWindowOutputExtent(
+                input: width, padBefore: p.padding.left, padAfter: p.padding.right, kernel: p.window.width,
+                stride: p.stride.width, dilation: 1)
         else {
             preconditionFailure("maxPool: the window does not fit the padded input")
         }
@@ -252,7 +292,8 @@ extension FastKernels {
         let count = rows * channels
         let rowsPerBlock = max(1, elementwiseBlock / max(1, channels))
         let blockCount = (rows + rowsPerBlock - 1) / rowsPerBlock
-        let lower = p.clampMin, upper = p.clampMax
+        let lower = p.clampMin
+        let upper = p.clampMax
         let values = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
             input.values.withUnsafeBufferPointer { x in
                 nonisolated(unsafe) let out = out
@@ -265,12 +306,16 @@ extension FastKernels {
                     let firstRow = block * rowsPerBlock
                     if let cKernel {
                         withUnsafePointer(to: geometry) { geometry in
-                            cKernel(x.baseAddress!, out.baseAddress!, geometry, firstRow, min(rowsPerBlock, rows - firstRow), lower, upper)
+                            cKernel(
+                                x.baseAddress!, out.baseAddress!, geometry, firstRow,
+                                min(rowsPerBlock, rows - firstRow), lower, upper)
                         }
                         return
                     }
                     for row in firstRow..<min(rows, firstRow + rowsPerBlock) {
-                        let ox = row % outWidth, oy = (row / outWidth) % outHeight, b = row / (outWidth * outHeight)
+                        let ox = row % outWidth
+                        let oy = (row / outWidth) % outHeight
+                        let b = row / (outWidth * outHeight)
                         let destination = out.baseAddress! + row * channels
                         var taps = 0
                         for ky in 0..<p.window.height {
@@ -303,7 +348,9 @@ extension FastKernels {
 
     /// `destination[c] = max(destination[c], source[c])`, eight lanes at a time.
     @inline(__always)
-    private static func maximize(_ destination: UnsafeMutablePointer<Int32>, with source: UnsafePointer<Int32>, count: Int) {
+    private static func maximize(
+        _ destination: UnsafeMutablePointer<Int32>, with source: UnsafePointer<Int32>, count: Int
+    ) {
         var c = 0
         while c + 8 <= count {
             let a = UnsafeRawPointer(destination + c).loadUnaligned(as: SIMD8<Int32>.self)
@@ -320,11 +367,13 @@ extension FastKernels {
     /// `values[c] = min(max(values[c], lower), upper)`, eight lanes at a time.
     @inline(__always)
     private static func clamp(_ values: UnsafeMutablePointer<Int32>, _ lower: Int32, _ upper: Int32, count: Int) {
-        let low = SIMD8<Int32>(repeating: lower), high = SIMD8<Int32>(repeating: upper)
+        let low = SIMD8<Int32>(repeating: lower)
+        let high = SIMD8<Int32>(repeating: upper)
         var c = 0
         while c + 8 <= count {
             let v = UnsafeRawPointer(values + c).loadUnaligned(as: SIMD8<Int32>.self)
-            UnsafeMutableRawPointer(values + c).storeBytes(of: pointwiseMin(pointwiseMax(v, low), high), as: SIMD8<Int32>.self)
+            UnsafeMutableRawPointer(values + c).storeBytes(
+                of: pointwiseMin(pointwiseMax(v, low), high), as: SIMD8<Int32>.self)
             c &+= 8
         }
         while c < count {
@@ -336,11 +385,14 @@ extension FastKernels {
     /// ``ReferenceKernels/mean(_:zeroPoint:parameters:outputType:)``: per `(b, c)` the exact 64-bit
     /// sum over H·W minus `zp·H·W`, wrapped to int32, requantized; sums run across channels.
     public static func mean(
-        _ input: IntTensor, zeroPoint: Int32, parameters: MeanParameters, requantizer: FastRequantizer, outputType: ElementType
+        _ input: IntTensor, zeroPoint: Int32, parameters: MeanParameters, requantizer: FastRequantizer,
+        outputType: ElementType
     ) -> IntTensor {
         precondition(input.shape.count == 4, "mean: expected a rank-4 input, got \(input.shape)")
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        precondition(requantizer.requantizer.channelCount == 1 || requantizer.requantizer.channelCount == channels, "mean: requantizer has \(requantizer.requantizer.channelCount) channels for \(channels)")
+        precondition(
+            requantizer.requantizer.channelCount == 1 || requantizer.requantizer.channelCount == channels,
+            "mean: requantizer has \(requantizer.requantizer.channelCount) channels for \(channels)")
         let positions = height * width
         var sums = [Int64](repeating: 0, count: channels)
         var values = [Int32](repeating: 0, count: batch * channels)

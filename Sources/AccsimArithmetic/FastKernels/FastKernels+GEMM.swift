@@ -11,7 +11,9 @@ extension FastKernels {
         a: UnsafePointer<UInt8>, lda: Int, weights: PackedGEMMWeights, columns: Range<Int>,
         offsets: UnsafePointer<Int32>, c: UnsafeMutablePointer<Int32>, ldc: Int, m: Int
     ) {
-        precondition(columns.lowerBound % 16 == 0 && columns.upperBound <= weights.n, "gemm: column range \(columns) of \(weights.n)")
+        precondition(
+            columns.lowerBound % 16 == 0 && columns.upperBound <= weights.n,
+            "gemm: column range \(columns) of \(weights.n)")
         guard m > 0, !columns.isEmpty else { return }
         weights.storage.withUnsafeBufferPointer { storage in
             guard let base = storage.baseAddress else {
@@ -19,7 +21,9 @@ extension FastKernels {
                 for i in 0..<m { (c + i &* ldc).update(from: offsets, count: columns.count) }
                 return
             }
-            let b = base + columns.lowerBound &* weights.kp, kp = weights.kp, n = columns.count
+            let b = base + columns.lowerBound &* weights.kp
+            let kp = weights.kp
+            let n = columns.count
             switch weights.path {
             case .avx512vnni:
                 #if arch(x86_64)
@@ -45,7 +49,8 @@ extension FastKernels {
                     accsim_gemm_u8s8_neon(a, lda, b, kp, offsets, nil, c, ldc, m, n, 1)
                 } else {
                     weights.columnSums128.withUnsafeBufferPointer { sums in
-                        accsim_gemm_u8s8_neon(a, lda, b, kp, offsets, sums.baseAddress! + columns.lowerBound, c, ldc, m, n, 0)
+                        accsim_gemm_u8s8_neon(
+                            a, lda, b, kp, offsets, sums.baseAddress! + columns.lowerBound, c, ldc, m, n, 0)
                     }
                 }
                 #else
@@ -78,13 +83,22 @@ extension FastKernels {
                 let b1 = columns > 1 ? b0 + kp : b0
                 let b2 = columns > 2 ? b0 + 2 &* kp : b0
                 let b3 = columns > 3 ? b0 + 3 &* kp : b0
-                var s00 = SIMD4<Int32>(), s01 = SIMD4<Int32>(), s02 = SIMD4<Int32>(), s03 = SIMD4<Int32>()
-                var s10 = SIMD4<Int32>(), s11 = SIMD4<Int32>(), s12 = SIMD4<Int32>(), s13 = SIMD4<Int32>()
+                var s00 = SIMD4<Int32>()
+                var s01 = SIMD4<Int32>()
+                var s02 = SIMD4<Int32>()
+                var s03 = SIMD4<Int32>()
+                var s10 = SIMD4<Int32>()
+                var s11 = SIMD4<Int32>()
+                var s12 = SIMD4<Int32>()
+                var s13 = SIMD4<Int32>()
                 var k = 0
                 while k < kp {
-                    let x0 = widenUnsigned(a0 + k), x1 = widenUnsigned(a1 + k)
-                    let w0 = widenSigned(b0 + k), w1 = widenSigned(b1 + k)
-                    let w2 = widenSigned(b2 + k), w3 = widenSigned(b3 + k)
+                    let x0 = widenUnsigned(a0 + k)
+                    let x1 = widenUnsigned(a1 + k)
+                    let w0 = widenSigned(b0 + k)
+                    let w1 = widenSigned(b1 + k)
+                    let w2 = widenSigned(b2 + k)
+                    let w3 = widenSigned(b3 + k)
                     s00 &+= pairSums(x0 &* w0)
                     s01 &+= pairSums(x0 &* w1)
                     s02 &+= pairSums(x0 &* w2)

@@ -112,7 +112,9 @@ public enum KernelPath: String, Sendable, Hashable, CaseIterable {
 
     private static let selection: (path: KernelPath, problem: String?) = {
         let detected = KernelPath.detected
-        guard let value = getenv("ACCSIM_KERNELS").map({ String(cString: $0) }), !value.isEmpty else { return (detected, nil) }
+        guard let value = getenv("ACCSIM_KERNELS").map({ String(cString: $0) }), !value.isEmpty else {
+            return (detected, nil)
+        }
         let names = allCases.map(\.rawValue).joined(separator: ", ")
         guard let forced = KernelPath(rawValue: value) else {
             return (detected, "ACCSIM_KERNELS=\(value) is not a kernel path (\(names))")

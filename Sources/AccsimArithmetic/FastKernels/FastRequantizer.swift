@@ -74,7 +74,8 @@ public struct FastRequantizer: Sendable {
         } else {
             tflite32 = nil
         }
-        if requantizer.rounding == .halfUp || requantizer.rounding == .floor, requantizer.multipliers.allSatisfy({ $0 == 1 }),
+        if requantizer.rounding == .halfUp || requantizer.rounding == .floor,
+            requantizer.multipliers.allSatisfy({ $0 == 1 }),
             let low = Int32(exactly: lower - zeroPoint), let high = Int32(exactly: upper - zeroPoint)
         {
             shift32 = (requantizer.shifts, low, high)
@@ -86,7 +87,9 @@ public struct FastRequantizer: Sendable {
     /// `dst[i] = requantizer.apply(src[i], channel: firstChannel + i)` for `i` in `0..<count`
     /// (`channel` 0 throughout for a per-tensor requantizer). `src` and `dst` may be the same.
     public func apply(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<Int32>, count: Int, firstChannel: Int) {
-        apply(src, sourceStride: count, dst, destinationStride: count, rows: 1, columns: count, firstChannel: firstChannel)
+        apply(
+            src, sourceStride: count, dst, destinationStride: count, rows: 1, columns: count, firstChannel: firstChannel
+        )
     }
 
     /// Requantizes a whole tensor whose last axis (length `channels`) is the channel:
@@ -96,8 +99,12 @@ public struct FastRequantizer: Sendable {
             apply(src, dst, count: count, firstChannel: 0)
             return
         }
-        precondition(channels > 0 && count % channels == 0, "FastRequantizer: \(count) elements are not rows of \(channels) channels")
-        apply(src, sourceStride: channels, dst, destinationStride: channels, rows: count / channels, columns: channels, firstChannel: 0)
+        precondition(
+            channels > 0 && count % channels == 0,
+            "FastRequantizer: \(count) elements are not rows of \(channels) channels")
+        apply(
+            src, sourceStride: channels, dst, destinationStride: channels, rows: count / channels, columns: channels,
+            firstChannel: 0)
     }
 
     /// Requantizes a `rows × columns` block: `dst[r·destinationStride + j] =
@@ -109,18 +116,24 @@ public struct FastRequantizer: Sendable {
     ) {
         guard rows > 0 && columns > 0 else { return }
         let perChannel = multipliers.count > 1
-        precondition(!perChannel || firstChannel + columns <= multipliers.count, "FastRequantizer: channels \(firstChannel)..<\(firstChannel + columns) of \(multipliers.count)")
+        precondition(
+            !perChannel || firstChannel + columns <= multipliers.count,
+            "FastRequantizer: channels \(firstChannel)..<\(firstChannel + columns) of \(multipliers.count)")
         let first = perChannel ? firstChannel : 0
         multipliers.withUnsafeBufferPointer { m in
             shifts.withUnsafeBufferPointer { s in
                 auxiliary.withUnsafeBufferPointer { x in
-                    let m = m.baseAddress! + first, s = s.baseAddress! + first, x = x.baseAddress! + first
+                    let m = m.baseAddress! + first
+                    let s = s.baseAddress! + first
+                    let x = x.baseAddress! + first
                     #if arch(x86_64)
                     if cRequantizeRows != nil, let t = shift32 {
                         t.shifts.withUnsafeBufferPointer { ts in
                             accsim_requantize_shift32_avx2(
-                                requantizer.rounding == .halfUp ? 1 : 0, src, sourceStride, dst, destinationStride, rows,
-                                columns, ts.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper)
+                                requantizer.rounding == .halfUp ? 1 : 0, src, sourceStride, dst, destinationStride,
+                                rows,
+                                columns, ts.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper
+                            )
                         }
                         return
                     }
@@ -130,7 +143,8 @@ public struct FastRequantizer: Sendable {
                                 t.left.withUnsafeBufferPointer { tl in
                                     accsim_requantize_tflite32_avx2(
                                         requantizer.rounding == .tfliteHalfUp ? 1 : 0, src, sourceStride, dst,
-                                        destinationStride, rows, columns, tm.baseAddress! + first, tr.baseAddress! + first,
+                                        destinationStride, rows, columns, tm.baseAddress! + first,
+                                        tr.baseAddress! + first,
                                         tl.baseAddress! + first, perChannel ? 1 : 0, Int32(zeroPoint), t.lower, t.upper)
                                 }
                             }
@@ -145,7 +159,8 @@ public struct FastRequantizer: Sendable {
                         return
                     }
                     for row in 0..<rows {
-                        let src = src + row &* sourceStride, dst = dst + row &* destinationStride
+                        let src = src + row &* sourceStride
+                        let dst = dst + row &* destinationStride
                         switch requantizer.rounding {
                         case .halfUp: run(HalfUp.self, src, dst, columns, perChannel, m, s, x)
                         case .floor: run(Floor.self, src, dst, columns, perChannel, m, s, x)
@@ -169,10 +184,11 @@ public struct FastRequantizer: Sendable {
     }
 
     /// The C signature of the requantizer rows (`accsim_requantize_avx512` and its AVX2 twin).
-    typealias CRequantizeRows = @convention(c) (
-        Int32, UnsafePointer<Int32>?, Int, UnsafeMutablePointer<Int32>?, Int, Int, Int, UnsafePointer<Int64>?,
-        UnsafePointer<Int64>?, UnsafePointer<Int64>?, Int32, Int64, Int64, Int64
-    ) -> Void
+    typealias CRequantizeRows =
+        @convention(c) (
+            Int32, UnsafePointer<Int32>?, Int, UnsafeMutablePointer<Int32>?, Int, Int, Int, UnsafePointer<Int64>?,
+            UnsafePointer<Int64>?, UnsafePointer<Int64>?, Int32, Int64, Int64, Int64
+        ) -> Void
 
     /// The C requantizer rows of this path, or nil (portable Swift rows).
     var cRequantizeRows: CRequantizeRows? {
@@ -190,7 +206,9 @@ public struct FastRequantizer: Sendable {
     /// For the fused C kernels: the rounding mode's number and the constants of a per-tensor
     /// requantizer on a path with C requantizer rows (nil: per channel, portable, or no C
     /// implementation).
-    var perTensorCConstants: (mode: Int32, multiplier: Int64, shift: Int64, aux: Int64, zeroPoint: Int64, lower: Int64, upper: Int64)? {
+    var perTensorCConstants:
+        (mode: Int32, multiplier: Int64, shift: Int64, aux: Int64, zeroPoint: Int64, lower: Int64, upper: Int64)?
+    {
         guard cRequantizeRows != nil, multipliers.count == 1, let mode = cMode else { return nil }
         return (mode, multipliers[0], shifts[0], auxiliary[0], zeroPoint, lower, upper)
     }
@@ -221,7 +239,8 @@ public struct FastRequantizer: Sendable {
                 shifts.withUnsafeBufferPointer { s in
                     auxiliary.withUnsafeBufferPointer { x in
                         kernel(
-                            mode, values, count, values, count, 1, count, m.baseAddress!, s.baseAddress!, x.baseAddress!, 0, 0,
+                            mode, values, count, values, count, 1, count, m.baseAddress!, s.baseAddress!,
+                            x.baseAddress!, 0, 0,
                             lower, upper)
                     }
                 }
@@ -242,8 +261,12 @@ public struct FastRequantizer: Sendable {
     }
 
     @inline(__always)
-    private func scale<Mode: RoundingKernel>(_ mode: Mode.Type, _ values: UnsafeMutablePointer<Int32>, _ count: Int, _ overflow: OverflowMode) {
-        let m = multipliers[0], s = shifts[0], x = auxiliary[0]
+    private func scale<Mode: RoundingKernel>(
+        _ mode: Mode.Type, _ values: UnsafeMutablePointer<Int32>, _ count: Int, _ overflow: OverflowMode
+    ) {
+        let m = multipliers[0]
+        let s = shifts[0]
+        let x = auxiliary[0]
         switch overflow {
         case .wrap:
             for i in 0..<count { values[i] = Int32(truncatingIfNeeded: Mode.round(values[i], m, s, x)) }
@@ -260,16 +283,21 @@ public struct FastRequantizer: Sendable {
 
     @inline(__always)
     private func run<Mode: RoundingKernel>(
-        _ mode: Mode.Type, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<Int32>, _ count: Int, _ perChannel: Bool,
+        _ mode: Mode.Type, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<Int32>, _ count: Int,
+        _ perChannel: Bool,
         _ m: UnsafePointer<Int64>, _ s: UnsafePointer<Int64>, _ x: UnsafePointer<Int64>
     ) {
-        let zeroPoint = zeroPoint, lower = lower, upper = upper
+        let zeroPoint = zeroPoint
+        let lower = lower
+        let upper = upper
         if perChannel {
             for i in 0..<count {
                 dst[i] = clamped(Mode.round(src[i], m[i], s[i], x[i]) &+ zeroPoint, lower, upper)
             }
         } else {
-            let m = m[0], s = s[0], x = x[0]
+            let m = m[0]
+            let s = s[0]
+            let x = x[0]
             for i in 0..<count {
                 dst[i] = clamped(Mode.round(src[i], m, s, x) &+ zeroPoint, lower, upper)
             }

@@ -38,7 +38,9 @@ public struct PackedGEMMWeights: Sendable {
     /// `source[j·columnStride + kk]`, read as int8 when `flipSign` is false and as uint8 (stored
     /// as byte XOR 0x80, i.e. `w − 128`) when it is true.
     init(path: KernelPath, k: Int, n: Int, source: UnsafeRawBufferPointer, columnStride: Int, flipSign: Bool) {
-        precondition(k >= 0 && n >= 0 && (n == 0 || (n - 1) * columnStride + k <= source.count), "PackedGEMMWeights: \(n)×\(k) weights do not fit \(source.count) bytes")
+        precondition(
+            k >= 0 && n >= 0 && (n == 0 || (n - 1) * columnStride + k <= source.count),
+            "PackedGEMMWeights: \(n)×\(k) weights do not fit \(source.count) bytes")
         self.path = path
         self.k = k
         self.n = n
@@ -73,7 +75,8 @@ public struct PackedGEMMWeights: Sendable {
                 }
             } else {
                 for j in 0..<n {
-                    let column = src + j &* columnStride, row = out + j &* kp
+                    let column = src + j &* columnStride
+                    let row = out + j &* kp
                     for kk in 0..<k { row[kk] = column[kk] ^ flip }
                 }
             }

@@ -13,7 +13,9 @@ public struct MaxPoolParameters: Sendable, Hashable, Codable {
         case clampMax = "clamp_max"
     }
 
-    public init(window: Size2D, stride: Size2D, padding: Padding2D = .zero, clampMin: Int32 = -128, clampMax: Int32 = 127) {
+    public init(
+        window: Size2D, stride: Size2D, padding: Padding2D = .zero, clampMin: Int32 = -128, clampMax: Int32 = 127
+    ) {
         self.window = window
         self.stride = stride
         self.padding = padding

@@ -24,7 +24,9 @@ extension SoftmaxParameters {
             multiplier = Int32(min((real * Double(1 << 31)).rounded(.toNearestOrAwayFromZero), Double(Int32.max)))
             leftShift = 0
         }
-        let radius = Double((1 << scaledDiffIntegerBits) - 1) * Double(1 << (31 - scaledDiffIntegerBits)) / Double(1 << leftShift)
+        let radius =
+            Double((1 << scaledDiffIntegerBits) - 1) * Double(1 << (31 - scaledDiffIntegerBits))
+            / Double(1 << leftShift)
         return SoftmaxParameters(
             betaTimesInputScale: betaTimesInputScale, inputMultiplier: multiplier,
             inputLeftShift: Int32(leftShift), diffMin: -Int32(radius.rounded(.down)))

@@ -16,7 +16,8 @@ extension ReferenceKernels {
     ) -> IntTensor {
         precondition(a.shape == b.shape, "add: shapes \(a.shape) and \(b.shape) differ")
         precondition(parameters.inputs.count == 2, "add: needs two input scalings, got \(parameters.inputs.count)")
-        let scalingA = parameters.inputs[0], scalingB = parameters.inputs[1]
+        let scalingA = parameters.inputs[0]
+        let scalingB = parameters.inputs[1]
         let channels = a.shape.last ?? 1
         var values = [Int32](repeating: 0, count: a.count)
         for index in 0..<a.count {

@@ -18,7 +18,8 @@ extension ReferenceKernels {
     /// `m = fma(x − m, 1/i, m)` in double, and the output is `clamp(round_half_away(m))`.
     public static func avgPool(_ input: IntTensor, zeroPoint: Int32, parameters: AvgPoolParameters) -> IntTensor {
         let p = parameters
-        let geometry = PoolGeometry(input.shape, window: p.window, stride: p.stride, padding: p.padding, kernel: "avgPool")
+        let geometry = PoolGeometry(
+            input.shape, window: p.window, stride: p.stride, padding: p.padding, kernel: "avgPool")
         let windowSize = p.window.height * p.window.width
         var values = [Int32](repeating: 0, count: geometry.outputCount)
         var outIndex = 0
@@ -35,7 +36,9 @@ extension ReferenceKernels {
                                 mean = mean.addingProduct(Double(input.values[index]) - mean, 1.0 / Double(taps))
                             }
                             let rounded = mean.rounded(.toNearestOrAwayFromZero)
-                            values[outIndex] = taps == 0 ? clamped(Int64(zeroPoint), p.clampMin, p.clampMax)
+                            values[outIndex] =
+                                taps == 0
+                                ? clamped(Int64(zeroPoint), p.clampMin, p.clampMax)
                                 : clamped(Int64(rounded), p.clampMin, p.clampMax)
                             outIndex += 1
                             continue
@@ -49,7 +52,9 @@ extension ReferenceKernels {
                             sum += Int64(windowSize - taps) * Int64(zeroPoint)
                             count = windowSize
                         }
-                        let average = count == 0 ? Int64(zeroPoint) : roundedQuotient(sum, dividedBy: Int64(count), rounding: p.rounding)
+                        let average =
+                            count == 0
+                            ? Int64(zeroPoint) : roundedQuotient(sum, dividedBy: Int64(count), rounding: p.rounding)
                         values[outIndex] = clamped(average, p.clampMin, p.clampMax)
                         outIndex += 1
                     }

@@ -4,9 +4,14 @@ extension ReferenceKernels {
     /// The inputs agree on every extent but the axis one; the output extent on the axis is the
     /// sum. Input `i` with a requantizer contributes `requantizer.apply(q − zp_i, channel: 0)`
     /// (per tensor), an input without one contributes its stored values unchanged.
-    public static func concat(_ inputs: [IntTensor], zeroPoints: [Int32], parameters: ConcatParameters, outputType: ElementType) -> IntTensor {
+    public static func concat(
+        _ inputs: [IntTensor], zeroPoints: [Int32], parameters: ConcatParameters, outputType: ElementType
+    ) -> IntTensor {
         precondition(!inputs.isEmpty, "concat: needs at least one input")
-        precondition(zeroPoints.count == inputs.count && parameters.inputRequantizers.count == inputs.count, "concat: \(inputs.count) inputs, \(zeroPoints.count) zero points, \(parameters.inputRequantizers.count) requantizers")
+        precondition(
+            zeroPoints.count == inputs.count && parameters.inputRequantizers.count == inputs.count,
+            "concat: \(inputs.count) inputs, \(zeroPoints.count) zero points, \(parameters.inputRequantizers.count) requantizers"
+        )
         let axis = parameters.axis
         let rank = inputs[0].shape.count
         precondition((0..<rank).contains(axis), "concat: axis \(axis) outside 0..<\(rank)")
@@ -15,7 +20,9 @@ extension ReferenceKernels {
         for input in inputs {
             precondition(input.shape.count == rank, "concat: ranks differ")
             for d in 0..<rank where d != axis {
-                precondition(input.shape[d] == inputs[0].shape[d], "concat: shape \(input.shape) does not match \(inputs[0].shape) outside axis \(axis)")
+                precondition(
+                    input.shape[d] == inputs[0].shape[d],
+                    "concat: shape \(input.shape) does not match \(inputs[0].shape) outside axis \(axis)")
             }
             shape[axis] += input.shape[axis]
         }

@@ -41,11 +41,21 @@ extension ReferenceKernels {
         let (batch, inHeight, inWidth, inChannels) = extents4(input.shape, "conv2D input")
         let (outChannels, kernelHeight, kernelWidth, groupInChannels) = extents4(weights.shape, "conv2D weights")
         let groups = parameters.groups
-        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0, "conv2D: \(groups) groups do not divide \(inChannels) → \(outChannels) channels")
-        precondition(groupInChannels == inChannels / groups, "conv2D: weights \(weights.shape) do not match \(inChannels) input channels in \(groups) groups")
-        precondition(weightZeroPoints.count <= 1 || weightZeroPoints.count == outChannels, "conv2D: \(weightZeroPoints.count) weight zero points for \(outChannels) output channels")
-        precondition((bias?.count ?? outChannels) == outChannels, "conv2D: bias has \(bias?.count ?? 0) entries for \(outChannels) output channels")
-        let stride = parameters.stride, dilation = parameters.dilation, padding = parameters.padding
+        precondition(
+            groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+            "conv2D: \(groups) groups do not divide \(inChannels) → \(outChannels) channels")
+        precondition(
+            groupInChannels == inChannels / groups,
+            "conv2D: weights \(weights.shape) do not match \(inChannels) input channels in \(groups) groups")
+        precondition(
+            weightZeroPoints.count <= 1 || weightZeroPoints.count == outChannels,
+            "conv2D: \(weightZeroPoints.count) weight zero points for \(outChannels) output channels")
+        precondition(
+            (bias?.count ?? outChannels) == outChannels,
+            "conv2D: bias has \(bias?.count ?? 0) entries for \(outChannels) output channels")
+        let stride = parameters.stride
+        let dilation = parameters.dilation
+        let padding = parameters.padding
         guard
             let outHeight = slidingWindowOutputExtent(
                 input: inHeight, padBefore: padding.top, padAfter: padding.bottom,
@@ -73,7 +83,9 @@ extension ReferenceKernels {
                         for ox in 0..<outWidth {
                             for oc in 0..<outChannels {
                                 let firstInChannel = (oc / groupOutChannels) * groupInChannels
-                                let weightZeroPoint = weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc]
+                                let weightZeroPoint =
+                                    weightZeroPoints.isEmpty
+                                    ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc]
                                 var acc: Int32 = 0
                                 for ky in 0..<kernelHeight {
                                     let iy = oy * stride.height - padding.top + ky * dilation.height
@@ -81,8 +93,10 @@ extension ReferenceKernels {
                                     for kx in 0..<kernelWidth {
                                         let ix = ox * stride.width - padding.left + kx * dilation.width
                                         if ix < 0 || ix >= inWidth { continue }
-                                        let xBase = b * inImageStride + iy * inRowStride + ix * inChannels + firstInChannel
-                                        let wBase = oc * weightChannelStride + ky * weightRowStride + kx * groupInChannels
+                                        let xBase =
+                                            b * inImageStride + iy * inRowStride + ix * inChannels + firstInChannel
+                                        let wBase =
+                                            oc * weightChannelStride + ky * weightRowStride + kx * groupInChannels
                                         acc = accumulateProducts(
                                             acc, w, wBase, weightZeroPoint, x, xBase, inputZeroPoint,
                                             count: groupInChannels, overflow: overflow)
@@ -126,9 +140,13 @@ extension ReferenceKernels {
     }
 
     /// Applies a requantizer to int32 accumulators whose last axis is the output channel.
-    static func requantizeAccumulators(_ accumulators: IntTensor, requantizer: Requantizer, outputType: ElementType) -> IntTensor {
+    static func requantizeAccumulators(_ accumulators: IntTensor, requantizer: Requantizer, outputType: ElementType)
+        -> IntTensor
+    {
         let channels = accumulators.shape.last ?? 1
-        precondition(requantizer.channelCount == 1 || requantizer.channelCount == channels, "requantizer has \(requantizer.channelCount) channels for \(channels) output channels")
+        precondition(
+            requantizer.channelCount == 1 || requantizer.channelCount == channels,
+            "requantizer has \(requantizer.channelCount) channels for \(channels) output channels")
         var values = [Int32](repeating: 0, count: accumulators.count)
         for index in 0..<accumulators.count {
             values[index] = requantizer.apply(accumulators.values[index], channel: index % channels)
@@ -175,8 +193,12 @@ extension ReferenceKernels {
     ) -> (shape: [Int], values: [Int64]) {
         let (batch, inHeight, inWidth, inChannels) = extents4(input.shape, "conv2D input")
         let (outChannels, kernelHeight, kernelWidth, groupInChannels) = extents4(weights.shape, "conv2D weights")
-        precondition(p.groups > 0 && inChannels == groupInChannels * p.groups && outChannels % p.groups == 0, "conv2DWide: bad groups")
-        precondition((bias?.count ?? outChannels) == outChannels, "conv2DWide: bias has \(bias?.count ?? 0) entries for \(outChannels) output channels")
+        precondition(
+            p.groups > 0 && inChannels == groupInChannels * p.groups && outChannels % p.groups == 0,
+            "conv2DWide: bad groups")
+        precondition(
+            (bias?.count ?? outChannels) == outChannels,
+            "conv2DWide: bias has \(bias?.count ?? 0) entries for \(outChannels) output channels")
         guard
             let outHeight = slidingWindowOutputExtent(
                 input: inHeight, padBefore: p.padding.top, padAfter: p.padding.bottom,
@@ -195,7 +217,8 @@ extension ReferenceKernels {
                 for ox in 0..<outWidth {
                     for oc in 0..<outChannels {
                         let firstInChannel = (oc / groupOutChannels) * groupInChannels
-                        let wzp = Int64(weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc])
+                        let wzp = Int64(
+                            weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc])
                         var acc: Int64 = 0
                         for ky in 0..<kernelHeight {
                             let iy = oy * p.stride.height - p.padding.top + ky * p.dilation.height
@@ -206,7 +229,9 @@ extension ReferenceKernels {
                                 let xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels + firstInChannel
                                 let wBase = ((oc * kernelHeight + ky) * kernelWidth + kx) * groupInChannels
                                 for i in 0..<groupInChannels {
-                                    let product = (Int64(weights.values[wBase + i]) - wzp) * (Int64(input.values[xBase + i]) - Int64(inputZeroPoint))
+                                    let product =
+                                        (Int64(weights.values[wBase + i]) - wzp)
+                                        * (Int64(input.values[xBase + i]) - Int64(inputZeroPoint))
                                     acc = addWide(acc, product, overflow: overflow)
                                 }
                             }
@@ -222,7 +247,9 @@ extension ReferenceKernels {
     }
 
     /// Applies a requantizer to int64 accumulators whose last axis is the output channel.
-    static func requantizeWide(_ accumulators: [Int64], shape: [Int], requantizer: Requantizer, outputType: ElementType) -> IntTensor {
+    static func requantizeWide(_ accumulators: [Int64], shape: [Int], requantizer: Requantizer, outputType: ElementType)
+        -> IntTensor
+    {
         let channels = shape.last ?? 1
         var values = [Int32](repeating: 0, count: accumulators.count)
         for index in 0..<accumulators.count {

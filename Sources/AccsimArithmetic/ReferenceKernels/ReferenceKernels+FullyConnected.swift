@@ -22,11 +22,20 @@ extension ReferenceKernels {
         input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32], bias: [Int32]?,
         overflow: OverflowMode
     ) -> IntTensor {
-        precondition(input.shape.count == 2 && weights.shape.count == 2, "fullyConnected: expected [N, D] input and [O, D] weights, got \(input.shape) and \(weights.shape)")
-        let batch = input.shape[0], depth = input.shape[1], outputs = weights.shape[0]
-        precondition(weights.shape[1] == depth, "fullyConnected: weights \(weights.shape) do not match input \(input.shape)")
-        precondition(weightZeroPoints.count <= 1 || weightZeroPoints.count == outputs, "fullyConnected: \(weightZeroPoints.count) weight zero points for \(outputs) outputs")
-        precondition((bias?.count ?? outputs) == outputs, "fullyConnected: bias has \(bias?.count ?? 0) entries for \(outputs) outputs")
+        precondition(
+            input.shape.count == 2 && weights.shape.count == 2,
+            "fullyConnected: expected [N, D] input and [O, D] weights, got \(input.shape) and \(weights.shape)")
+        let batch = input.shape[0]
+        let depth = input.shape[1]
+        let outputs = weights.shape[0]
+        precondition(
+            weights.shape[1] == depth, "fullyConnected: weights \(weights.shape) do not match input \(input.shape)")
+        precondition(
+            weightZeroPoints.count <= 1 || weightZeroPoints.count == outputs,
+            "fullyConnected: \(weightZeroPoints.count) weight zero points for \(outputs) outputs")
+        precondition(
+            (bias?.count ?? outputs) == outputs,
+            "fullyConnected: bias has \(bias?.count ?? 0) entries for \(outputs) outputs")
 
         var result = [Int32](repeating: 0, count: batch * outputs)
         input.values.withUnsafeBufferPointer { x in
@@ -35,7 +44,8 @@ extension ReferenceKernels {
                     let xBase = n * depth
                     for o in 0..<outputs {
                         let wBase = o * depth
-                        let weightZeroPoint = weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : o]
+                        let weightZeroPoint =
+                            weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : o]
                         var acc = accumulateProducts(
                             0, w, wBase, weightZeroPoint, x, xBase, inputZeroPoint, count: depth, overflow: overflow)
                         if let bias {
@@ -58,22 +68,31 @@ extension ReferenceKernels {
         input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32], bias: [Int64]?,
         parameters: FullyConnectedParameters, overflow: OverflowMode, outputType: ElementType
     ) -> IntTensor {
-        precondition(input.shape.count == 2 && weights.shape.count == 2 && weights.shape[1] == input.shape[1], "fullyConnectedWide: shapes \(input.shape) and \(weights.shape)")
-        let batch = input.shape[0], depth = input.shape[1], outputs = weights.shape[0]
-        precondition((bias?.count ?? outputs) == outputs, "fullyConnectedWide: bias has \(bias?.count ?? 0) entries for \(outputs) outputs")
+        precondition(
+            input.shape.count == 2 && weights.shape.count == 2 && weights.shape[1] == input.shape[1],
+            "fullyConnectedWide: shapes \(input.shape) and \(weights.shape)")
+        let batch = input.shape[0]
+        let depth = input.shape[1]
+        let outputs = weights.shape[0]
+        precondition(
+            (bias?.count ?? outputs) == outputs,
+            "fullyConnectedWide: bias has \(bias?.count ?? 0) entries for \(outputs) outputs")
         var result = [Int64](repeating: 0, count: batch * outputs)
         for n in 0..<batch {
             for o in 0..<outputs {
                 let wzp = Int64(weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : o])
                 var acc: Int64 = 0
                 for d in 0..<depth {
-                    let product = (Int64(weights.values[o * depth + d]) - wzp) * (Int64(input.values[n * depth + d]) - Int64(inputZeroPoint))
+                    let product =
+                        (Int64(weights.values[o * depth + d]) - wzp)
+                        * (Int64(input.values[n * depth + d]) - Int64(inputZeroPoint))
                     acc = addWide(acc, product, overflow: overflow)
                 }
                 if let bias { acc = addWide(acc, bias[o], overflow: overflow) }
                 result[n * outputs + o] = acc
             }
         }
-        return requantizeWide(result, shape: [batch, outputs], requantizer: parameters.requantizer, outputType: outputType)
+        return requantizeWide(
+            result, shape: [batch, outputs], requantizer: parameters.requantizer, outputType: outputType)
     }
 }

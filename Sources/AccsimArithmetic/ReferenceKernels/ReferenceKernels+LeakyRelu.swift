@@ -6,13 +6,17 @@ extension ReferenceKernels {
     /// `M · 2^−n`, e.g. 1/8 = multiplier 1, shift 3); then
     /// `out = clamp(y + outputZeroPoint, outputType.min, outputType.max)`.
     public static func leakyRelu(
-        _ input: IntTensor, inputZeroPoint: Int32, outputZeroPoint: Int32, parameters: LeakyReluParameters, outputType: ElementType
+        _ input: IntTensor, inputZeroPoint: Int32, outputZeroPoint: Int32, parameters: LeakyReluParameters,
+        outputType: ElementType
     ) -> IntTensor {
         let values = input.values.map { q -> Int32 in
             let v = q - inputZeroPoint
-            let y = v >= 0
+            let y =
+                v >= 0
                 ? Int64(v)
-                : Requantizer.round(v, multiplier: parameters.slopeMultiplier, shift: Int(parameters.slopeShift), mode: parameters.rounding)
+                : Requantizer.round(
+                    v, multiplier: parameters.slopeMultiplier, shift: Int(parameters.slopeShift),
+                    mode: parameters.rounding)
             return clamped(y + Int64(outputZeroPoint), outputType.minValue, outputType.maxValue)
         }
         return IntTensor(shape: input.shape, elementType: outputType, values: values)

@@ -7,7 +7,8 @@ extension ReferenceKernels {
     /// element type. A window without any in-image tap (excluded by validation) yields `clamp_min`.
     public static func maxPool(_ input: IntTensor, parameters: MaxPoolParameters) -> IntTensor {
         let p = parameters
-        let geometry = PoolGeometry(input.shape, window: p.window, stride: p.stride, padding: p.padding, kernel: "maxPool")
+        let geometry = PoolGeometry(
+            input.shape, window: p.window, stride: p.stride, padding: p.padding, kernel: "maxPool")
         var values = [Int32](repeating: 0, count: geometry.outputCount)
         var outIndex = 0
         for b in 0..<geometry.batch {
@@ -37,8 +38,12 @@ struct PoolGeometry {
     init(_ shape: [Int], window: Size2D, stride: Size2D, padding: Padding2D, kernel: String) {
         (batch, inHeight, inWidth, channels) = ReferenceKernels.extents4(shape, "\(kernel) input")
         guard
-            let oh = slidingWindowOutputExtent(input: inHeight, padBefore: padding.top, padAfter: padding.bottom, kernel: window.height, stride: stride.height, dilation: 1),
-            let ow = slidingWindowOutputExtent(input: inWidth, padBefore: padding.left, padAfter: padding.right, kernel: window.width, stride: stride.width, dilation: 1)
+            let oh = slidingWindowOutputExtent(
+                input: inHeight, padBefore: padding.top, padAfter: padding.bottom, kernel: window.height,
+                stride: stride.height, dilation: 1),
+            let ow = slidingWindowOutputExtent(
+                input: inWidth, padBefore: padding.left, padAfter: padding.right, kernel: window.width,
+                stride: stride.width, dilation: 1)
         else {
             preconditionFailure("\(kernel): the window does not fit the padded input")
         }

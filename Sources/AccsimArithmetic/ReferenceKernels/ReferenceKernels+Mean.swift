@@ -7,10 +7,14 @@ extension ReferenceKernels {
     /// `out = requantizer.apply(sum, channel: c)`; the
     /// division by `H·W` is folded into the requantizer's multiplier and shift (TFLite MEAN).
     /// Output `[N, 1, 1, C]` with `keep_dims`, else `[N, C]`.
-    public static func mean(_ input: IntTensor, zeroPoint: Int32, parameters: MeanParameters, outputType: ElementType) -> IntTensor {
+    public static func mean(_ input: IntTensor, zeroPoint: Int32, parameters: MeanParameters, outputType: ElementType)
+        -> IntTensor
+    {
         let (batch, height, width, channels) = extents4(input.shape, "mean input")
         let requantizer = parameters.requantizer
-        precondition(requantizer.channelCount == 1 || requantizer.channelCount == channels, "mean: requantizer has \(requantizer.channelCount) channels for \(channels)")
+        precondition(
+            requantizer.channelCount == 1 || requantizer.channelCount == channels,
+            "mean: requantizer has \(requantizer.channelCount) channels for \(channels)")
         let positions = height * width
         var values = [Int32](repeating: 0, count: batch * channels)
         for b in 0..<batch {

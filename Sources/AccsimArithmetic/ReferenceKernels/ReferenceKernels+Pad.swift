@@ -4,7 +4,8 @@ extension ReferenceKernels {
     /// point). The output keeps the input's element type.
     public static func pad(_ input: IntTensor, parameters: PadParameters) -> IntTensor {
         let rank = input.shape.count
-        precondition(parameters.padding.count == rank, "pad: \(parameters.padding.count) padding pairs for rank \(rank)")
+        precondition(
+            parameters.padding.count == rank, "pad: \(parameters.padding.count) padding pairs for rank \(rank)")
         let before = parameters.padding.map { pair -> Int in
             precondition(pair.count == 2 && pair[0] >= 0 && pair[1] >= 0, "pad: bad padding pair \(pair)")
             return pair[0]

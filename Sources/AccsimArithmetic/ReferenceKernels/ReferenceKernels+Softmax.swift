@@ -20,7 +20,8 @@ extension ReferenceKernels {
     public static func softmax(_ input: IntTensor, parameters: SoftmaxParameters) -> IntTensor {
         let scaledDiffIntegerBits = 5
         let accumulationIntegerBits = 12
-        let outputMin: Int32 = -128, outputMax: Int32 = 127
+        let outputMin: Int32 = -128
+        let outputMax: Int32 = 127
         let depth = input.shape.last ?? 1
         precondition(depth > 0, "softmax: empty last axis in \(input.shape)")
         let rows = input.count / depth
@@ -39,7 +40,9 @@ extension ReferenceKernels {
                 let scaledDiff = GemmlowpFixedPoint.multiplyByQuantizedMultiplierGreaterThanOne(
                     diff, multiplier: parameters.inputMultiplier, leftShift: leftShift)
                 exps[c] = GemmlowpFixedPoint.expOnNegativeValues(scaledDiff, integerBits: scaledDiffIntegerBits)
-                sum = sum &+ GemmlowpFixedPoint.rescale(exps[c], fromIntegerBits: 0, toIntegerBits: accumulationIntegerBits)
+                sum =
+                    sum
+                    &+ GemmlowpFixedPoint.rescale(exps[c], fromIntegerBits: 0, toIntegerBits: accumulationIntegerBits)
             }
 
             let (scale, bitsOverUnit) = GemmlowpFixedPoint.reciprocal(sum, integerBits: accumulationIntegerBits)

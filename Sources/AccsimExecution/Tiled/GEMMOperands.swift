@@ -24,10 +24,18 @@ struct GEMMOperands {
         parameters: Conv2DParameters, group: Int
     ) -> GEMMOperands {
         let (inHeight, inWidth, inChannels) = (input.shape[1], input.shape[2], input.shape[3])
-        let (outChannels, kernelHeight, kernelWidth, groupInChannels) = (weights.shape[0], weights.shape[1], weights.shape[2], weights.shape[3])
+        let (outChannels, kernelHeight, kernelWidth, groupInChannels) = (
+            weights.shape[0], weights.shape[1], weights.shape[2], weights.shape[3]
+        )
         let p = parameters
-        let outHeight = slidingWindowOutputExtent(input: inHeight, padBefore: p.padding.top, padAfter: p.padding.bottom, kernel: kernelHeight, stride: p.stride.height, dilation: p.dilation.height) ?? 0
-        let outWidth = slidingWindowOutputExtent(input: inWidth, padBefore: p.padding.left, padAfter: p.padding.right, kernel: kernelWidth, stride: p.stride.width, dilation: p.dilation.width) ?? 0
+        let outHeight =
+            slidingWindowOutputExtent(
+                input: inHeight, padBefore: p.padding.top, padAfter: p.padding.bottom, kernel: kernelHeight,
+                stride: p.stride.height, dilation: p.dilation.height) ?? 0
+        let outWidth =
+            slidingWindowOutputExtent(
+                input: inWidth, padBefore: p.padding.left, padAfter: p.padding.right, kernel: kernelWidth,
+                stride: p.stride.width, dilation: p.dilation.width) ?? 0
         let groupOutChannels = outChannels / p.groups
         let m = outHeight * outWidth
         let taps = kernelHeight * kernelWidth
@@ -62,7 +70,8 @@ struct GEMMOperands {
             b.withUnsafeMutableBufferPointer { out in
                 for column in 0..<n {
                     let oc = group * groupOutChannels + column
-                    let zeroPoint = weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc]
+                    let zeroPoint =
+                        weightZeroPoints.isEmpty ? 0 : weightZeroPoints[weightZeroPoints.count == 1 ? 0 : oc]
                     // OHWI weights: element (tap, ic) of filter oc sits at oc·k + tap·Cin_g + ic.
                     for tap in 0..<taps {
                         for ic in 0..<groupInChannels {
@@ -76,7 +85,9 @@ struct GEMMOperands {
     }
 
     /// The operands of a fully connected layer for one sample `[1, D]`: M = 1.
-    static func fullyConnected(input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32]) -> GEMMOperands {
+    static func fullyConnected(input: IntTensor, inputZeroPoint: Int32, weights: IntTensor, weightZeroPoints: [Int32])
+        -> GEMMOperands
+    {
         let (outputs, depth) = (weights.shape[0], weights.shape[1])
         let a = input.values.map { $0 &- inputZeroPoint }
         var b = [Int32](repeating: 0, count: depth * outputs)
@@ -105,7 +116,10 @@ struct GEMMOperands {
     /// `overflow`). Equal to the single-pass ``accumulate(folds:overflow:into:)`` under `wrap`
     /// always, and under `saturate` whenever no fold's running partial sum leaves int32 (a fold
     /// reduces at most `rows` products: |partial| ≤ rows · 2^17 · 2^16 for 16-bit operands).
-    func accumulate(folds: [Fold], overflow: OverflowMode, activationSlices: Int, weightSlices: Int, into accumulators: inout [Int32]) {
+    func accumulate(
+        folds: [Fold], overflow: OverflowMode, activationSlices: Int, weightSlices: Int,
+        into accumulators: inout [Int32]
+    ) {
         if activationSlices == 1 && weightSlices == 1 {
             accumulate(folds: folds, overflow: overflow, into: &accumulators)
             return
@@ -125,7 +139,8 @@ struct GEMMOperands {
                             partial &+= pass << Int64(8 * (i + j))
                         }
                     }
-                    accumulators[row * n + column] = overflow.add(accumulators[row * n + column], overflow.narrow(partial))
+                    accumulators[row * n + column] = overflow.add(
+                        accumulators[row * n + column], overflow.narrow(partial))
                 }
             }
         }

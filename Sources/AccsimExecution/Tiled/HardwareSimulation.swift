@@ -48,22 +48,33 @@ public struct HardwareSimulation: Sendable {
     /// with int64 accumulators needs `array.accumulator_bits` 64.
     private static func checkOperandTypes(_ node: Node, graph: Graph, hardware: HardwareConfig) throws(ExecutionError) {
         func fits(_ layer: ElementType, _ array: ElementType) -> Bool {
-            layer == array || (layer == .int16 && array == .int8) || (layer == .int4 && (array == .int8 || array == .int16))
+            layer == array || (layer == .int16 && array == .int8)
+                || (layer == .int4 && (array == .int8 || array == .int16))
                 || (layer == .int8 && array == .int16)
         }
         if let input = graph.tensor(named: node.inputs[0]), !fits(input.elementType, hardware.array.inputType) {
-            throw ExecutionError(node: node.name, "activations '\(input.name)' are \(input.elementType.rawValue) but the array multiplies \(hardware.array.inputType.rawValue) activations (array.input_type)")
+            throw ExecutionError(
+                node: node.name,
+                "activations '\(input.name)' are \(input.elementType.rawValue) but the array multiplies \(hardware.array.inputType.rawValue) activations (array.input_type)"
+            )
         }
         if let weights = graph.tensor(named: node.inputs[1]), !fits(weights.elementType, hardware.array.weightType) {
-            throw ExecutionError(node: node.name, "weights '\(weights.name)' are \(weights.elementType.rawValue) but the array multiplies \(hardware.array.weightType.rawValue) weights (array.weight_type)")
+            throw ExecutionError(
+                node: node.name,
+                "weights '\(weights.name)' are \(weights.elementType.rawValue) but the array multiplies \(hardware.array.weightType.rawValue) weights (array.weight_type)"
+            )
         }
-        let accumulator: ElementType? = switch node.operation {
-        case .conv2D(let p): p.accumulator
-        case .fullyConnected(let p): p.accumulator
-        default: nil
-        }
+        let accumulator: ElementType? =
+            switch node.operation {
+            case .conv2D(let p): p.accumulator
+            case .fullyConnected(let p): p.accumulator
+            default: nil
+            }
         if accumulator == .int64 {
-            throw ExecutionError(node: node.name, "the layer accumulates in int64 (LiteRT int16x8); the array's accumulators are \(hardware.array.accumulatorBits)-bit (array.accumulator_bits)")
+            throw ExecutionError(
+                node: node.name,
+                "the layer accumulates in int64 (LiteRT int16x8); the array's accumulators are \(hardware.array.accumulatorBits)-bit (array.accumulator_bits)"
+            )
         }
     }
 
@@ -72,8 +83,12 @@ public struct HardwareSimulation: Sendable {
     func slices(_ node: Node) -> (activation: Int, weight: Int) {
         let x = graph.tensor(named: node.inputs[0])?.elementType ?? .int8
         let w = graph.tensor(named: node.inputs[1])?.elementType ?? .int8
-        return (MultiPass.slices(operandBits: x == .uint8 ? 8 : x.bitWidth, multiplierBits: hardware.array.inputType.bitWidth),
-                MultiPass.slices(operandBits: w == .uint8 ? 8 : w.bitWidth, multiplierBits: hardware.array.weightType.bitWidth))
+        return (
+            MultiPass.slices(
+                operandBits: x == .uint8 ? 8 : x.bitWidth, multiplierBits: hardware.array.inputType.bitWidth),
+            MultiPass.slices(
+                operandBits: w == .uint8 ? 8 : w.bitWidth, multiplierBits: hardware.array.weightType.bitWidth)
+        )
     }
 
     /// When the data path follows the schedule tile by tile.
@@ -115,14 +130,18 @@ public struct HardwareSimulation: Sendable {
 
     /// The output of a conv or fully connected layer computed along the schedule; nil for other
     /// layers. `observer` (tracing) sees the operands, the accumulators and every requantizer step.
-    func tiledGEMM(layer: LayerSchedule, node: Node, operand: (Int) -> IntTensor, observer: TiledGEMMObserver? = nil) -> IntTensor? {
+    func tiledGEMM(layer: LayerSchedule, node: Node, operand: (Int) -> IntTensor, observer: TiledGEMMObserver? = nil)
+        -> IntTensor?
+    {
         guard case .gemm(let plan) = layer.work else { return nil }
         let overflow = hardware.array.overflow
-        let input = operand(0), weights = operand(1)
+        let input = operand(0)
+        let weights = operand(1)
         let bias = node.inputs.count > 2 ? operand(2).values : nil
         let inputZeroPoint = reference.info(node.inputs[0])?.zeroPoint() ?? 0
         let weightZeroPoints = reference.weightZeroPoints(node.inputs[1])
-        guard let outputInfo = reference.info(node.outputs[0]), let requantizer = node.operation.outputRequantizer else { return nil }
+        guard let outputInfo = reference.info(node.outputs[0]), let requantizer = node.operation.outputRequantizer
+        else { return nil }
         let groups = plan.lowering.groups
         let operands: [GEMMOperands] = (0..<groups).map { group in
             switch node.operation {
@@ -131,7 +150,8 @@ public struct HardwareSimulation: Sendable {
                     input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints,
                     parameters: parameters, group: group)
             default:
-                GEMMOperands.fullyConnected(input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints)
+                GEMMOperands.fullyConnected(
+                    input: input, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints)
             }
         }
         var accumulators = operands.map { [Int32](repeating: 0, count: $0.m * $0.n) }
@@ -156,7 +176,9 @@ public struct HardwareSimulation: Sendable {
                     if let bias { acc = overflow.add(acc, bias[channel]) }
                     if let observer {  // trace hook: the requantizer step with everything it did
                         let step = requantizer.step(acc, channel: channel)
-                        observer.observe(row: row, channel: channel, accumulator: c[row * groupColumns + column], bias: bias?[channel], step: step)
+                        observer.observe(
+                            row: row, channel: channel, accumulator: c[row * groupColumns + column],
+                            bias: bias?[channel], step: step)
                         values[row * channels + channel] = step.output
                     } else {
                         values[row * channels + channel] = requantizer.apply(acc, channel: channel)

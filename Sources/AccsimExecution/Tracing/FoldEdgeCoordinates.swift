@@ -34,7 +34,8 @@ struct FoldEdgeCoordinates {
     }
 
     func operand(of event: ArrayEdgeEvent) -> Operand {
-        let t = event.cycle, x = event.index
+        let t = event.cycle
+        let x = event.index
         switch (dataflow, event.edge) {
         case (.weightStationary, .top): return .b(row: k - 1 - t, column: x)
         case (.weightStationary, .left): return .a(row: t - k - x, column: x)

@@ -26,8 +26,10 @@ struct FoldTracer {
     /// MACs of the folds traced.
     private(set) var tracedMACs = 0
 
-    init(plan: GEMMLayerPlan, tile: GEMMTile, operands: GEMMOperands, addressing: OperandAddressing, array: ArrayConfig,
-         layer: Int, sequence: Int, window: CycleWindow, writer: TraceWriter) {
+    init(
+        plan: GEMMLayerPlan, tile: GEMMTile, operands: GEMMOperands, addressing: OperandAddressing, array: ArrayConfig,
+        layer: Int, sequence: Int, window: CycleWindow, writer: TraceWriter
+    ) {
         self.plan = plan
         self.tile = tile
         self.operands = operands
@@ -48,36 +50,49 @@ struct FoldTracer {
             let cycles = plan.cycles(of: fold)?.total ?? 0
             defer { foldStart += cycles }
             guard window.overlaps(start: foldStart, end: foldStart + max(1, cycles)) else { continue }
-            writer.append(.fold(FoldRecord(
-                cycle: foldStart, layer: layer, sequence: sequence, index: index, group: tile.group, m: fold.m, k: fold.k,
-                n: fold.n, end: foldStart + cycles)))
+            writer.append(
+                .fold(
+                    FoldRecord(
+                        cycle: foldStart, layer: layer, sequence: sequence, index: index, group: tile.group, m: fold.m,
+                        k: fold.k,
+                        n: fold.n, end: foldStart + cycles)))
             tracedMACs += fold.shape.macs
             events.values.removeAll(keepingCapacity: true)
-            let stepped = simulator.run(a: blockA(fold), b: blockB(fold), shape: fold.shape) { events.values.append($0) }
-            let coordinates = FoldEdgeCoordinates(dataflow: array.dataflow, rows: array.rows, shape: fold.shape, cycles: stepped.cycles)
+            let stepped = simulator.run(a: blockA(fold), b: blockB(fold), shape: fold.shape) {
+                events.values.append($0)
+            }
+            let coordinates = FoldEdgeCoordinates(
+                dataflow: array.dataflow, rows: array.rows, shape: fold.shape, cycles: stepped.cycles)
             let (m0, k0, n0) = (fold.m.lowerBound, fold.k.lowerBound, fold.n.lowerBound)
             for event in events.values {
                 let cycle = foldStart + event.cycle
                 guard window.contains(cycle) else { continue }
-                writer.appendEdge(cycle: cycle, layer: layer, edge: Self.edge(event.edge), index: event.index, value: event.value)
+                writer.appendEdge(
+                    cycle: cycle, layer: layer, edge: Self.edge(event.edge), index: event.index, value: event.value)
                 switch coordinates.operand(of: event) {
                 case .a(let i, let j):
                     guard let address = addressing.inputAddress(m: m0 + i, k: k0 + j) else { continue }
-                    writer.appendSRAM(cycle: cycle, layer: layer, buffer: .input, isWrite: false,
-                                      bank: OperandAddressing.bank(of: address, in: sram.input), address: address,
-                                      bytes: plan.lowering.inputElementBytes)
+                    writer.appendSRAM(
+                        cycle: cycle, layer: layer, buffer: .input, isWrite: false,
+                        bank: OperandAddressing.bank(of: address, in: sram.input), address: address,
+                        bytes: plan.lowering.inputElementBytes)
                 case .b(let j, let c):
                     let address = addressing.weightAddress(k: k0 + j, n: n0 + c)
-                    writer.appendSRAM(cycle: cycle, layer: layer, buffer: .weight, isWrite: false,
-                                      bank: OperandAddressing.bank(of: address, in: sram.weight), address: address,
-                                      bytes: plan.lowering.weightElementBytes)
+                    writer.appendSRAM(
+                        cycle: cycle, layer: layer, buffer: .weight, isWrite: false,
+                        bank: OperandAddressing.bank(of: address, in: sram.weight), address: address,
+                        bytes: plan.lowering.weightElementBytes)
                 case .c(let i, let c):
                     let address = addressing.accumulatorAddress(m: m0 + i, n: n0 + c)
                     let bank = OperandAddressing.bank(of: address, in: sram.output)
                     if !fold.startsReduction {
-                        writer.appendSRAM(cycle: cycle, layer: layer, buffer: .output, isWrite: false, bank: bank, address: address, bytes: 4)
+                        writer.appendSRAM(
+                            cycle: cycle, layer: layer, buffer: .output, isWrite: false, bank: bank, address: address,
+                            bytes: 4)
                     }
-                    writer.appendSRAM(cycle: cycle, layer: layer, buffer: .output, isWrite: true, bank: bank, address: address, bytes: 4)
+                    writer.appendSRAM(
+                        cycle: cycle, layer: layer, buffer: .output, isWrite: true, bank: bank, address: address,
+                        bytes: 4)
                 }
             }
         }
@@ -88,7 +103,8 @@ struct FoldTracer {
         var block: [Int32] = []
         block.reserveCapacity(fold.m.count * fold.k.count)
         for row in fold.m {
-            block.append(contentsOf: operands.a[row * operands.k + fold.k.lowerBound..<row * operands.k + fold.k.upperBound])
+            block.append(
+                contentsOf: operands.a[row * operands.k + fold.k.lowerBound..<row * operands.k + fold.k.upperBound])
         }
         return block
     }
@@ -98,7 +114,8 @@ struct FoldTracer {
         var block: [Int32] = []
         block.reserveCapacity(fold.k.count * fold.n.count)
         for row in fold.k {
-            block.append(contentsOf: operands.b[row * operands.n + fold.n.lowerBound..<row * operands.n + fold.n.upperBound])
+            block.append(
+                contentsOf: operands.b[row * operands.n + fold.n.lowerBound..<row * operands.n + fold.n.upperBound])
         }
         return block
     }

@@ -14,9 +14,12 @@ extension HardwareSimulation {
             }
             let size = info.elementCount
             guard batch.values.count >= (index + 1) * size else {
-                throw ExecutionError("input batch for '\(name)' does not hold \(index + 1) samples of \(info.shape)", isBadInput: true)
+                throw ExecutionError(
+                    "input batch for '\(name)' does not hold \(index + 1) samples of \(info.shape)", isBadInput: true)
             }
-            inputs[name] = IntTensor(shape: info.shape, elementType: batch.elementType, values: Array(batch.values[index * size..<(index + 1) * size]))
+            inputs[name] = IntTensor(
+                shape: info.shape, elementType: batch.elementType,
+                values: Array(batch.values[index * size..<(index + 1) * size]))
         }
         return inputs
     }

@@ -20,8 +20,10 @@ struct LayerStepEmitter {
     /// MACs of the folds traced at the cycle level.
     private(set) var tracedFoldMACs = 0
 
-    init(layer: LayerSchedule, layerIndex: Int, result: LayerResult, start: Int, hardware: HardwareConfig,
-         capture: GEMMLayerCapture?, requantizer: Requantizer?, options: TraceOptions, writer: TraceWriter) {
+    init(
+        layer: LayerSchedule, layerIndex: Int, result: LayerResult, start: Int, hardware: HardwareConfig,
+        capture: GEMMLayerCapture?, requantizer: Requantizer?, options: TraceOptions, writer: TraceWriter
+    ) {
         self.layer = layer
         self.layerIndex = layerIndex
         self.result = result
@@ -47,31 +49,45 @@ struct LayerStepEmitter {
             let timing = result.timeline.steps[position]
             switch step.action {
             case .transfer(let transfer):
-                writer.append(.dma(DMARecord(
-                    cycle: start + timing.start, layer: layerIndex, sequence: step.sequence,
-                    direction: transfer.direction == .load ? .load : .store, buffer: Self.buffer(transfer.buffer),
-                    tensor: transfer.tensor, dramAddress: transfer.dramAddress, chunkCount: transfer.pattern.count,
-                    chunkBytes: transfer.pattern.chunkBytes, strideBytes: transfer.pattern.strideBytes,
-                    sramAddress: transfer.sramAddress, bank: transfer.bank, half: transfer.half, after: transfer.after,
-                    completion: start + timing.end)))
+                writer.append(
+                    .dma(
+                        DMARecord(
+                            cycle: start + timing.start, layer: layerIndex, sequence: step.sequence,
+                            direction: transfer.direction == .load ? .load : .store,
+                            buffer: Self.buffer(transfer.buffer),
+                            tensor: transfer.tensor, dramAddress: transfer.dramAddress,
+                            chunkCount: transfer.pattern.count,
+                            chunkBytes: transfer.pattern.chunkBytes, strideBytes: transfer.pattern.strideBytes,
+                            sramAddress: transfer.sramAddress, bank: transfer.bank, half: transfer.half,
+                            after: transfer.after,
+                            completion: start + timing.end)))
             case .compute(let compute):
                 let work: ComputeRecord.Work
                 switch compute.work {
                 case .gemm(let tile):
-                    work = .array(ComputeRecord.ArrayTile(
-                        group: tile.group, mIndex: tile.mIndex, nIndex: tile.nIndex, kIndex: tile.kIndex, m: tile.m, n: tile.n,
-                        k: tile.k, lastChunk: tile.isLastChunk, folds: tile.foldCount, arrayCycles: compute.arrayCycles,
-                        requantizerCycles: compute.requantizerCycles))
+                    work = .array(
+                        ComputeRecord.ArrayTile(
+                            group: tile.group, mIndex: tile.mIndex, nIndex: tile.nIndex, kIndex: tile.kIndex, m: tile.m,
+                            n: tile.n,
+                            k: tile.k, lastChunk: tile.isLastChunk, folds: tile.foldCount,
+                            arrayCycles: compute.arrayCycles,
+                            requantizerCycles: compute.requantizerCycles))
                 case .vector(let chunk):
-                    work = .vector(ComputeRecord.VectorChunk(chunk: chunk.index, part: chunk.part, work: chunk.work, outputElements: chunk.outputElements))
+                    work = .vector(
+                        ComputeRecord.VectorChunk(
+                            chunk: chunk.index, part: chunk.part, work: chunk.work, outputElements: chunk.outputElements
+                        ))
                 }
                 let computeStart = start + timing.start
-                writer.append(.compute(ComputeRecord(
-                    cycle: computeStart, layer: layerIndex, sequence: step.sequence, end: start + timing.end,
-                    stall: timing.stall, stallCause: Self.cause(timing.stallCause), work: work)))
+                writer.append(
+                    .compute(
+                        ComputeRecord(
+                            cycle: computeStart, layer: layerIndex, sequence: step.sequence, end: start + timing.end,
+                            stall: timing.stall, stallCause: Self.cause(timing.stallCause), work: work)))
                 guard let tile = compute.tile, let plan = layer.gemm, let capture, capture.isComplete else { continue }
                 for dependency in compute.waitsFor {
-                    guard let transfer = layer.steps[dependency - firstSequence].transfer, transfer.direction == .load else { continue }
+                    guard let transfer = layer.steps[dependency - firstSequence].transfer, transfer.direction == .load
+                    else { continue }
                     if transfer.buffer == .input { inputBase = transfer.sramAddress }
                     if transfer.buffer == .weight { weightBase = transfer.sramAddress }
                 }
@@ -81,13 +97,15 @@ struct LayerStepEmitter {
                         outputBase: compute.outputHalf * Self.tileBytes(hardware.sram.output), sram: hardware.sram)
                     var tracer = FoldTracer(
                         plan: plan, tile: tile, operands: capture.operands[tile.group], addressing: addressing,
-                        array: hardware.array, layer: layerIndex, sequence: step.sequence, window: options.cycles ?? .all, writer: writer)
+                        array: hardware.array, layer: layerIndex, sequence: step.sequence,
+                        window: options.cycles ?? .all, writer: writer)
                     tracer.trace(computeStart: computeStart)
                     tracedFoldMACs += tracer.tracedMACs
                 }
                 if traceRequant && tile.isLastChunk, let requantizer {
-                    emitRequant(tile: tile, plan: plan, capture: capture, requantizer: requantizer,
-                                phaseStart: computeStart + compute.arrayCycles)
+                    emitRequant(
+                        tile: tile, plan: plan, capture: capture, requantizer: requantizer,
+                        phaseStart: computeStart + compute.arrayCycles)
                 }
             }
         }
@@ -95,7 +113,9 @@ struct LayerStepEmitter {
 
     /// One record per output of the tile, row-major over (pixel, filter); element `e` in cycle
     /// `phaseStart + e / lanes`.
-    private func emitRequant(tile: GEMMTile, plan: GEMMLayerPlan, capture: GEMMLayerCapture, requantizer: Requantizer, phaseStart: Int) {
+    private func emitRequant(
+        tile: GEMMTile, plan: GEMMLayerPlan, capture: GEMMLayerCapture, requantizer: Requantizer, phaseStart: Int
+    ) {
         let lanes = max(1, hardware.requantizer.lanes)
         let groupColumns = plan.lowering.shape.n
         var element = 0
@@ -106,12 +126,16 @@ struct LayerStepEmitter {
                 defer { element += 1 }
                 guard let step = capture.steps[index] else { continue }
                 let parameter = requantizer.multipliers.count == 1 ? 0 : channel
-                writer.append(.requant(RequantRecord(
-                    cycle: phaseStart + element / lanes, layer: layerIndex, row: row, channel: channel,
-                    accumulator: capture.accumulatorValues[index], bias: capture.biases[index], input: step.input,
-                    multiplier: requantizer.multipliers[parameter], shift: requantizer.shifts[parameter],
-                    zeroPoint: requantizer.zeroPoint, beforeSaturation: step.beforeSaturation, saturated: step.saturated,
-                    output: step.output)))
+                writer.append(
+                    .requant(
+                        RequantRecord(
+                            cycle: phaseStart + element / lanes, layer: layerIndex, row: row, channel: channel,
+                            accumulator: capture.accumulatorValues[index], bias: capture.biases[index],
+                            input: step.input,
+                            multiplier: requantizer.multipliers[parameter], shift: requantizer.shifts[parameter],
+                            zeroPoint: requantizer.zeroPoint, beforeSaturation: step.beforeSaturation,
+                            saturated: step.saturated,
+                            output: step.output)))
             }
         }
     }

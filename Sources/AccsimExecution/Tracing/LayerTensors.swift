@@ -36,9 +36,11 @@ extension HardwareSimulation {
         let wanted = Set(node.inputs.compactMap { producer[$0] })
         var outputs: [Int: IntTensor] = [:]
         let capture = schedule.layers[index].gemm.map(GEMMLayerCapture.init(plan:))
-        _ = runSample(inputs, observe: { position, tensor in
-            if position == index || wanted.contains(position) { outputs[position] = tensor }
-        }, observer: { position in position == index ? capture : nil })
+        _ = runSample(
+            inputs,
+            observe: { position, tensor in
+                if position == index || wanted.contains(position) { outputs[position] = tensor }
+            }, observer: { position in position == index ? capture : nil })
 
         func tensor(_ slot: Int) -> IntTensor? {
             guard slot < node.inputs.count else { return nil }
@@ -46,11 +48,14 @@ extension HardwareSimulation {
             if let position = producer[name] { return outputs[position] }
             if let input = inputs[name] { return input }
             guard let data = graph.constants[name], let info = graph.tensor(named: name) else { return nil }
-            return IntTensor(shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount))
+            return IntTensor(
+                shape: info.shape, elementType: data.elementType, values: data.int32Values(count: info.elementCount))
         }
         let isGEMM = schedule.layers[index].gemm != nil
         let accumulators = capture.flatMap { $0.isComplete ? $0 : nil }.map {
-            IntTensor(shape: [$0.scatteredAccumulators.count / $0.channels, $0.channels], elementType: .int32, values: $0.scatteredAccumulators)
+            IntTensor(
+                shape: [$0.scatteredAccumulators.count / $0.channels, $0.channels], elementType: .int32,
+                values: $0.scatteredAccumulators)
         }
         let empty = IntTensor(shape: [0], elementType: .int8, values: [])
         return LayerTensors(

@@ -45,9 +45,12 @@ struct OperandAddressing {
         switch lowering.source {
         case .conv2D(let g):
             let local = k - tile.k.lowerBound
-            let channel = local / g.taps, tap = local % g.taps
-            let ky = tap / g.kernel.width, kx = tap % g.kernel.width
-            let oy = m / g.outputWidth, ox = m % g.outputWidth
+            let channel = local / g.taps
+            let tap = local % g.taps
+            let ky = tap / g.kernel.width
+            let kx = tap % g.kernel.width
+            let oy = m / g.outputWidth
+            let ox = m % g.outputWidth
             let iy = oy * g.stride.height - g.padding.top + ky * g.dilation.height
             let ix = ox * g.stride.width - g.padding.left + kx * g.dilation.width
             guard iy >= 0 && iy < g.inputHeight && ix >= 0 && ix < g.inputWidth else { return nil }

@@ -14,8 +14,10 @@ public struct TraceOptions: Sendable, Hashable {
     public var writer: TraceWriterOptions
 
     /// Options as given: the tile level, every layer, every cycle, sample 0 by default.
-    public init(level: TraceLevel = .tile, layers: TraceLayerSet? = nil, cycles: CycleWindow? = nil, sample: Int = 0,
-                writer: TraceWriterOptions = TraceWriterOptions()) {
+    public init(
+        level: TraceLevel = .tile, layers: TraceLayerSet? = nil, cycles: CycleWindow? = nil, sample: Int = 0,
+        writer: TraceWriterOptions = TraceWriterOptions()
+    ) {
         self.level = level
         self.layers = layers
         self.cycles = cycles

@@ -49,12 +49,15 @@ public struct TraceRecorder: Sendable {
                 cycles: simulation.results[index].totalCycles, rounding: requantizers[index]?.rounding.rawValue)
         }
         return TraceHeader(
-            accsimVersion: accsimVersion, level: options.level, tracedLayers: options.layers, cycleWindow: options.cycles,
+            accsimVersion: accsimVersion, level: options.level, tracedLayers: options.layers,
+            cycleWindow: options.cycles,
             sample: options.sample, model: .init(name: graph.name, hash: ModelIdentity.hash(of: graph)),
-            hardware: .init(name: hardwareName, hash: config.hash, config: (try? JSONWriter().value(of: config)) ?? .null),
+            hardware: .init(
+                name: hardwareName, hash: config.hash, config: (try? JSONWriter().value(of: config)) ?? .null),
             clockMHz: config.clockMHz,
-            array: .init(rows: config.array.rows, cols: config.array.cols, dataflow: config.array.dataflow.rawValue,
-                         convention: config.convention.rawValue),
+            array: .init(
+                rows: config.array.rows, cols: config.array.cols, dataflow: config.array.dataflow.rawValue,
+                convention: config.convention.rawValue),
             elementWidths: .init(
                 input: config.array.inputType.byteWidth * 8, weight: config.array.weightType.byteWidth * 8,
                 accumulator: config.array.accumulatorBits, output: (firstGEMMOutput ?? .int8).byteWidth * 8),
@@ -65,12 +68,17 @@ public struct TraceRecorder: Sendable {
 
     /// Runs sample `options.sample` of `batches` (one `[N, …]` tensor per graph input) and writes
     /// its trace to `path` (or, with `path` nil, to memory: the summary then holds the bytes).
-    public func write(batches: [String: IntTensor], options: TraceOptions, to path: String?, overwrite: Bool = false) throws -> TraceRunSummary {
+    public func write(batches: [String: IntTensor], options: TraceOptions, to path: String?, overwrite: Bool = false)
+        throws -> TraceRunSummary
+    {
         let inputs = try simulation.sample(options.sample, of: batches)
         let clock = ContinuousClock()
         let started = clock.now
         let header = header(options: options)
-        let writer = try path.map { path throws(TraceError) in try TraceWriter(path: path, header: header, overwrite: overwrite, options: options.writer) }
+        let writer =
+            try path.map { path throws(TraceError) in
+                try TraceWriter(path: path, header: header, overwrite: overwrite, options: options.writer)
+            }
             ?? TraceWriter(header: header, options: options.writer)
         let macs = record(sample: inputs, options: options, into: writer)
         let written = try writer.finish()
@@ -93,15 +101,18 @@ public struct TraceRecorder: Sendable {
             if let plan = layer.gemm { captures[index] = GEMMLayerCapture(plan: plan) }
         }
         let observed = captures
-        _ = simulation.runSample(inputs, observe: { index, output in
-            outputCRCs[index] = TensorChecksum.crc32(output)
-        }, observer: { index in observed[index] })
+        _ = simulation.runSample(
+            inputs,
+            observe: { index, output in
+                outputCRCs[index] = TensorChecksum.crc32(output)
+            }, observer: { index in observed[index] })
 
         var macs = 0
         for (index, layer) in schedule.layers.enumerated() {
             let start = layerStartCycles[index]
             let result = simulation.results[index]
-            writer.append(.layerBegin(LayerBeginRecord(cycle: start, layer: index, name: layer.name, op: layer.kind.rawValue)))
+            writer.append(
+                .layerBegin(LayerBeginRecord(cycle: start, layer: index, name: layer.name, op: layer.kind.rawValue)))
             if options.level == .layer || options.traces(.tile, layer: index), options.level != .cycle {
                 macs += result.traffic.macs
             }
@@ -114,10 +125,17 @@ public struct TraceRecorder: Sendable {
                 if options.level == .cycle { macs += emitter.tracedFoldMACs }
             }
             let capture = captures[index].flatMap { $0.isComplete ? $0 : nil }
-            writer.append(.layerEnd(LayerEndRecord(
-                cycle: start + result.totalCycles, layer: index, outputCRC: outputCRCs[index],
-                accumulatorCRC: capture.map { TensorChecksum.crc32(IntTensor(shape: [$0.scatteredAccumulators.count], elementType: .int32, values: $0.scatteredAccumulators)) },
-                counters: Self.counters(layer: layer, result: result, hardware: simulation.hardware))))
+            writer.append(
+                .layerEnd(
+                    LayerEndRecord(
+                        cycle: start + result.totalCycles, layer: index, outputCRC: outputCRCs[index],
+                        accumulatorCRC: capture.map {
+                            TensorChecksum.crc32(
+                                IntTensor(
+                                    shape: [$0.scatteredAccumulators.count], elementType: .int32,
+                                    values: $0.scatteredAccumulators))
+                        },
+                        counters: Self.counters(layer: layer, result: result, hardware: simulation.hardware))))
         }
         return macs
     }
@@ -126,12 +144,14 @@ public struct TraceRecorder: Sendable {
     /// from the counter table (``LayerPerformance/counters``, by ``PerformanceCounter/traceName``).
     static func counters(layer: LayerSchedule, result: LayerResult, hardware: HardwareConfig) -> LayerCounters {
         let performance = LayerPerformance(layer: layer, result: result, hardware: hardware)
-        return LayerCounters(values: LayerCounters.names.map { name in
-            traceCounters[name]?.value(performance).integer ?? 0
-        })
+        return LayerCounters(
+            values: LayerCounters.names.map { name in
+                traceCounters[name]?.value(performance).integer ?? 0
+            })
     }
 
     /// The table's counters by trace name.
     static let traceCounters: [String: PerformanceCounter] = Dictionary(
-        uniqueKeysWithValues: LayerPerformance.counters.compactMap { counter in counter.traceName.map { ($0, counter) } })
+        uniqueKeysWithValues: LayerPerformance.counters.compactMap { counter in counter.traceName.map { ($0, counter) }
+        })
 }

@@ -41,5 +41,6 @@ func decimal(_ value: Double, _ places: Int) -> String {
     let scaled = (abs(value) * scale).rounded()
     let whole = Int(scaled / scale)
     let fraction = String(Int(scaled - Double(whole) * scale))
-    return (value < 0 && scaled > 0 ? "-" : "") + "\(whole)" + (places > 0 ? "." + String(repeating: "0", count: places - fraction.count) + fraction : "")
+    return (value < 0 && scaled > 0 ? "-" : "") + "\(whole)"
+        + (places > 0 ? "." + String(repeating: "0", count: places - fraction.count) + fraction : "")
 }

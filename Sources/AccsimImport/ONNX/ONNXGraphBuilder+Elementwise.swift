@@ -36,7 +36,8 @@ extension ONNXGraphBuilder {
 
         // Exhaustive comparison with onnxruntime over all input pairs.
         let span = Int(a.type.maxValue - a.type.minValue + 1) * Int(b.type.maxValue - b.type.minValue + 1)
-        var left: [Int32] = [], right: [Int32] = []
+        var left: [Int32] = []
+        var right: [Int32] = []
         left.reserveCapacity(span)
         right.reserveCapacity(span)
         for qa in a.type.minValue...a.type.maxValue {
@@ -55,20 +56,26 @@ extension ONNXGraphBuilder {
             var theirs: Int32
             switch kernel {
             case .qlinearAdd:
-                theirs = ONNXRuntimeArithmetic.qlinearAdd(left[index], right[index], a: a.quantization, b: b.quantization, output: target, type: output.type)
+                theirs = ONNXRuntimeArithmetic.qlinearAdd(
+                    left[index], right[index], a: a.quantization, b: b.quantization, output: target, type: output.type)
             case .floatQDQ:
-                theirs = ONNXRuntimeArithmetic.floatAdd(left[index], right[index], a: a.quantization, b: b.quantization, output: target, type: output.type)
+                theirs = ONNXRuntimeArithmetic.floatAdd(
+                    left[index], right[index], a: a.quantization, b: b.quantization, output: target, type: output.type)
             }
             theirs = min(max(theirs, clamp.min), clamp.max)
             if theirs != ours.values[index] { differing += 1 }
         }
         countDisagreements(differing)
-        notes.append("\(context.node.label): add differs from onnxruntime's \(kernel == .qlinearAdd ? "QLinearAdd" : "float DequantizeLinear/Add/QuantizeLinear") on \(differing) of \(span) input pairs")
+        notes.append(
+            "\(context.node.label): add differs from onnxruntime's \(kernel == .qlinearAdd ? "QLinearAdd" : "float DequantizeLinear/Add/QuantizeLinear") on \(differing) of \(span) input pairs"
+        )
     }
 
     /// Concat (QDQ) and QLinearConcat → `concat`; an input quantized unlike the output gets a
     /// requantizer for `s_i / s_y` (compared with onnxruntime on all 256 stored values).
-    mutating func convertConcat(_ context: ONNXNodeContext, inputs: [ONNXActivation], output: ONNXOutputQuantization) throws(ModelError) {
+    mutating func convertConcat(_ context: ONNXNodeContext, inputs: [ONNXActivation], output: ONNXOutputQuantization)
+        throws(ModelError)
+    {
         guard let first = inputs.first else { throw context.error("has no inputs") }
         let rank = first.shape.count
         var axis = try context.int("axis", 1)
@@ -78,10 +85,15 @@ extension ONNXGraphBuilder {
         shape[axis] = 0
         var requantizers: [Requantizer?] = []
         for (slot, x) in inputs.enumerated() {
-            guard x.shape.count == rank, x.layout == first.layout, (0..<rank).allSatisfy({ $0 == axis || x.shape[$0] == first.shape[$0] }) else {
-                throw context.error("input \(slot) of shape \(x.shape) does not match \(first.shape) outside axis \(axis)")
+            guard x.shape.count == rank, x.layout == first.layout,
+                (0..<rank).allSatisfy({ $0 == axis || x.shape[$0] == first.shape[$0] })
+            else {
+                throw context.error(
+                    "input \(slot) of shape \(x.shape) does not match \(first.shape) outside axis \(axis)")
             }
-            if case .flattened = x.layout { throw context.error("concatenating flattened NCHW tensors is not supported") }
+            if case .flattened = x.layout {
+                throw context.error("concatenating flattened NCHW tensors is not supported")
+            }
             shape[axis] += x.shape[axis]
             if x.scale == output.scale && x.zeroPoint == output.zeroPoint && x.type == output.type {
                 requantizers.append(nil)
@@ -95,25 +107,34 @@ extension ONNXGraphBuilder {
             var differing = 0
             for q in x.type.minValue...x.type.maxValue {
                 let ours = conversion.requantizer.apply(q - x.zeroPoint, channel: 0)
-                let theirs = ONNXRuntimeArithmetic.rescale(q, from: x.quantization, to: (output.scale, output.zeroPoint), type: output.type)
+                let theirs = ONNXRuntimeArithmetic.rescale(
+                    q, from: x.quantization, to: (output.scale, output.zeroPoint), type: output.type)
                 if ours != theirs { differing += 1 }
             }
             countDisagreements(differing)
-            notes.append("\(context.node.label): concat input \(slot) rescale differs from onnxruntime on \(differing) of 256 stored values")
+            notes.append(
+                "\(context.node.label): concat input \(slot) rescale differs from onnxruntime on \(differing) of 256 stored values"
+            )
             requantizers.append(conversion.requantizer)
         }
         let graphAxis = first.layout == .nchw ? [0, 3, 1, 2][axis] : axis
         let y = declareActivation(output, shape: shape, layout: first.layout)
-        addNode(context, .concat(ConcatParameters(axis: graphAxis, inputRequantizers: requantizers)), inputs: inputs.map(\.name), output: y.name)
+        addNode(
+            context, .concat(ConcatParameters(axis: graphAxis, inputRequantizers: requantizers)),
+            inputs: inputs.map(\.name), output: y.name)
     }
 
     /// Sigmoid (QDQ) and QLinearSigmoid → `lookup_table` holding onnxruntime's table (MLAS's
     /// logistic in float32 between DequantizeLinear and QuantizeLinear), exact by construction.
-    mutating func convertSigmoid(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization) throws(ModelError) {
+    mutating func convertSigmoid(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization)
+        throws(ModelError)
+    {
         guard x.type == output.type else {
-            throw context.error("input is \(x.type.rawValue) but output '\(output.onnxName)' is \(output.type.rawValue)")
+            throw context.error(
+                "input is \(x.type.rawValue) but output '\(output.onnxName)' is \(output.type.rawValue)")
         }
-        let table = ONNXRuntimeArithmetic.sigmoidTable(input: x.quantization, output: (output.scale, output.zeroPoint), type: x.type)
+        let table = ONNXRuntimeArithmetic.sigmoidTable(
+            input: x.quantization, output: (output.scale, output.zeroPoint), type: x.type)
         let y = declareActivation(output, shape: x.shape, layout: x.layout)
         addNode(context, .lookupTable(LookupTableParameters(table: table)), inputs: [x.name], output: y.name)
     }

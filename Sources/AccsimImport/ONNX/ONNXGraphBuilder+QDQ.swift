@@ -34,18 +34,23 @@ extension ONNXGraphBuilder {
             }
             let real = Double(x.scale) / Double(output.scale)
             let conversion = try requantizer(
-                ScaledRequantization(reals: [real], role: .joining, zeroPoint: output.zeroPoint, clampMin: output.type.minValue, clampMax: output.type.maxValue),
+                ScaledRequantization(
+                    reals: [real], role: .joining, zeroPoint: output.zeroPoint, clampMin: output.type.minValue,
+                    clampMax: output.type.maxValue),
                 onnxruntimeScales: nil, context)
             var differing = 0
             for q in x.type.minValue...x.type.maxValue {
-                let theirs = ONNXRuntimeArithmetic.rescale(q, from: x.quantization, to: (output.scale, output.zeroPoint), type: output.type)
+                let theirs = ONNXRuntimeArithmetic.rescale(
+                    q, from: x.quantization, to: (output.scale, output.zeroPoint), type: output.type)
                 if conversion.requantizer.apply(q - x.zeroPoint, channel: 0) != theirs { differing += 1 }
             }
             countDisagreements(differing)
             let y = declareActivation(output, shape: x.shape, layout: x.layout)
             addNode(context, .requantize(conversion.requantizer), inputs: [x.name], output: y.name)
         default:
-            throw context.error("quantizes '\(context.input(0) ?? "")', which is neither a float graph input nor the float output of a supported operation")
+            throw context.error(
+                "quantizes '\(context.input(0) ?? "")', which is neither a float graph input nor the float output of a supported operation"
+            )
         }
     }
 
@@ -57,10 +62,14 @@ extension ONNXGraphBuilder {
         case .activation(let x):
             let parameters = try quantizationParameters(context, subject: x.name, rank: x.shape.count)
             guard parameters.scales.count == 1 else {
-                throw context.error("activation '\(context.input(0) ?? "")' is dequantized per channel; accsim supports per-tensor activation quantization only")
+                throw context.error(
+                    "activation '\(context.input(0) ?? "")' is dequantized per channel; accsim supports per-tensor activation quantization only"
+                )
             }
             guard parameters.scales[0] == x.scale, parameters.zeroPoints[0] == x.zeroPoint else {
-                throw context.error("dequantizes '\(context.input(0) ?? "")' with (\(parameters.scales[0]), \(parameters.zeroPoints[0])) but it was quantized with (\(x.scale), \(x.zeroPoint))")
+                throw context.error(
+                    "dequantizes '\(context.input(0) ?? "")' with (\(parameters.scales[0]), \(parameters.zeroPoints[0])) but it was quantized with (\(x.scale), \(x.zeroPoint))"
+                )
             }
             values[outputName] = .dequantized(x)
         case .initializer(let tensor):
@@ -71,13 +80,18 @@ extension ONNXGraphBuilder {
             case ONNXDataType.int8: type = .int8
             case ONNXDataType.uint8: type = .uint8
             case ONNXDataType.int32: type = .int32
-            default: throw context.error("constant '\(tensor.name)' is \(ONNXDataType.name(tensor.dataType)); expected INT8, UINT8 or INT32")
+            default:
+                throw context.error(
+                    "constant '\(tensor.name)' is \(ONNXDataType.name(tensor.dataType)); expected INT8, UINT8 or INT32")
             }
-            values[outputName] = .dequantizedConstant(ONNXQuantizedConstant(
-                tensor: tensor, values: data, type: type, scales: parameters.scales, zeroPoints: parameters.zeroPoints,
-                axis: parameters.scales.count > 1 ? parameters.axis : nil))
+            values[outputName] = .dequantizedConstant(
+                ONNXQuantizedConstant(
+                    tensor: tensor, values: data, type: type, scales: parameters.scales,
+                    zeroPoints: parameters.zeroPoints,
+                    axis: parameters.scales.count > 1 ? parameters.axis : nil))
         default:
-            throw context.error("dequantizes '\(context.input(0) ?? "")', which is neither a quantized activation nor an initializer")
+            throw context.error(
+                "dequantizes '\(context.input(0) ?? "")', which is neither a quantized activation nor an initializer")
         }
     }
 
@@ -90,11 +104,16 @@ extension ONNXGraphBuilder {
             case .dequantized, .dequantizedConstant, .initializer:
                 continue
             case .activation:
-                throw context.error("reads the quantized tensor '\(name)' directly; a float operation must read DequantizeLinear outputs (QDQ form)")
+                throw context.error(
+                    "reads the quantized tensor '\(name)' directly; a float operation must read DequantizeLinear outputs (QDQ form)"
+                )
             case .pending:
-                throw context.error("reads '\(name)', the float output of another operation that was never quantized; accsim needs a QuantizeLinear between operations")
+                throw context.error(
+                    "reads '\(name)', the float output of another operation that was never quantized; accsim needs a QuantizeLinear between operations"
+                )
             case .floatInput:
-                throw context.error("reads the float graph input '\(name)'; the imported graph starts at a QuantizeLinear")
+                throw context.error(
+                    "reads the float graph input '\(name)'; the imported graph starts at a QuantizeLinear")
             case nil:
                 throw context.error("input '\(name)' is not produced by any earlier node, initializer or graph input")
             }
@@ -109,22 +128,29 @@ extension ONNXGraphBuilder {
         let outputName = try context.output()
         switch try value(context, 0) {
         case .activation(let x):
-            try convertMovement(context, x: x, output: ONNXOutputQuantization(onnxName: outputName, scale: x.scale, zeroPoint: x.zeroPoint, type: x.type))
+            try convertMovement(
+                context, x: x,
+                output: ONNXOutputQuantization(
+                    onnxName: outputName, scale: x.scale, zeroPoint: x.zeroPoint, type: x.type))
         case .dequantized:
             try holdFloatOperation(context)
-        case .pending(var operation) where (context.node.opType == "Relu" || context.node.opType == "Clip") && operation.activation == nil:
+        case .pending(var operation)
+        where (context.node.opType == "Relu" || context.node.opType == "Clip") && operation.activation == nil:
             guard ["Conv", "Gemm", "MatMul", "Add"].contains(operation.node.opType) else {
                 throw context.error("a \(context.node.opType) after \(operation.node.opType) is not supported")
             }
             operation.activation = context.node
             values[outputName] = .pending(operation)
         default:
-            throw context.error("input '\(context.input(0) ?? "")' is not a quantized activation or a DequantizeLinear output")
+            throw context.error(
+                "input '\(context.input(0) ?? "")' is not a quantized activation or a DequantizeLinear output")
         }
     }
 
     /// Converts a held float operation now that its output quantization is known.
-    private mutating func convertPending(_ operation: ONNXPendingOperation, output: ONNXOutputQuantization) throws(ModelError) {
+    private mutating func convertPending(_ operation: ONNXPendingOperation, output: ONNXOutputQuantization)
+        throws(ModelError)
+    {
         let context = ONNXNodeContext(node: operation.node, file: file)
         switch operation.node.opType {
         case "Conv":
@@ -140,7 +166,8 @@ extension ONNXGraphBuilder {
             // one in float (docs/import-onnx.md); the report compares with the one it runs.
             try convertAdd(
                 context, a: try dequantizedActivation(context, 0), b: try dequantizedActivation(context, 1),
-                output: output, activation: operation.activation, onnxruntime: output.type == .uint8 ? .qlinearAdd : .floatQDQ)
+                output: output, activation: operation.activation,
+                onnxruntime: output.type == .uint8 ? .qlinearAdd : .floatQDQ)
         case "Concat":
             var inputs: [ONNXActivation] = []
             for slot in context.node.inputs.indices { inputs.append(try dequantizedActivation(context, slot)) }
@@ -154,7 +181,9 @@ extension ONNXGraphBuilder {
         default:
             let x = try dequantizedActivation(context, 0)
             guard x.scale == output.scale, x.zeroPoint == output.zeroPoint, x.type == output.type else {
-                throw context.error("the output '\(output.onnxName)' is quantized (\(output.scale), \(output.zeroPoint)) unlike the input (\(x.scale), \(x.zeroPoint)); a \(operation.node.opType) must keep the quantization")
+                throw context.error(
+                    "the output '\(output.onnxName)' is quantized (\(output.scale), \(output.zeroPoint)) unlike the input (\(x.scale), \(x.zeroPoint)); a \(operation.node.opType) must keep the quantization"
+                )
             }
             try convertMovement(context, x: x, output: output, floatPad: true)
         }
@@ -163,7 +192,8 @@ extension ONNXGraphBuilder {
     /// Input `slot` as a DequantizeLinear of an initializer.
     func dequantizedConstant(_ context: ONNXNodeContext, _ slot: Int) throws(ModelError) -> ONNXQuantizedConstant {
         guard case .dequantizedConstant(let constant) = try value(context, slot) else {
-            throw context.error("input \(slot) '\(context.input(slot) ?? "")' must be a DequantizeLinear of a quantized initializer")
+            throw context.error(
+                "input \(slot) '\(context.input(slot) ?? "")' must be a DequantizeLinear of a quantized initializer")
         }
         return constant
     }
@@ -180,15 +210,23 @@ extension ONNXGraphBuilder {
 
     /// The quantization a QuantizeLinear (or a QOperator node's `y_scale`, `y_zero_point`) gives its
     /// output: per tensor, int8 or uint8.
-    func outputQuantization(_ context: ONNXNodeContext, onnxName: String, subject: String, scaleSlot: Int = 1, zeroPointSlot: Int = 2) throws(ModelError) -> ONNXOutputQuantization {
-        let parameters = try quantizationParameters(context, subject: subject, rank: 0, scaleSlot: scaleSlot, zeroPointSlot: zeroPointSlot)
+    func outputQuantization(
+        _ context: ONNXNodeContext, onnxName: String, subject: String, scaleSlot: Int = 1, zeroPointSlot: Int = 2
+    ) throws(ModelError) -> ONNXOutputQuantization {
+        let parameters = try quantizationParameters(
+            context, subject: subject, rank: 0, scaleSlot: scaleSlot, zeroPointSlot: zeroPointSlot)
         guard parameters.scales.count == 1 else {
-            throw context.error("activation '\(subject)' is quantized per channel (\(parameters.scales.count) scales); accsim supports per-tensor activation quantization only")
+            throw context.error(
+                "activation '\(subject)' is quantized per channel (\(parameters.scales.count) scales); accsim supports per-tensor activation quantization only"
+            )
         }
         guard parameters.type == .int8 || parameters.type == .uint8 else {
-            throw context.error("activation '\(subject)' is quantized to \(parameters.type.rawValue); accsim imports int8 and uint8 activations")
+            throw context.error(
+                "activation '\(subject)' is quantized to \(parameters.type.rawValue); accsim imports int8 and uint8 activations"
+            )
         }
-        return ONNXOutputQuantization(onnxName: onnxName, scale: parameters.scales[0], zeroPoint: parameters.zeroPoints[0], type: parameters.type)
+        return ONNXOutputQuantization(
+            onnxName: onnxName, scale: parameters.scales[0], zeroPoint: parameters.zeroPoints[0], type: parameters.type)
     }
 
     /// Scales and zero points read from the initializers at `scaleSlot` and `zeroPointSlot`
@@ -211,7 +249,9 @@ extension ONNXGraphBuilder {
             case ONNXDataType.uint8: type = .uint8
             case ONNXDataType.int32: type = .int32
             default:
-                throw context.error("the zero point of '\(subject)' is \(ONNXDataType.name(zeroTensor.dataType)); accsim imports INT8, UINT8 (and INT32 biases)")
+                throw context.error(
+                    "the zero point of '\(subject)' is \(ONNXDataType.name(zeroTensor.dataType)); accsim imports INT8, UINT8 (and INT32 biases)"
+                )
             }
             let data = try zeroTensor.integerValues(file: file)
             guard data.count == scales.count else {

@@ -5,14 +5,19 @@ extension ONNXGraphBuilder {
     /// MaxPool, Relu, Clip, Reshape, Flatten and Pad on a quantized tensor whose quantization
     /// they keep. `floatPad` says whether a Pad's constant is a float (QDQ: real 0 → the zero
     /// point) or a stored value (QOperator).
-    mutating func convertMovement(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization, floatPad: Bool = false) throws(ModelError) {
+    mutating func convertMovement(
+        _ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization, floatPad: Bool = false
+    ) throws(ModelError) {
         switch context.node.opType {
         case "MaxPool":
             try convertMaxPool(context, x: x, output: output)
         case "Relu", "Clip":
             let range = try floatRange(context)
-            var low = x.type.minValue, high = x.type.maxValue
-            let quantize = { (v: Float) in ONNXRuntimeArithmetic.quantize(v, scale: x.scale, zeroPoint: x.zeroPoint, type: x.type) }
+            var low = x.type.minValue
+            var high = x.type.maxValue
+            let quantize = { (v: Float) in
+                ONNXRuntimeArithmetic.quantize(v, scale: x.scale, zeroPoint: x.zeroPoint, type: x.type)
+            }
             if let lower = range.min { low = max(low, quantize(lower)) }
             if let upper = range.max { high = min(high, quantize(upper)) }
             guard low <= high else { throw context.error("the clamp range is empty after quantization") }
@@ -29,7 +34,9 @@ extension ONNXGraphBuilder {
 
     /// Flatten (axis 1) and Reshape to `[N, K]` → `reshape`. An NCHW input with H·W > 1 keeps
     /// its NHWC element order; the fully connected layer reading it permutes its weights.
-    private mutating func convertReshape(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization) throws(ModelError) {
+    private mutating func convertReshape(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization)
+        throws(ModelError)
+    {
         var target: [Int]
         if context.node.opType == "Flatten" {
             var axis = try context.int("axis", 1)
@@ -44,7 +51,9 @@ extension ONNXGraphBuilder {
             var inferred: Int?
             for (index, extent) in requested.enumerated() {
                 if extent == 0 && !allowZero {
-                    guard index < x.shape.count else { throw context.error("shape entry \(index) copies a dimension the input does not have") }
+                    guard index < x.shape.count else {
+                        throw context.error("shape entry \(index) copies a dimension the input does not have")
+                    }
                     target.append(x.shape[index])
                 } else if extent == -1 {
                     guard inferred == nil else { throw context.error("the shape has two -1 entries") }
@@ -58,17 +67,22 @@ extension ONNXGraphBuilder {
             let total = x.shape.reduce(1, *)
             if let inferred {
                 let known = target.reduce(1, *)
-                guard known > 0, total % known == 0 else { throw context.error("cannot infer the -1 entry of \(requested) for \(total) elements") }
+                guard known > 0, total % known == 0 else {
+                    throw context.error("cannot infer the -1 entry of \(requested) for \(total) elements")
+                }
                 target[inferred] = total / known
             }
-            guard target.reduce(1, *) == total else { throw context.error("shape \(target) holds a different element count than the input \(x.shape)") }
+            guard target.reduce(1, *) == total else {
+                throw context.error("shape \(target) holds a different element count than the input \(x.shape)")
+            }
         }
         if target == x.shape {
             values[output.onnxName] = .activation(x)
             return
         }
         guard target.count == 2, target[0] == x.shape[0] else {
-            throw context.error("reshaping \(x.shape) to \(target) is not supported; accsim imports reshapes to [N, K] (flatten)")
+            throw context.error(
+                "reshaping \(x.shape) to \(target) is not supported; accsim imports reshapes to [N, K] (flatten)")
         }
         let layout: ONNXActivation.Layout
         switch x.layout {
@@ -85,9 +99,13 @@ extension ONNXGraphBuilder {
     }
 
     /// Pad (mode constant) of an NCHW tensor → `pad` with the stored value of the constant.
-    private mutating func convertPad(_ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization, floatPad: Bool) throws(ModelError) {
+    private mutating func convertPad(
+        _ context: ONNXNodeContext, x: ONNXActivation, output: ONNXOutputQuantization, floatPad: Bool
+    ) throws(ModelError) {
         guard x.layout == .nchw else { throw context.error("input '\(context.input(0) ?? "")' is not an NCHW tensor") }
-        guard try context.string("mode", "constant") == "constant" else { throw context.error("only mode 'constant' is supported") }
+        guard try context.string("mode", "constant") == "constant" else {
+            throw context.error("only mode 'constant' is supported")
+        }
         if context.input(3) != nil { throw context.error("the axes input is not supported") }
         var pads: [Int]
         if context.input(1) != nil {
@@ -107,11 +125,14 @@ extension ONNXGraphBuilder {
                 value = ONNXRuntimeArithmetic.quantize(data[0], scale: x.scale, zeroPoint: x.zeroPoint, type: x.type)
             case .initializer(let tensor):
                 let data = try tensor.integerValues(file: file)
-                guard data.count == 1, x.type.contains(data[0]) else { throw context.error("constant_value must be a scalar of the input's type") }
+                guard data.count == 1, x.type.contains(data[0]) else {
+                    throw context.error("constant_value must be a scalar of the input's type")
+                }
                 value = Int32(data[0])
             case .dequantizedConstant(let constant):
                 guard constant.values.count == 1 else { throw context.error("constant_value must be a scalar") }
-                let real = ONNXRuntimeArithmetic.dequantize(Int32(constant.values[0]), scale: constant.scales[0], zeroPoint: constant.zeroPoints[0])
+                let real = ONNXRuntimeArithmetic.dequantize(
+                    Int32(constant.values[0]), scale: constant.scales[0], zeroPoint: constant.zeroPoints[0])
                 value = ONNXRuntimeArithmetic.quantize(real, scale: x.scale, zeroPoint: x.zeroPoint, type: x.type)
             default:
                 throw context.error("constant_value '\(name)' must be a constant")
@@ -120,7 +141,9 @@ extension ONNXGraphBuilder {
         // ONNX pads: [n, c, h, w begins, n, c, h, w ends]; accsim NHWC [[before, after]] per axis.
         let padding = [[pads[0], pads[4]], [pads[2], pads[6]], [pads[3], pads[7]], [pads[1], pads[5]]]
         guard padding[0] == [0, 0] else { throw context.error("padding the batch dimension is not supported") }
-        let shape = [x.shape[0], x.shape[1] + pads[1] + pads[5], x.shape[2] + pads[2] + pads[6], x.shape[3] + pads[3] + pads[7]]
+        let shape = [
+            x.shape[0], x.shape[1] + pads[1] + pads[5], x.shape[2] + pads[2] + pads[6], x.shape[3] + pads[3] + pads[7],
+        ]
         let y = declareActivation(output, shape: shape, layout: .nchw)
         addNode(context, .pad(PadParameters(padding: padding, value: value)), inputs: [x.name], output: y.name)
     }

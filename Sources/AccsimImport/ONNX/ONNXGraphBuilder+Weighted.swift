@@ -9,9 +9,14 @@ extension ONNXGraphBuilder {
         _ context: ONNXNodeContext, x: ONNXActivation, weights: ONNXQuantizedConstant, bias: ONNXQuantizedConstant?,
         output: ONNXOutputQuantization, activation: ONNXNode?
     ) throws(ModelError) {
-        guard x.layout == .nchw else { throw context.error("input '\(context.input(0) ?? "")' of shape \(x.shape) is not an NCHW tensor") }
+        guard x.layout == .nchw else {
+            throw context.error("input '\(context.input(0) ?? "")' of shape \(x.shape) is not an NCHW tensor")
+        }
         let dims = weights.tensor.dims.map { Int($0) }
-        guard dims.count == 4 else { throw context.error("weights '\(weights.tensor.name)' have shape \(dims); a 2-D convolution needs [O, I/group, KH, KW]") }
+        guard dims.count == 4 else {
+            throw context.error(
+                "weights '\(weights.tensor.name)' have shape \(dims); a 2-D convolution needs [O, I/group, KH, KW]")
+        }
         try checkWeightType(context, weights)
         let (cout, cinPerGroup, kh, kw) = (dims[0], dims[1], dims[2], dims[3])
         let groups = try context.int("group", 1)
@@ -22,13 +27,19 @@ extension ONNXGraphBuilder {
         if let kernel = try context.ints("kernel_shape"), kernel != [kh, kw] {
             throw context.error("kernel_shape \(kernel) does not match the weights \(dims)")
         }
-        let geometry = try windowGeometry(context, input: (x.shape[2], x.shape[3]), kernel: (kh, kw), allowDilation: true)
+        let geometry = try windowGeometry(
+            context, input: (x.shape[2], x.shape[3]), kernel: (kh, kw), allowDilation: true)
         let perChannel = try channelParameters(context, weights, channels: cout, axis: 0)
-        let reals = perChannel.scales.map { Double(ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale)) }
-        let ortScales = perChannel.scales.map { ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale) }
+        let reals = perChannel.scales.map {
+            Double(ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale))
+        }
+        let ortScales = perChannel.scales.map {
+            ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale)
+        }
         let clamp = try outputClamp(output, activation: activation)
         let conversion = try requantizer(
-            ScaledRequantization(reals: reals, role: .weighted, zeroPoint: output.zeroPoint, clampMin: clamp.min, clampMax: clamp.max),
+            ScaledRequantization(
+                reals: reals, role: .weighted, zeroPoint: output.zeroPoint, clampMin: clamp.min, clampMax: clamp.max),
             onnxruntimeScales: ortScales, context)
 
         // OIHW → OHWI, one row of KH·KW·I/g per output channel.
@@ -38,7 +49,8 @@ extension ONNXGraphBuilder {
             for i in 0..<cinPerGroup {
                 for y in 0..<kh {
                     for xx in 0..<kw {
-                        rows[o * inner + (y * kw + xx) * cinPerGroup + i] = weights.values[((o * cinPerGroup + i) * kh + y) * kw + xx]
+                        rows[o * inner + (y * kw + xx) * cinPerGroup + i] =
+                            weights.values[((o * cinPerGroup + i) * kh + y) * kw + xx]
                     }
                 }
             }
@@ -46,10 +58,13 @@ extension ONNXGraphBuilder {
         let (weightName, biasName) = try declareWeightsAndBias(
             context, weights: weights, rows: rows, shape: [cout, kh, kw, cinPerGroup], scales: perChannel.scales,
             zeroPoints: perChannel.zeroPoints, bias: bias, inputScale: x.scale, factors: conversion.weightFactors)
-        let y = declareActivation(output, shape: [x.shape[0], cout, geometry.outputHeight, geometry.outputWidth], layout: .nchw)
+        let y = declareActivation(
+            output, shape: [x.shape[0], cout, geometry.outputHeight, geometry.outputWidth], layout: .nchw)
         let parameters = Conv2DParameters(
-            stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding, groups: groups, requantizer: conversion.requantizer)
-        addNode(context, .conv2D(parameters), inputs: [x.name, weightName] + (biasName.map { [$0] } ?? []), output: y.name)
+            stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding, groups: groups,
+            requantizer: conversion.requantizer)
+        addNode(
+            context, .conv2D(parameters), inputs: [x.name, weightName] + (biasName.map { [$0] } ?? []), output: y.name)
     }
 
     /// Gemm, MatMul (QDQ), QGemm and QLinearMatMul with a constant second operand →
@@ -60,7 +75,9 @@ extension ONNXGraphBuilder {
         output: ONNXOutputQuantization, activation: ONNXNode?, transposedWeights explicitTransB: Bool? = nil
     ) throws(ModelError) {
         guard x.shape.count == 2, x.layout != .nchw else {
-            throw context.error("input '\(context.input(0) ?? "")' has shape \(x.shape); accsim's fully connected layer reads [N, K] (flatten the input first)")
+            throw context.error(
+                "input '\(context.input(0) ?? "")' has shape \(x.shape); accsim's fully connected layer reads [N, K] (flatten the input first)"
+            )
         }
         let op = context.node.opType
         if op == "Gemm" || op == "QGemm" {
@@ -71,11 +88,15 @@ extension ONNXGraphBuilder {
         var transB = explicitTransB ?? false
         if explicitTransB == nil, op == "Gemm" || op == "QGemm" { transB = try context.int("transB", 0) == 1 }
         let dims = weights.tensor.dims.map { Int($0) }
-        guard dims.count == 2 else { throw context.error("weights '\(weights.tensor.name)' have shape \(dims); expected a matrix") }
+        guard dims.count == 2 else {
+            throw context.error("weights '\(weights.tensor.name)' have shape \(dims); expected a matrix")
+        }
         try checkWeightType(context, weights)
         let (outputs, depth) = transB ? (dims[0], dims[1]) : (dims[1], dims[0])
         guard depth == x.shape[1] else {
-            throw context.error("weights '\(weights.tensor.name)' of shape \(dims) expect \(depth) input features but the input has \(x.shape[1])")
+            throw context.error(
+                "weights '\(weights.tensor.name)' of shape \(dims) expect \(depth) input features but the input has \(x.shape[1])"
+            )
         }
         let perChannel = try channelParameters(context, weights, channels: outputs, axis: transB ? 0 : 1)
         // The weight matrix as [O, K] rows, columns in the accsim input's element order.
@@ -94,24 +115,32 @@ extension ONNXGraphBuilder {
                 rows[o * depth + k] = transB ? weights.values[o * depth + source] : weights.values[source * outputs + o]
             }
         }
-        let reals = perChannel.scales.map { Double(ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale)) }
-        let ortScales = perChannel.scales.map { ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale) }
+        let reals = perChannel.scales.map {
+            Double(ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale))
+        }
+        let ortScales = perChannel.scales.map {
+            ONNXRuntimeArithmetic.weightedScale(input: x.scale, weight: $0, output: output.scale)
+        }
         let clamp = try outputClamp(output, activation: activation)
         let conversion = try requantizer(
-            ScaledRequantization(reals: reals, role: .weighted, zeroPoint: output.zeroPoint, clampMin: clamp.min, clampMax: clamp.max),
+            ScaledRequantization(
+                reals: reals, role: .weighted, zeroPoint: output.zeroPoint, clampMin: clamp.min, clampMax: clamp.max),
             onnxruntimeScales: ortScales, context)
         let (weightName, biasName) = try declareWeightsAndBias(
             context, weights: weights, rows: rows, shape: [outputs, depth], scales: perChannel.scales,
             zeroPoints: perChannel.zeroPoints, bias: bias, inputScale: x.scale, factors: conversion.weightFactors)
         let y = declareActivation(output, shape: [x.shape[0], outputs], layout: .plain)
-        addNode(context, .fullyConnected(FullyConnectedParameters(requantizer: conversion.requantizer)), inputs: [x.name, weightName] + (biasName.map { [$0] } ?? []), output: y.name)
+        addNode(
+            context, .fullyConnected(FullyConnectedParameters(requantizer: conversion.requantizer)),
+            inputs: [x.name, weightName] + (biasName.map { [$0] } ?? []), output: y.name)
     }
 
     // MARK: Helpers
 
     private func checkWeightType(_ context: ONNXNodeContext, _ weights: ONNXQuantizedConstant) throws(ModelError) {
         guard weights.type == .int8 || weights.type == .uint8 else {
-            throw context.error("weights '\(weights.tensor.name)' are \(weights.type.rawValue); accsim imports int8 and uint8 weights")
+            throw context.error(
+                "weights '\(weights.tensor.name)' are \(weights.type.rawValue); accsim imports int8 and uint8 weights")
         }
     }
 
@@ -122,7 +151,9 @@ extension ONNXGraphBuilder {
     ) throws(ModelError) -> (scales: [Float], zeroPoints: [Int32]) {
         if weights.scales.count == 1 { return (weights.scales, weights.zeroPoints) }
         guard weights.scales.count == channels, weights.axis == axis else {
-            throw context.error("weights '\(weights.tensor.name)' have \(weights.scales.count) scales along axis \(weights.axis.map(String.init) ?? "?"); accsim needs one per output channel (\(channels) along axis \(axis)) or one per tensor")
+            throw context.error(
+                "weights '\(weights.tensor.name)' have \(weights.scales.count) scales along axis \(weights.axis.map(String.init) ?? "?"); accsim needs one per output channel (\(channels) along axis \(axis)) or one per tensor"
+            )
         }
         return (weights.scales, weights.zeroPoints)
     }
@@ -130,7 +161,8 @@ extension ONNXGraphBuilder {
     /// Declares the weights (rows of the output channels, in accsim's layout) and the bias, after
     /// folding `factors` (single-shift policy) into them.
     private mutating func declareWeightsAndBias(
-        _ context: ONNXNodeContext, weights: ONNXQuantizedConstant, rows: [Int64], shape: [Int], scales: [Float], zeroPoints: [Int32],
+        _ context: ONNXNodeContext, weights: ONNXQuantizedConstant, rows: [Int64], shape: [Int], scales: [Float],
+        zeroPoints: [Int32],
         bias: ONNXQuantizedConstant?, inputScale: Float, factors: [Double]?
     ) throws(ModelError) -> (weights: String, bias: String?) {
         let channels = shape[0]
@@ -140,13 +172,18 @@ extension ONNXGraphBuilder {
         var weightZeroPoints = zeroPoints
         if let factors {
             guard zeroPoints.allSatisfy({ $0 == 0 }) else {
-                throw context.error("the single-shift policy folds scales into symmetric weights; '\(weights.tensor.name)' has non-zero zero points")
+                throw context.error(
+                    "the single-shift policy folds scales into symmetric weights; '\(weights.tensor.name)' has non-zero zero points"
+                )
             }
-            weightScales = (0..<channels).map { Double(scales[scales.count == 1 ? 0 : $0]) / factors[factors.count == 1 ? 0 : $0] }
+            weightScales = (0..<channels).map {
+                Double(scales[scales.count == 1 ? 0 : $0]) / factors[factors.count == 1 ? 0 : $0]
+            }
             weightZeroPoints = [Int32](repeating: 0, count: channels)
             for o in 0..<channels {
                 let factor = factors[factors.count == 1 ? 0 : o]
-                var errorSquares = 0.0, normSquares = 0.0
+                var errorSquares = 0.0
+                var normSquares = 0.0
                 for k in 0..<perRow {
                     let exact = Double(rows[o * perRow + k]) * factor
                     var folded = exact.rounded(.toNearestOrAwayFromZero)
@@ -158,26 +195,35 @@ extension ONNXGraphBuilder {
                     errorSquares += (folded - exact) * (folded - exact)
                     normSquares += exact * exact
                 }
-                if normSquares > 0 { worstWeightError = max(worstWeightError, (errorSquares / normSquares).squareRoot()) }
+                if normSquares > 0 {
+                    worstWeightError = max(worstWeightError, (errorSquares / normSquares).squareRoot())
+                }
                 foldedChannels += 1
             }
         }
-        let quantization = weightScales.count == 1
+        let quantization =
+            weightScales.count == 1
             ? Quantization(scale: weightScales[0], zeroPoint: weightZeroPoints[0])
-            : Quantization(scales: weightScales, zeroPoints: weightZeroPoints.count == 1 ? [Int32](repeating: weightZeroPoints[0], count: weightScales.count) : weightZeroPoints, axis: 0)
+            : Quantization(
+                scales: weightScales,
+                zeroPoints: weightZeroPoints.count == 1
+                    ? [Int32](repeating: weightZeroPoints[0], count: weightScales.count) : weightZeroPoints, axis: 0)
         let weightName = declareConstant(
             weights.tensor.name + (shape.count == 4 ? "/ohwi" : "/oi"), shape: shape,
             data: ConstantData(elementType: weights.type, values: values), quantization: quantization)
         guard let bias else { return (weightName, nil) }
         guard bias.values.count == channels else {
-            throw context.error("bias '\(bias.tensor.name)' has \(bias.values.count) values for \(channels) output channels")
+            throw context.error(
+                "bias '\(bias.tensor.name)' has \(bias.values.count) values for \(channels) output channels")
         }
         if !bias.scales.isEmpty {
             for o in 0..<channels {
                 let expected = Double(inputScale) * Double(scales[scales.count == 1 ? 0 : o])
                 let actual = Double(bias.scales[bias.scales.count == 1 ? 0 : o])
                 if abs(actual - expected) > 1e-6 * expected {
-                    notes.append("\(context.node.label): bias scale \(actual) differs from s_x·s_w = \(expected) in channel \(o); the int32 values are used as stored, as onnxruntime does")
+                    notes.append(
+                        "\(context.node.label): bias scale \(actual) differs from s_x·s_w = \(expected) in channel \(o); the int32 values are used as stored, as onnxruntime does"
+                    )
                     break
                 }
             }
@@ -186,10 +232,14 @@ extension ONNXGraphBuilder {
         for o in 0..<channels {
             var value = Double(bias.values[o])
             if let factors { value = (value * factors[factors.count == 1 ? 0 : o]).rounded(.toNearestOrAwayFromZero) }
-            guard let narrow = Int32(exactly: value) else { throw context.error("bias '\(bias.tensor.name)'[\(o)] = \(value) does not fit int32") }
+            guard let narrow = Int32(exactly: value) else {
+                throw context.error("bias '\(bias.tensor.name)'[\(o)] = \(value) does not fit int32")
+            }
             biasValues.append(narrow)
         }
-        let biasName = declareConstant(bias.tensor.name, shape: [channels], data: ConstantData(elementType: .int32, values: biasValues), quantization: nil)
+        let biasName = declareConstant(
+            bias.tensor.name, shape: [channels], data: ConstantData(elementType: .int32, values: biasValues),
+            quantization: nil)
         return (weightName, biasName)
     }
 }

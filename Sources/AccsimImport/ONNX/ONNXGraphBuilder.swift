@@ -48,7 +48,8 @@ struct ONNXGraphBuilder {
             guard input.elementType == ONNXDataType.float else {
                 throw ModelError(
                     file: file, field: input.path,
-                    "graph input '\(input.name)' is \(ONNXDataType.name(input.elementType ?? 0)); accsim imports models whose inputs are float and quantized by QuantizeLinear")
+                    "graph input '\(input.name)' is \(ONNXDataType.name(input.elementType ?? 0)); accsim imports models whose inputs are float and quantized by QuantizeLinear"
+                )
             }
             values[input.name] = .floatInput(input)
         }
@@ -61,7 +62,10 @@ struct ONNXGraphBuilder {
             switch values[output.name] {
             case .dequantized(let a), .activation(let a):
                 if case .flattened = a.layout {
-                    throw ModelError(file: file, field: field, "graph output '\(output.name)' is a flattened NCHW tensor, whose element order accsim's NHWC graph does not keep")
+                    throw ModelError(
+                        file: file, field: field,
+                        "graph output '\(output.name)' is a flattened NCHW tensor, whose element order accsim's NHWC graph does not keep"
+                    )
                 }
                 outputs.append(a.name)
             case nil:
@@ -69,11 +73,14 @@ struct ONNXGraphBuilder {
             default:
                 throw ModelError(
                     file: file, field: field,
-                    "graph output '\(output.name)' is not a dequantized quantized tensor; the imported graph must end at the input of a DequantizeLinear")
+                    "graph output '\(output.name)' is not a dequantized quantized tensor; the imported graph must end at the input of a DequantizeLinear"
+                )
             }
         }
         if graphInputs.isEmpty {
-            throw ModelError(file: file, field: "graph.input", "no float graph input is quantized by a QuantizeLinear; nothing to import")
+            throw ModelError(
+                file: file, field: "graph.input",
+                "no float graph input is quantized by a QuantizeLinear; nothing to import")
         }
         var metadata: [String: String] = [
             "semantics": "onnxruntime",
@@ -83,18 +90,23 @@ struct ONNXGraphBuilder {
             "requant_policy": policy.description,
         ]
         if !model.producerName.isEmpty {
-            metadata["onnx_producer"] = model.producerVersion.isEmpty ? model.producerName : "\(model.producerName) \(model.producerVersion)"
+            metadata["onnx_producer"] =
+                model.producerVersion.isEmpty ? model.producerName : "\(model.producerName) \(model.producerVersion)"
         }
         // Float inputs as onnxruntime's QuantizeLinear takes them (float32 x / scale, round half to
         // even, + zero point, saturate), in ONNX's NCHW layout; rank-4 outputs written back NCHW.
         var framed = tensors
-        for index in framed.indices where graphInputs.contains(framed[index].name) || outputs.contains(framed[index].name) {
+        for index in framed.indices
+        where graphInputs.contains(framed[index].name) || outputs.contains(framed[index].name) {
             if framed[index].shape.count == 4 { framed[index].layout = .nchw }
             if graphInputs.contains(framed[index].name), let q = framed[index].quantization, q.scales.count == 1 {
-                framed[index].floatInput = FloatInputQuantization(operation: .divide, factor: q.scales[0], rounding: .halfEven)
+                framed[index].floatInput = FloatInputQuantization(
+                    operation: .divide, factor: q.scales[0], rounding: .halfEven)
             }
         }
-        return Graph(name: graphName, tensors: framed, constants: constants, nodes: nodes, inputs: graphInputs, outputs: outputs, metadata: metadata)
+        return Graph(
+            name: graphName, tensors: framed, constants: constants, nodes: nodes, inputs: graphInputs, outputs: outputs,
+            metadata: metadata)
     }
 
     /// `qdq`, `qoperator` or `mixed`.
@@ -136,7 +148,9 @@ struct ONNXGraphBuilder {
             try convertDataMovement(context)
         default:
             let domain = node.domain.isEmpty ? "ai.onnx" : node.domain
-            throw context.error("unsupported operator '\(node.opType)' (domain \(domain)); see docs/import-onnx.md for the supported ones")
+            throw context.error(
+                "unsupported operator '\(node.opType)' (domain \(domain)); see docs/import-onnx.md for the supported ones"
+            )
         }
     }
 
@@ -146,7 +160,8 @@ struct ONNXGraphBuilder {
     func value(_ context: ONNXNodeContext, _ slot: Int) throws(ModelError) -> ONNXValue {
         guard let name = context.input(slot) else { throw context.error("input \(slot) is missing") }
         guard let value = values[name] else {
-            throw context.error("input \(slot) '\(name)' is not produced by any earlier node, initializer or graph input")
+            throw context.error(
+                "input \(slot) '\(name)' is not produced by any earlier node, initializer or graph input")
         }
         return value
     }
@@ -162,7 +177,9 @@ struct ONNXGraphBuilder {
     /// Input `slot` as the DequantizeLinear output of an activation (QDQ form).
     func dequantizedActivation(_ context: ONNXNodeContext, _ slot: Int) throws(ModelError) -> ONNXActivation {
         guard case .dequantized(let a) = try value(context, slot) else {
-            throw context.error("input \(slot) '\(context.input(slot) ?? "")' must come from a DequantizeLinear of a quantized activation")
+            throw context.error(
+                "input \(slot) '\(context.input(slot) ?? "")' must come from a DequantizeLinear of a quantized activation"
+            )
         }
         return a
     }
@@ -178,18 +195,25 @@ struct ONNXGraphBuilder {
     // MARK: Declarations
 
     /// Declares an activation tensor for `output` and records it as the value of its ONNX name.
-    mutating func declareActivation(_ output: ONNXOutputQuantization, shape: [Int], layout: ONNXActivation.Layout) -> ONNXActivation {
+    mutating func declareActivation(_ output: ONNXOutputQuantization, shape: [Int], layout: ONNXActivation.Layout)
+        -> ONNXActivation
+    {
         let name = uniqueName(output.onnxName)
-        let activation = ONNXActivation(name: name, shape: shape, type: output.type, scale: output.scale, zeroPoint: output.zeroPoint, layout: layout)
-        tensors.append(TensorInfo(
-            name: name, shape: activation.graphShape, elementType: output.type,
-            quantization: Quantization(scale: Double(output.scale), zeroPoint: output.zeroPoint)))
+        let activation = ONNXActivation(
+            name: name, shape: shape, type: output.type, scale: output.scale, zeroPoint: output.zeroPoint,
+            layout: layout)
+        tensors.append(
+            TensorInfo(
+                name: name, shape: activation.graphShape, elementType: output.type,
+                quantization: Quantization(scale: Double(output.scale), zeroPoint: output.zeroPoint)))
         values[output.onnxName] = .activation(activation)
         return activation
     }
 
     /// Declares a constant tensor and returns its graph name.
-    mutating func declareConstant(_ base: String, shape: [Int], data: ConstantData, quantization: Quantization?) -> String {
+    mutating func declareConstant(_ base: String, shape: [Int], data: ConstantData, quantization: Quantization?)
+        -> String
+    {
         let name = uniqueName(base)
         tensors.append(TensorInfo(name: name, shape: shape, elementType: data.elementType, quantization: quantization))
         constants[name] = data
@@ -197,7 +221,9 @@ struct ONNXGraphBuilder {
     }
 
     /// Appends a node named after the ONNX node (made unique).
-    mutating func addNode(_ context: ONNXNodeContext, suffix: String = "", _ operation: Operation, inputs: [String], output: String) {
+    mutating func addNode(
+        _ context: ONNXNodeContext, suffix: String = "", _ operation: Operation, inputs: [String], output: String
+    ) {
         var name = context.node.label + suffix
         var counter = 2
         let stem = name
@@ -210,7 +236,9 @@ struct ONNXGraphBuilder {
     }
 
     /// Declares a tensor the importer introduces (no ONNX counterpart) and returns its name.
-    mutating func declareIntermediate(_ base: String, shape: [Int], type: ElementType, quantization: Quantization?) -> String {
+    mutating func declareIntermediate(_ base: String, shape: [Int], type: ElementType, quantization: Quantization?)
+        -> String
+    {
         let name = uniqueName(base)
         tensors.append(TensorInfo(name: name, shape: shape, elementType: type, quantization: quantization))
         return name
@@ -262,14 +290,21 @@ struct ONNXGraphBuilder {
     }
 
     /// The clamp of a requantized output: the type's range, narrowed by a fused Relu or Clip.
-    func outputClamp(_ output: ONNXOutputQuantization, activation: ONNXNode?) throws(ModelError) -> (min: Int32, max: Int32) {
-        var low = output.type.minValue, high = output.type.maxValue
+    func outputClamp(_ output: ONNXOutputQuantization, activation: ONNXNode?) throws(ModelError) -> (
+        min: Int32, max: Int32
+    ) {
+        var low = output.type.minValue
+        var high = output.type.maxValue
         guard let activation else { return (low, high) }
         let range = try floatRange(ONNXNodeContext(node: activation, file: file))
-        let quantize = { (v: Float) in ONNXRuntimeArithmetic.quantize(v, scale: output.scale, zeroPoint: output.zeroPoint, type: output.type) }
+        let quantize = { (v: Float) in
+            ONNXRuntimeArithmetic.quantize(v, scale: output.scale, zeroPoint: output.zeroPoint, type: output.type)
+        }
         if let lower = range.min { low = max(low, quantize(lower)) }
         if let upper = range.max { high = min(high, quantize(upper)) }
-        if low > high { throw ModelError(file: file, node: activation.label, "the activation's range is empty after quantization") }
+        if low > high {
+            throw ModelError(file: file, node: activation.label, "the activation's range is empty after quantization")
+        }
         return (low, high)
     }
 

@@ -75,7 +75,9 @@ public enum ONNXImporter {
 
     /// Imports an ONNX model held in memory; errors name `file` when given. The returned graph has
     /// passed `Graph.validate()`.
-    public static func importModel(bytes: [UInt8], file: String? = nil, options: Options = Options()) throws(ModelError) -> (Graph, Report) {
+    public static func importModel(bytes: [UInt8], file: String? = nil, options: Options = Options()) throws(ModelError)
+        -> (Graph, Report)
+    {
         do {
             try options.policy.validate()
         } catch {
@@ -86,10 +88,14 @@ public enum ONNXImporter {
             throw ModelError(file: file, field: "opset_import", "the model imports no ai.onnx opset")
         }
         if version < 10 {
-            throw ModelError(file: file, field: "opset_import", "the default opset is \(version); quantized operators need opset 10 or later")
+            throw ModelError(
+                file: file, field: "opset_import",
+                "the default opset is \(version); quantized operators need opset 10 or later")
         }
         for node in model.graph.nodes where model.opsets[node.domain] == nil {
-            throw ModelError(file: file, node: node.label, field: node.path, "\(node.opType): domain '\(node.domain)' is not imported by the model's opset_import")
+            throw ModelError(
+                file: file, node: node.label, field: node.path,
+                "\(node.opType): domain '\(node.domain)' is not imported by the model's opset_import")
         }
         var builder = ONNXGraphBuilder(model: model, policy: options.policy, file: file)
         let graph = try builder.build()
@@ -100,7 +106,9 @@ public enum ONNXImporter {
         }
         var notes = builder.notes
         if options.policy == .singleShift {
-            notes.append("single shift: \(builder.foldedChannels) output channels rescaled, \(builder.clampedWeights) weights clamped")
+            notes.append(
+                "single shift: \(builder.foldedChannels) output channels rescaled, \(builder.clampedWeights) weights clamped"
+            )
         }
         let report = Report(
             policy: options.policy, form: builder.form, worstRelativeError: builder.worstRelativeError,

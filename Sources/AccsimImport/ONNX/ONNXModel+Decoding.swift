@@ -9,7 +9,8 @@ extension ONNXModel {
         var irVersion: Int64?
         var opsets: [String: Int64] = [:]
         var opsetCount = 0
-        var producerName = "", producerVersion = ""
+        var producerName = ""
+        var producerVersion = ""
         var graph: ONNXGraph?
         let names: (Int) -> String = { number in
             switch number {
@@ -32,7 +33,8 @@ extension ONNXModel {
                 graph = try ONNXGraph.decode(try reader.message(field, path))
             case 8:
                 var opset = try reader.message(field, path)
-                var domain = "", version: Int64 = 0
+                var domain = ""
+                var version: Int64 = 0
                 while let f = try opset.next({ $0 == 1 ? "domain" : $0 == 2 ? "version" : "field \($0)" }) {
                     switch f.number {
                     case 1: domain = try opset.string(f, opset.child("domain"))
@@ -50,10 +52,14 @@ extension ONNXModel {
             throw ModelError(file: file, field: "ir_version", "missing; not an ONNX model (or a damaged one)")
         }
         guard (3...64).contains(irVersion) else {
-            throw ModelError(file: file, field: "ir_version", "IR version \(irVersion) is outside 3...64; not a supported ONNX model")
+            throw ModelError(
+                file: file, field: "ir_version", "IR version \(irVersion) is outside 3...64; not a supported ONNX model"
+            )
         }
         guard let graph else { throw ModelError(file: file, field: "graph", "the model has no graph") }
-        return ONNXModel(irVersion: irVersion, opsets: opsets, producerName: producerName, producerVersion: producerVersion, graph: graph)
+        return ONNXModel(
+            irVersion: irVersion, opsets: opsets, producerName: producerName, producerVersion: producerVersion,
+            graph: graph)
     }
 }
 
@@ -93,7 +99,8 @@ extension ONNXGraph {
 extension ONNXNode {
     static func decode(_ message: ProtobufReader, index: Int) throws(ModelError) -> ONNXNode {
         var reader = message
-        var node = ONNXNode(index: index, name: "", opType: "", domain: "", inputs: [], outputs: [], attributes: [], path: reader.path)
+        var node = ONNXNode(
+            index: index, name: "", opType: "", domain: "", inputs: [], outputs: [], attributes: [], path: reader.path)
         let names: (Int) -> String = { number in
             switch number {
             case 1: "input[\(node.inputs.count)]"
@@ -126,7 +133,8 @@ extension ONNXNode {
 extension ONNXAttribute {
     static func decode(_ message: ProtobufReader) throws(ModelError) -> ONNXAttribute {
         var reader = message
-        var attribute = ONNXAttribute(name: "", kind: nil, f: nil, i: nil, s: nil, t: nil, floats: [], ints: [], path: reader.path)
+        var attribute = ONNXAttribute(
+            name: "", kind: nil, f: nil, i: nil, s: nil, t: nil, floats: [], ints: [], path: reader.path)
         var rawKind: Int64?
         let names: (Int) -> String = { number in
             switch number {
@@ -164,7 +172,8 @@ extension ONNXTensor {
     static func decode(_ message: ProtobufReader) throws(ModelError) -> ONNXTensor {
         var reader = message
         var tensor = ONNXTensor(
-            name: "", dims: [], dataType: 0, rawData: nil, floatData: [], int32Data: [], int64Data: [], isExternal: false, path: reader.path)
+            name: "", dims: [], dataType: 0, rawData: nil, floatData: [], int32Data: [], int64Data: [],
+            isExternal: false, path: reader.path)
         let names: (Int) -> String = { number in
             switch number {
             case 1: "dims"

@@ -47,7 +47,8 @@ enum ONNXRequantizationCheck {
                         let a = Int32(acc)
                         let ours = requantizer.apply(a, channel: channel)
                         let theirs = ONNXRuntimeArithmetic.requantize(
-                            a, scale: scale, zeroPoint: requantizer.zeroPoint, clampMin: requantizer.clampMin, clampMax: requantizer.clampMax)
+                            a, scale: scale, zeroPoint: requantizer.zeroPoint, clampMin: requantizer.clampMin,
+                            clampMax: requantizer.clampMax)
                         if ours != theirs { differing += 1 }
                         acc += 1
                     }

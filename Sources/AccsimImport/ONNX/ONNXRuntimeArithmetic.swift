@@ -56,22 +56,34 @@ enum ONNXRuntimeArithmetic {
 
     /// QLinearSigmoid's table (and DequantizeLinear → Sigmoid → QuantizeLinear, which computes the
     /// same): entry `i` for the stored input `type.min + i`.
-    static func sigmoidTable(input: (scale: Float, zeroPoint: Int32), output: (scale: Float, zeroPoint: Int32), type: ElementType) -> [Int32] {
+    static func sigmoidTable(
+        input: (scale: Float, zeroPoint: Int32), output: (scale: Float, zeroPoint: Int32), type: ElementType
+    ) -> [Int32] {
         (type.minValue...type.maxValue).map { q in
-            quantize(logistic(dequantize(q, scale: input.scale, zeroPoint: input.zeroPoint)), scale: output.scale, zeroPoint: output.zeroPoint, type: type)
+            quantize(
+                logistic(dequantize(q, scale: input.scale, zeroPoint: input.zeroPoint)), scale: output.scale,
+                zeroPoint: output.zeroPoint, type: type)
         }
     }
 
     /// A rescaled copy (QLinearConcat's per-input table, DequantizeLinear → QuantizeLinear):
     /// `quantize(dequantize(q))`.
-    static func rescale(_ q: Int32, from input: (scale: Float, zeroPoint: Int32), to output: (scale: Float, zeroPoint: Int32), type: ElementType) -> Int32 {
-        quantize(dequantize(q, scale: input.scale, zeroPoint: input.zeroPoint), scale: output.scale, zeroPoint: output.zeroPoint, type: type)
+    static func rescale(
+        _ q: Int32, from input: (scale: Float, zeroPoint: Int32), to output: (scale: Float, zeroPoint: Int32),
+        type: ElementType
+    ) -> Int32 {
+        quantize(
+            dequantize(q, scale: input.scale, zeroPoint: input.zeroPoint), scale: output.scale,
+            zeroPoint: output.zeroPoint, type: type)
     }
 
     /// QLinearAdd on x86-64 with AVX2 (MLAS's default "XNNFloatMultiply" kernel):
     /// `r_a = s_a / s_c`, `r_b = s_b / s_c`, `k = float(zp_c) − (r_a·zp_a + r_b·zp_b)`,
     /// `out = sat(rint(fma(a, r_a, fma(b, r_b, k))))`.
-    static func qlinearAdd(_ a: Int32, _ b: Int32, a qa: (scale: Float, zeroPoint: Int32), b qb: (scale: Float, zeroPoint: Int32), output: (scale: Float, zeroPoint: Int32), type: ElementType) -> Int32 {
+    static func qlinearAdd(
+        _ a: Int32, _ b: Int32, a qa: (scale: Float, zeroPoint: Int32), b qb: (scale: Float, zeroPoint: Int32),
+        output: (scale: Float, zeroPoint: Int32), type: ElementType
+    ) -> Int32 {
         let ra = qa.scale / output.scale
         let rb = qb.scale / output.scale
         let constant = Float(output.zeroPoint) - (ra * Float(qa.zeroPoint) + rb * Float(qb.zeroPoint))
@@ -80,8 +92,13 @@ enum ONNXRuntimeArithmetic {
     }
 
     /// DequantizeLinear ×2 → Add → QuantizeLinear in float32 (a QDQ Add onnxruntime leaves unfused).
-    static func floatAdd(_ a: Int32, _ b: Int32, a qa: (scale: Float, zeroPoint: Int32), b qb: (scale: Float, zeroPoint: Int32), output: (scale: Float, zeroPoint: Int32), type: ElementType) -> Int32 {
-        let sum = dequantize(a, scale: qa.scale, zeroPoint: qa.zeroPoint) + dequantize(b, scale: qb.scale, zeroPoint: qb.zeroPoint)
+    static func floatAdd(
+        _ a: Int32, _ b: Int32, a qa: (scale: Float, zeroPoint: Int32), b qb: (scale: Float, zeroPoint: Int32),
+        output: (scale: Float, zeroPoint: Int32), type: ElementType
+    ) -> Int32 {
+        let sum =
+            dequantize(a, scale: qa.scale, zeroPoint: qa.zeroPoint)
+            + dequantize(b, scale: qb.scale, zeroPoint: qb.zeroPoint)
         return quantize(sum, scale: output.scale, zeroPoint: output.zeroPoint, type: type)
     }
 

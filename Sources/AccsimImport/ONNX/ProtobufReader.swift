@@ -98,9 +98,13 @@ struct ProtobufReader: Sendable {
         case 5:
             return Field(number: number, value: .fixed32(try fixed32(what: "value", at: child(name(number)))))
         case 3, 4:
-            throw error("field \(number) uses the deprecated group wire type \(wireType), which ONNX never writes", at: child(name(number)))
+            throw error(
+                "field \(number) uses the deprecated group wire type \(wireType), which ONNX never writes",
+                at: child(name(number)))
         default:
-            throw error("field \(number) has invalid wire type \(wireType) at byte \(offset) of the message", at: child(name(number)))
+            throw error(
+                "field \(number) has invalid wire type \(wireType) at byte \(offset) of the message",
+                at: child(name(number)))
         }
     }
 
@@ -135,14 +139,17 @@ struct ProtobufReader: Sendable {
         guard range.upperBound - position >= 8 else {
             throw error("\(what): 8-byte value beyond end of message", at: path)
         }
-        let value = UInt64(Self.littleEndianUInt32(bytes, at: position)) | UInt64(Self.littleEndianUInt32(bytes, at: position + 4)) << 32
+        let value =
+            UInt64(Self.littleEndianUInt32(bytes, at: position)) | UInt64(
+                Self.littleEndianUInt32(bytes, at: position + 4)) << 32
         position += 8
         return value
     }
 
     /// A little-endian UInt32 at a position already known to be in bounds.
     static func littleEndianUInt32(_ bytes: [UInt8], at position: Int) -> UInt32 {
-        UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
+        UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2]) << 16 | UInt32(
+            bytes[position + 3]) << 24
     }
 
     // MARK: Typed field values

@@ -60,7 +60,9 @@ extension RequantPolicy {
     /// with `n = 0`) by integers `M_a`, `M_b` sharing one shift `n`, the int32 sum is rounded by
     /// `ROUND(sum, 1, n)` and the zero point added. `M_a`, `M_b` have at most 22 bits (so that
     /// `255·(M_a + M_b)` fits int32) under `fixedPoint`, at most 7 under `singleShift`.
-    public func convertAdd(ratioA: Double, ratioB: Double, zeroPoint: Int32, clampMin: Int32, clampMax: Int32) throws(ModelError) -> AddConversion {
+    public func convertAdd(ratioA: Double, ratioB: Double, zeroPoint: Int32, clampMin: Int32, clampMax: Int32)
+        throws(ModelError) -> AddConversion
+    {
         try validate()
         for real in [ratioA, ratioB] where !(real.isFinite && real > 0) {
             throw ModelError("the add input ratio \(real) must be positive and finite")
@@ -73,7 +75,9 @@ extension RequantPolicy {
         }
         let (_, exponent) = FixedPoint.frexpPair(max(ratioA, ratioB))
         let shift = bits - exponent
-        guard shift >= 0 else { throw ModelError("the add input ratios \(ratioA), \(ratioB) are too large (≥ 2^\(bits))") }
+        guard shift >= 0 else {
+            throw ModelError("the add input ratios \(ratioA), \(ratioB) are too large (≥ 2^\(bits))")
+        }
         let n = min(shift, rounding.usesQ31Multiplier ? Int(Requantizer.maxShift) - 30 : Int(Requantizer.maxShift))
         let scale = Double(sign: .plus, exponent: n, significand: 1)
         let ma = (ratioA * scale).rounded(.toNearestOrEven)
@@ -85,16 +89,22 @@ extension RequantPolicy {
         let output: Requantizer
         if rounding.usesQ31Multiplier {
             // ROUND(sum, 2^30, n + 30) = sum·2^−n in the TFLite formulation.
-            output = Requantizer(multiplier: 1 << 30, shift: Int32(n + 30), rounding: rounding, zeroPoint: zeroPoint, clampMin: clampMin, clampMax: clampMax)
+            output = Requantizer(
+                multiplier: 1 << 30, shift: Int32(n + 30), rounding: rounding, zeroPoint: zeroPoint, clampMin: clampMin,
+                clampMax: clampMax)
         } else {
             if rounding == .doubleHalfAway { rounding = .halfAway }
-            output = Requantizer(multiplier: 1, shift: Int32(n), rounding: rounding, zeroPoint: zeroPoint, clampMin: clampMin, clampMax: clampMax)
+            output = Requantizer(
+                multiplier: 1, shift: Int32(n), rounding: rounding, zeroPoint: zeroPoint, clampMin: clampMin,
+                clampMax: clampMax)
         }
         return AddConversion(parameters: AddParameters(inputs: inputs, output: output), relativeError: error)
     }
 
     /// `fixedPoint` conversion of every channel.
-    private static func fixedPoint(_ scaled: ScaledRequantization, bits: Int, rounding: RoundingMode) throws(ModelError) -> RequantConversion {
+    private static func fixedPoint(_ scaled: ScaledRequantization, bits: Int, rounding: RoundingMode) throws(ModelError)
+        -> RequantConversion
+    {
         var multipliers: [Int32] = []
         var shifts: [Int32] = []
         var worst = 0.0
@@ -123,14 +133,17 @@ extension RequantPolicy {
         }
         var n = bits - 1 - e
         if n > Int(Requantizer.maxShift) {
-            m = (m * Double(sign: .plus, exponent: Int(Requantizer.maxShift) - n, significand: 1)).rounded(.toNearestOrEven)
+            m = (m * Double(sign: .plus, exponent: Int(Requantizer.maxShift) - n, significand: 1)).rounded(
+                .toNearestOrEven)
             n = Int(Requantizer.maxShift)
         }
         if n < 0 {
             m *= Double(sign: .plus, exponent: -n, significand: 1)
             n = 0
             guard m <= Double(Int32.max) else {
-                throw ModelError(field: "reals[\(channel)]", "the real factor \(real) is too large for a requantizer (M·2^−n with M < 2^31, n ≥ 0)")
+                throw ModelError(
+                    field: "reals[\(channel)]",
+                    "the real factor \(real) is too large for a requantizer (M·2^−n with M < 2^31, n ≥ 0)")
             }
         }
         return (Int32(m), n)

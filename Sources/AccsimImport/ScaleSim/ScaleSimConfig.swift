@@ -45,7 +45,8 @@ public enum ScaleSimConfig {
 
         /// The one note to print about the unmodelled keys, nil when there are none.
         public var note: String? {
-            unmodelled.isEmpty ? nil
+            unmodelled.isEmpty
+                ? nil
                 : "note: SCALE-Sim keys accepted but not modelled by accsim: " + unmodelled.joined(separator: ", ")
         }
     }
@@ -72,13 +73,15 @@ public enum ScaleSimConfig {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else {
-                    throw HardwareConfigError(file: file, keyPath: "line \(index + 1)", "malformed section header '\(line)'")
+                    throw HardwareConfigError(
+                        file: file, keyPath: "line \(index + 1)", "malformed section header '\(line)'")
                 }
                 section = String(line.dropFirst().dropLast())
                 continue
             }
             guard let separator = line.firstIndex(where: { $0 == ":" || $0 == "=" }) else {
-                throw HardwareConfigError(file: file, keyPath: "line \(index + 1)", "expected 'key: value', got '\(line)'")
+                throw HardwareConfigError(
+                    file: file, keyPath: "line \(index + 1)", "expected 'key: value', got '\(line)'")
             }
             let key = line[..<separator].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
@@ -102,7 +105,9 @@ public enum ScaleSimConfig {
                 case "os": config.array.dataflow = .outputStationary
                 case "ws": config.array.dataflow = .weightStationary
                 case "is": config.array.dataflow = .inputStationary
-                default: throw HardwareConfigError(file: file, keyPath: path, "dataflow must be os, ws or is, got '\(value)'")
+                default:
+                    throw HardwareConfigError(
+                        file: file, keyPath: path, "dataflow must be os, ws or is, got '\(value)'")
                 }
             case "InterfaceBandwidth": interface = value
             case "run_name": runName = value
@@ -129,7 +134,8 @@ public enum ScaleSimConfig {
         for keyPath in [\HardwareConfig.sram.input, \HardwareConfig.sram.weight, \HardwareConfig.sram.output] {
             config[keyPath: keyPath].banks = 1
         }
-        config.description = "Imported from SCALE-Sim config \(stem)" + (runName.map { " (run \($0))" } ?? "")
+        config.description =
+            "Imported from SCALE-Sim config \(stem)" + (runName.map { " (run \($0))" } ?? "")
             + " (InterfaceBandwidth \(interface)); SCALE-Sim cycle convention."
         do {
             try config.validate()

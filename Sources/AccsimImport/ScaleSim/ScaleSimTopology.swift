@@ -28,12 +28,14 @@ public enum ScaleSimTopology {
         }
         let headerFields = fields(of: header)
         let isGEMM = headerFields.count >= 2 && headerFields[1].uppercased() == "M"
-        var builder = GraphBuilder(name: baseName(file), seed: seed, metadata: [
-            "producer": "accsim SCALE-Sim topology import",
-            "source_model": file,
-            "semantics": "accsim",
-            "weights": "seeded random int8, seed \(seed)",
-        ])
+        var builder = GraphBuilder(
+            name: baseName(file), seed: seed,
+            metadata: [
+                "producer": "accsim SCALE-Sim topology import",
+                "source_model": file,
+                "semantics": "accsim",
+                "weights": "seeded random int8, seed \(seed)",
+            ])
         var outputs: [String] = []
         for (index, line) in lines.dropFirst().enumerated() {
             let row = fields(of: line)
@@ -43,25 +45,36 @@ public enum ScaleSimTopology {
             }
             func number(_ column: Int, _ what: String) throws(ModelError) -> Int {
                 guard column < row.count else {
-                    throw ModelError(file: file, node: name, field: "line \(lineNumber), column \(column + 1)", "missing \(what)")
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber), column \(column + 1)", "missing \(what)")
                 }
                 guard let value = Int(row[column]), value > 0 else {
-                    throw ModelError(file: file, node: name, field: "line \(lineNumber), column \(column + 1)", "\(what) must be a positive integer, got '\(row[column])'")
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber), column \(column + 1)",
+                        "\(what) must be a positive integer, got '\(row[column])'")
                 }
                 return value
             }
             if isGEMM {
-                let m = try number(1, "M"), n = try number(2, "N"), k = try number(3, "K")
+                let m = try number(1, "M")
+                let n = try number(2, "N")
+                let k = try number(3, "K")
                 // An M×K · K×N product is a 1×1 convolution over an M×1 image with K channels.
                 let input = builder.input(name + ".a", shape: [1, m, 1, k])
                 outputs.append(builder.conv(input, name: name, filters: n, kernel: Size2D(1), relu: false, bias: false))
             } else {
-                let height = try number(1, "ifmap height"), width = try number(2, "ifmap width")
-                let filterHeight = try number(3, "filter height"), filterWidth = try number(4, "filter width")
-                let channels = try number(5, "channels"), filters = try number(6, "number of filters")
+                let height = try number(1, "ifmap height")
+                let width = try number(2, "ifmap width")
+                let filterHeight = try number(3, "filter height")
+                let filterWidth = try number(4, "filter width")
+                let channels = try number(5, "channels")
+                let filters = try number(6, "number of filters")
                 let stride = try number(7, "stride")
                 if filterHeight > height || filterWidth > width {
-                    throw ModelError(file: file, node: name, field: "line \(lineNumber)", "the \(filterHeight)x\(filterWidth) filter does not fit the \(height)x\(width) ifmap (SCALE-Sim topologies have no padding)")
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber)",
+                        "the \(filterHeight)x\(filterWidth) filter does not fit the \(height)x\(width) ifmap (SCALE-Sim topologies have no padding)"
+                    )
                 }
                 // SCALE-Sim 3.0.0 runs a depthwise row as one layer per input channel, each
                 // convolving that channel with all `filters` filters: groups = channels, each with
@@ -76,9 +89,12 @@ public enum ScaleSimTopology {
                     top: 0, bottom: (outHeight - 1) * stride + filterHeight - height,
                     left: 0, right: (outWidth - 1) * stride + filterWidth - width)
                 let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
-                outputs.append(builder.conv(
-                    input, name: name, filters: outChannels, kernel: Size2D(height: filterHeight, width: filterWidth),
-                    stride: Size2D(stride), padding: padding, groups: depthwise ? channels : 1, relu: false, bias: false))
+                outputs.append(
+                    builder.conv(
+                        input, name: name, filters: outChannels,
+                        kernel: Size2D(height: filterHeight, width: filterWidth),
+                        stride: Size2D(stride), padding: padding, groups: depthwise ? channels : 1, relu: false,
+                        bias: false))
             }
         }
         if outputs.isEmpty {
@@ -95,7 +111,9 @@ public enum ScaleSimTopology {
 
     /// Comma-separated fields, trimmed, without the empty field after the trailing comma.
     static func fields(of line: String) -> [String] {
-        var parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var parts = line.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         while parts.last == "" { parts.removeLast() }
         return parts
     }

@@ -26,10 +26,12 @@ struct FlatTable: Sendable {
         let vtableSize = Int(try buffer.uint16(at: vtable, path + " (vtable)"))
         let inlineSize = Int(try buffer.uint16(at: vtable + 2, path + " (vtable)"))
         if vtableSize < 4 || vtableSize % 2 != 0 {
-            throw buffer.error(path + " (vtable)", "vtable at \(hex(vtable)) has an invalid size of \(vtableSize) bytes")
+            throw buffer.error(
+                path + " (vtable)", "vtable at \(hex(vtable)) has an invalid size of \(vtableSize) bytes")
         }
         if inlineSize < 4 {
-            throw buffer.error(path + " (vtable)", "vtable at \(hex(vtable)) gives the table an invalid size of \(inlineSize) bytes")
+            throw buffer.error(
+                path + " (vtable)", "vtable at \(hex(vtable)) gives the table an invalid size of \(inlineSize) bytes")
         }
         try buffer.check(vtable, size: vtableSize, path + " (vtable)")
         try buffer.check(position, size: inlineSize, path + " (table)")
@@ -50,7 +52,10 @@ struct FlatTable: Sendable {
         let offset = Int(try buffer.uint16(at: vtable + slot, fieldPath(name) + " (vtable entry)"))
         guard offset != 0 else { return nil }
         if offset + size > inlineSize {
-            throw buffer.error(fieldPath(name), "field at table offset \(offset) (\(size) bytes) lies outside its table of \(inlineSize) bytes at \(hex(position))")
+            throw buffer.error(
+                fieldPath(name),
+                "field at table offset \(offset) (\(size) bytes) lies outside its table of \(inlineSize) bytes at \(hex(position))"
+            )
         }
         return position + offset
     }
@@ -91,13 +96,16 @@ struct FlatTable: Sendable {
     /// The sub-table in field `id`, or nil when absent.
     func table(_ id: Int, _ name: String) throws(ModelError) -> FlatTable? {
         guard let at = try fieldPosition(id, size: 4, name) else { return nil }
-        return try FlatTable(buffer: buffer, position: buffer.followOffset(at: at, fieldPath(name)), path: fieldPath(name))
+        return try FlatTable(
+            buffer: buffer, position: buffer.followOffset(at: at, fieldPath(name)), path: fieldPath(name))
     }
 
     /// The vector in field `id` with elements of `elementSize` bytes, or nil when absent.
     func vector(_ id: Int, _ name: String, elementSize: Int) throws(ModelError) -> FlatVector? {
         guard let at = try fieldPosition(id, size: 4, name) else { return nil }
-        return try FlatVector(buffer: buffer, at: buffer.followOffset(at: at, fieldPath(name)), elementSize: elementSize, path: fieldPath(name))
+        return try FlatVector(
+            buffer: buffer, at: buffer.followOffset(at: at, fieldPath(name)), elementSize: elementSize,
+            path: fieldPath(name))
     }
 
     /// The string in field `id` (UTF-8, invalid sequences repaired), or nil when absent.

@@ -16,7 +16,10 @@ struct FlatVector: Sendable {
         let start = position + 4
         let available = max(0, buffer.count - start)
         if count > available / elementSize {
-            throw buffer.error(path, "vector of \(count) elements of \(elementSize) bytes at \(hex(position)) runs beyond end of file (size \(hex(buffer.count)))")
+            throw buffer.error(
+                path,
+                "vector of \(count) elements of \(elementSize) bytes at \(hex(position)) runs beyond end of file (size \(hex(buffer.count)))"
+            )
         }
         self.buffer = buffer
         self.start = start
@@ -38,7 +41,8 @@ struct FlatVector: Sendable {
 
     func int64(_ index: Int) -> Int64 {
         let at = start + 8 * index
-        return Int64(bitPattern: UInt64(buffer.uncheckedUInt32(at: at)) | UInt64(buffer.uncheckedUInt32(at: at + 4)) << 32)
+        return Int64(
+            bitPattern: UInt64(buffer.uncheckedUInt32(at: at)) | UInt64(buffer.uncheckedUInt32(at: at + 4)) << 32)
     }
 
     func float32(_ index: Int) -> Float { Float(bitPattern: uint32(index)) }

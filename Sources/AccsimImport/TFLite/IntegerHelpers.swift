@@ -2,7 +2,9 @@ extension ArraySlice where Element == UInt8 {
     /// The bytes read as little-endian int32 values (a trailing partial value is ignored).
     var littleEndianInt32s: [Int32] {
         stride(from: startIndex, to: endIndex - 3, by: 4).map { i in
-            Int32(bitPattern: UInt32(self[i]) | UInt32(self[i + 1]) << 8 | UInt32(self[i + 2]) << 16 | UInt32(self[i + 3]) << 24)
+            Int32(
+                bitPattern: UInt32(self[i]) | UInt32(self[i + 1]) << 8 | UInt32(self[i + 2]) << 16 | UInt32(self[i + 3])
+                    << 24)
         }
     }
 

@@ -11,13 +11,16 @@ extension TFLiteGraphBuilder {
         let y = try activationOutput(context)
         let fixed = function.outputQuantization(for: .int8)
         guard y.scale == fixed.scale, y.zeroPoint == fixed.zeroPoint else {
-            throw context.error("output \(y.tensor.label) is quantized (\(y.scale), \(y.zeroPoint)); LiteRT's int8 \(context.builtin) requires (\(fixed.scale), \(fixed.zeroPoint))")
+            throw context.error(
+                "output \(y.tensor.label) is quantized (\(y.scale), \(y.zeroPoint)); LiteRT's int8 \(context.builtin) requires (\(fixed.scale), \(fixed.zeroPoint))"
+            )
         }
         guard try intShape(x.tensor, context) == intShape(y.tensor, context) else {
             throw context.error("input \(x.tensor.label) and output \(y.tensor.label) have different shapes")
         }
         let table = LookupTableParameters.lookupTable(
-            function, inputScale: x.scale, inputZeroPoint: x.zeroPoint, outputScale: y.scale, outputZeroPoint: y.zeroPoint, type: .int8)
+            function, inputScale: x.scale, inputZeroPoint: x.zeroPoint, outputScale: y.scale,
+            outputZeroPoint: y.zeroPoint, type: .int8)
         addNode(context.nodeName, .lookupTable(table), inputs: [x.name], output: y.name)
     }
 
@@ -31,7 +34,9 @@ extension TFLiteGraphBuilder {
         let x = try activationInput(context, 0)
         let y = try activationOutput(context)
         guard y.scale == 1.0 / 256, y.zeroPoint == -128 else {
-            throw context.error("output \(y.tensor.label) is quantized (\(y.scale), \(y.zeroPoint)); LiteRT's int8 SOFTMAX requires (0.00390625, -128)")
+            throw context.error(
+                "output \(y.tensor.label) is quantized (\(y.scale), \(y.zeroPoint)); LiteRT's int8 SOFTMAX requires (0.00390625, -128)"
+            )
         }
         guard options.beta.isFinite, options.beta > 0 else {
             throw context.error("beta \(options.beta) must be positive and finite")
@@ -41,21 +46,31 @@ extension TFLiteGraphBuilder {
             throw context.error("input \(x.tensor.label) and output \(y.tensor.label) have different shapes")
         }
         guard shape.count >= 2, shape.dropFirst().dropLast().allSatisfy({ $0 == 1 }) else {
-            throw context.error("softmax over \(x.tensor.label) of shape \(shape) is not supported; accsim's softmax takes [N, D] (middle extents must be 1)")
+            throw context.error(
+                "softmax over \(x.tensor.label) of shape \(shape) is not supported; accsim's softmax takes [N, D] (middle extents must be 1)"
+            )
         }
-        let parameters = SoftmaxParameters.softmaxParameters(betaTimesInputScale: Double(options.beta) * Double(x.scale))
+        let parameters = SoftmaxParameters.softmaxParameters(
+            betaTimesInputScale: Double(options.beta) * Double(x.scale))
         if !TFLiteKernelSemantics.softmaxIsExact(kernels) {
-            inexact.append("\(context.nodeName): LiteRT's optimized SOFTMAX computes in float32 (an expf table), the graph uses the integer algorithm of its reference kernel; rare elements differ by one")
+            inexact.append(
+                "\(context.nodeName): LiteRT's optimized SOFTMAX computes in float32 (an expf table), the graph uses the integer algorithm of its reference kernel; rare elements differ by one"
+            )
         }
         let flat = [shape[0], shape[shape.count - 1]]
         if shape == flat {
             addNode(context.nodeName, .softmax(parameters), inputs: [x.name], output: y.name)
             return
         }
-        let input = declareIntermediate(x.name + "/rows", shape: flat, quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
-        addNode(context.nodeName + "/flatten", .reshape(ReshapeParameters(shape: flat)), inputs: [x.name], output: input)
-        let result = declareIntermediate(y.name + "/rows", shape: flat, quantization: Quantization(scale: Double(y.scale), zeroPoint: y.zeroPoint))
+        let input = declareIntermediate(
+            x.name + "/rows", shape: flat, quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
+        addNode(
+            context.nodeName + "/flatten", .reshape(ReshapeParameters(shape: flat)), inputs: [x.name], output: input)
+        let result = declareIntermediate(
+            y.name + "/rows", shape: flat, quantization: Quantization(scale: Double(y.scale), zeroPoint: y.zeroPoint))
         addNode(context.nodeName, .softmax(parameters), inputs: [input], output: result)
-        addNode(context.nodeName + "/unflatten", .reshape(ReshapeParameters(shape: shape)), inputs: [result], output: y.name)
+        addNode(
+            context.nodeName + "/unflatten", .reshape(ReshapeParameters(shape: shape)), inputs: [result], output: y.name
+        )
     }
 }

@@ -11,11 +11,16 @@ extension TFLiteGraphBuilder {
         let w = try weights(context, rank: 4, channelAxis: 0)
         let y = try activationOutput(context)
         let inShape = try intShape(x.tensor, context)
-        guard inShape.count == 4 else { throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC") }
+        guard inShape.count == 4 else {
+            throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC")
+        }
         try checkBiasType(options.quantizedBiasType, context)
-        let cout = w.shape[0], groupChannels = w.shape[3]
+        let cout = w.shape[0]
+        let groupChannels = w.shape[3]
         guard inShape[3] % groupChannels == 0, cout % (inShape[3] / groupChannels) == 0 else {
-            throw context.error("weights \(w.tensor.label) of shape \(w.shape) do not divide the \(inShape[3]) input channels into groups")
+            throw context.error(
+                "weights \(w.tensor.label) of shape \(w.shape) do not divide the \(inShape[3]) input channels into groups"
+            )
         }
         let geometry = try convolutionGeometry(
             context, input: inShape, kernel: (w.shape[1], w.shape[2]), padding: options.padding,
@@ -26,12 +31,15 @@ extension TFLiteGraphBuilder {
             options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
         var requantizer = try TFLiteQuantizationMath.requantizer(
             reals: realMultipliers(input: x.scale, weights: w, output: y.scale, channels: cout),
-            rounding: TFLiteKernelSemantics.convolution(kernels), zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
+            rounding: TFLiteKernelSemantics.convolution(kernels), zeroPoint: y.zeroPoint, clamp: clamp, what: "output",
+            context)
         let accumulator = try int16x8Accumulator(x.tensor, &requantizer, context)
         let parameters = Conv2DParameters(
             stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding,
             groups: inShape[3] / groupChannels, requantizer: requantizer, accumulator: accumulator)
-        addNode(context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []), output: y.name)
+        addNode(
+            context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []),
+            output: y.name)
     }
 
     /// DEPTHWISE_CONV_2D → `conv2d` with `groups = Cin`: weights `[1, KH, KW, Cin·m]` transposed to
@@ -45,10 +53,14 @@ extension TFLiteGraphBuilder {
         let w = try weights(context, rank: 4, channelAxis: 3)
         let y = try activationOutput(context)
         let inShape = try intShape(x.tensor, context)
-        guard inShape.count == 4 else { throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC") }
+        guard inShape.count == 4 else {
+            throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC")
+        }
         let (kh, kw, cout) = (w.shape[1], w.shape[2], w.shape[3])
         guard w.shape[0] == 1, cout % inShape[3] == 0 else {
-            throw context.error("weights \(w.tensor.label) of shape \(w.shape) are not [1, KH, KW, Cin·m] for \(inShape[3]) input channels")
+            throw context.error(
+                "weights \(w.tensor.label) of shape \(w.shape) are not [1, KH, KW, Cin·m] for \(inShape[3]) input channels"
+            )
         }
         let geometry = try convolutionGeometry(
             context, input: inShape, kernel: (kh, kw), padding: options.padding,
@@ -78,7 +90,9 @@ extension TFLiteGraphBuilder {
         let parameters = Conv2DParameters(
             stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding,
             groups: inShape[3], requantizer: requantizer, accumulator: accumulator)
-        addNode(context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []), output: y.name)
+        addNode(
+            context.nodeName, .conv2D(parameters), inputs: [x.name, weightsName] + (biasName.map { [$0] } ?? []),
+            output: y.name)
     }
 
     /// FULLY_CONNECTED → `fully_connected` on `[N, D]`, with reshapes around it when the input or
@@ -97,7 +111,9 @@ extension TFLiteGraphBuilder {
         let inShape = try intShape(x.tensor, context)
         let inCount = inShape.reduce(1, *)
         guard inCount % depth == 0, inCount / depth == inShape[0] else {
-            throw context.error("input \(x.tensor.label) of shape \(inShape) does not flatten to [\(inShape[0]), \(depth)] for weights \(w.shape)")
+            throw context.error(
+                "input \(x.tensor.label) of shape \(inShape) does not flatten to [\(inShape[0]), \(depth)] for weights \(w.shape)"
+            )
         }
         let batch = inShape[0]
         let outShape = try intShape(y.tensor, context)
@@ -106,8 +122,12 @@ extension TFLiteGraphBuilder {
         }
         var inputName = x.name
         if inShape != [batch, depth] {
-            inputName = declareIntermediate(x.name + "/flat", shape: [batch, depth], type: activationType(x.tensor), quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
-            addNode(context.nodeName + "/flatten", .reshape(ReshapeParameters(shape: [batch, depth])), inputs: [x.name], output: inputName)
+            inputName = declareIntermediate(
+                x.name + "/flat", shape: [batch, depth], type: activationType(x.tensor),
+                quantization: Quantization(scale: Double(x.scale), zeroPoint: x.zeroPoint))
+            addNode(
+                context.nodeName + "/flatten", .reshape(ReshapeParameters(shape: [batch, depth])), inputs: [x.name],
+                output: inputName)
         }
         let weightsName = declareWeights(w, shape: w.shape, bytes: Array(w.bytes), transform: "")
         let biasName = try bias(context, channels: outputs)
@@ -132,7 +152,9 @@ extension TFLiteGraphBuilder {
                 y.name + "/flat", shape: [batch, outputs], type: activationType(y.tensor),
                 quantization: Quantization(scale: Double(y.scale), zeroPoint: y.zeroPoint))
             addNode(context.nodeName, .fullyConnected(parameters), inputs: inputs, output: flat)
-            addNode(context.nodeName + "/unflatten", .reshape(ReshapeParameters(shape: outShape)), inputs: [flat], output: y.name)
+            addNode(
+                context.nodeName + "/unflatten", .reshape(ReshapeParameters(shape: outShape)), inputs: [flat],
+                output: y.name)
         }
     }
 
@@ -147,7 +169,9 @@ extension TFLiteGraphBuilder {
     /// For an int16 input (LiteRT's 16x8 kernels): the int64 accumulator, with `requantizer`
     /// turned into the kernels' 16-bit-multiplier form
     /// (``TFLiteQuantizationMath/int16x8Requantizer(_:_:)``). nil (int32) for int8 inputs.
-    func int16x8Accumulator(_ input: TFLiteTensor, _ requantizer: inout Requantizer, _ context: OperatorContext) throws(ModelError) -> ElementType? {
+    func int16x8Accumulator(_ input: TFLiteTensor, _ requantizer: inout Requantizer, _ context: OperatorContext)
+        throws(ModelError) -> ElementType?
+    {
         guard input.tensorType == .int16 else { return nil }
         requantizer = try TFLiteQuantizationMath.int16x8Requantizer(requantizer, context)
         return .int64
@@ -155,7 +179,8 @@ extension TFLiteGraphBuilder {
 
     /// Stride, dilation and explicit padding of a 2-D convolution.
     func convolutionGeometry(
-        _ context: OperatorContext, input: [Int], kernel: (Int, Int), padding: Int8, stride: (Int32, Int32), dilation: (Int32, Int32)
+        _ context: OperatorContext, input: [Int], kernel: (Int, Int), padding: Int8, stride: (Int32, Int32),
+        dilation: (Int32, Int32)
     ) throws(ModelError) -> (stride: Size2D, dilation: Size2D, padding: Padding2D) {
         guard stride.0 >= 1, stride.1 >= 1, stride.0 <= 1 << 16, stride.1 <= 1 << 16 else {
             throw context.error("strides [\(stride.0), \(stride.1)] must be positive")
@@ -164,11 +189,14 @@ extension TFLiteGraphBuilder {
             throw context.error("dilations [\(dilation.0), \(dilation.1)] must be positive")
         }
         let rows = try TFLiteQuantizationMath.padding(
-            padding, input: input[1], kernel: kernel.0, stride: Int(stride.0), dilation: Int(dilation.0), axis: "height", context)
+            padding, input: input[1], kernel: kernel.0, stride: Int(stride.0), dilation: Int(dilation.0),
+            axis: "height", context)
         let columns = try TFLiteQuantizationMath.padding(
-            padding, input: input[2], kernel: kernel.1, stride: Int(stride.1), dilation: Int(dilation.1), axis: "width", context)
+            padding, input: input[2], kernel: kernel.1, stride: Int(stride.1), dilation: Int(dilation.1), axis: "width",
+            context)
         return (
-            Size2D(height: Int(stride.0), width: Int(stride.1)), Size2D(height: Int(dilation.0), width: Int(dilation.1)),
+            Size2D(height: Int(stride.0), width: Int(stride.1)),
+            Size2D(height: Int(dilation.0), width: Int(dilation.1)),
             Padding2D(top: rows.before, bottom: rows.after, left: columns.before, right: columns.after)
         )
     }
@@ -176,8 +204,13 @@ extension TFLiteGraphBuilder {
     /// Records positions LiteRT rounds differently from the graph, unless the clamp hides them:
     /// the two roundings differ only on negative ties, whose results both fall at or below the
     /// zero point, so a clamp starting at the zero point or above (a fused ReLU) makes them agree.
-    mutating func noteTail(_ split: TFLiteKernelSemantics.Split, _ context: OperatorContext, clampMin: Int32, zeroPoint: Int32, what: String) {
+    mutating func noteTail(
+        _ split: TFLiteKernelSemantics.Split, _ context: OperatorContext, clampMin: Int32, zeroPoint: Int32,
+        what: String
+    ) {
         guard let tail = split.tail, clampMin < zeroPoint else { return }
-        inexact.append("\(context.nodeName): \(what) \(tail.lowerBound)..<\(tail.upperBound) are rounded with tflite by LiteRT's optimized kernel, tflite_half_up here")
+        inexact.append(
+            "\(context.nodeName): \(what) \(tail.lowerBound)..<\(tail.upperBound) are rounded with tflite by LiteRT's optimized kernel, tflite_half_up here"
+        )
     }
 }

@@ -26,7 +26,9 @@ extension TFLiteGraphBuilder {
             } else {
                 let x = try activationInput(context, slot)
                 guard try intShape(x.tensor, context) == shape else {
-                    throw context.error("input \(x.tensor.label) has shape \(x.tensor.shape) but the output has \(shape); accsim's add does not broadcast")
+                    throw context.error(
+                        "input \(x.tensor.label) has shape \(x.tensor.shape) but the output has \(shape); accsim's add does not broadcast"
+                    )
                 }
                 operands.append((x.name, x.scale, x.zeroPoint))
             }
@@ -34,29 +36,42 @@ extension TFLiteGraphBuilder {
         let twiceMax = Double(2 * max(operands[0].scale, operands[1].scale))
         var scalings: [AddInputScaling] = []
         for (slot, operand) in operands.enumerated() {
-            let (m, n) = try TFLiteQuantizationMath.multiplier(Double(operand.scale) / twiceMax, what: "input \(slot)", context)
-            scalings.append(AddInputScaling(leftShift: leftShift, rescale: Requantizer(multiplier: m, shift: n, rounding: TFLiteKernelSemantics.add)))
+            let (m, n) = try TFLiteQuantizationMath.multiplier(
+                Double(operand.scale) / twiceMax, what: "input \(slot)", context)
+            scalings.append(
+                AddInputScaling(
+                    leftShift: leftShift,
+                    rescale: Requantizer(multiplier: m, shift: n, rounding: TFLiteKernelSemantics.add)))
         }
         let outputReal = twiceMax / Double(Float(1 << leftShift) * y.scale)
         let clamp = try TFLiteQuantizationMath.activationRange(
             options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: type, context)
         let output = try TFLiteQuantizationMath.requantizer(
-            reals: [outputReal], rounding: TFLiteKernelSemantics.add, zeroPoint: y.zeroPoint, clamp: clamp, what: "output", context)
-        addNode(context.nodeName, .add(AddParameters(inputs: scalings, output: output)), inputs: operands.map(\.name), output: y.name)
+            reals: [outputReal], rounding: TFLiteKernelSemantics.add, zeroPoint: y.zeroPoint, clamp: clamp,
+            what: "output", context)
+        addNode(
+            context.nodeName, .add(AddParameters(inputs: scalings, output: output)), inputs: operands.map(\.name),
+            output: y.name)
     }
 
     /// An int8 constant ADD operand, declared with the output's `shape` when its own shape is the
     /// same apart from leading 1s (the data is identical).
-    private mutating func constantOperand(_ context: OperatorContext, _ tensor: TFLiteTensor, shape: [Int]) throws(ModelError) -> (name: String, scale: Float, zeroPoint: Int32) {
+    private mutating func constantOperand(_ context: OperatorContext, _ tensor: TFLiteTensor, shape: [Int])
+        throws(ModelError) -> (name: String, scale: Float, zeroPoint: Int32)
+    {
         let (scale, zeroPoint) = try activationQuantization(tensor, context)
         let own = try intShape(tensor, context)
-        let trimmed = Array(own.drop { $0 == 1 }), target = Array(shape.drop { $0 == 1 })
+        let trimmed = Array(own.drop { $0 == 1 })
+        let target = Array(shape.drop { $0 == 1 })
         guard trimmed == target, own.count <= shape.count else {
-            throw context.error("constant input \(tensor.label) of shape \(own) does not match the output shape \(shape); accsim's add does not broadcast")
+            throw context.error(
+                "constant input \(tensor.label) of shape \(own) does not match the output shape \(shape); accsim's add does not broadcast"
+            )
         }
         let bytes = try data(tensor, elementSize: 1, context)
         let name = declareConstant(
-            index: tensor.index, transform: own == shape ? "" : "expanded", baseName: tensor.name.isEmpty ? "constant\(tensor.index)" : tensor.name,
+            index: tensor.index, transform: own == shape ? "" : "expanded",
+            baseName: tensor.name.isEmpty ? "constant\(tensor.index)" : tensor.name,
             shape: shape, data: ConstantData(elementType: .int8, bytes: Array(bytes)),
             quantization: Quantization(scale: Double(scale), zeroPoint: zeroPoint))
         return (name, scale, zeroPoint)
@@ -80,11 +95,14 @@ extension TFLiteGraphBuilder {
         for slot in context.op.inputs.indices {
             let x = try activationInput(context, slot)
             guard x.scale == y.scale, x.zeroPoint == y.zeroPoint else {
-                throw context.error("input \(x.tensor.label) is quantized (\(x.scale), \(x.zeroPoint)) but the output (\(y.scale), \(y.zeroPoint)); LiteRT's int8 concatenation requires equal quantization")
+                throw context.error(
+                    "input \(x.tensor.label) is quantized (\(x.scale), \(x.zeroPoint)) but the output (\(y.scale), \(y.zeroPoint)); LiteRT's int8 concatenation requires equal quantization"
+                )
             }
             names.append(x.name)
         }
-        let parameters = ConcatParameters(axis: axis, inputRequantizers: [Requantizer?](repeating: nil, count: names.count))
+        let parameters = ConcatParameters(
+            axis: axis, inputRequantizers: [Requantizer?](repeating: nil, count: names.count))
         addNode(context.nodeName, .concat(parameters), inputs: names, output: y.name)
     }
 
@@ -93,7 +111,9 @@ extension TFLiteGraphBuilder {
     mutating func convertQuantize(_ context: OperatorContext) throws(ModelError) {
         let source = try input(context, 0)
         guard source.tensorType == .int8 else {
-            throw context.error("QUANTIZE from \(TFLiteSchema.TensorType.name(of: source.type)) \(source.label) is not supported; accsim imports int8 → int8 requantization only (a model with float inputs must be converted with int8 inputs)")
+            throw context.error(
+                "QUANTIZE from \(TFLiteSchema.TensorType.name(of: source.type)) \(source.label) is not supported; accsim imports int8 → int8 requantization only (a model with float inputs must be converted with int8 inputs)"
+            )
         }
         let x = try activationInput(context, 0)
         let y = try activationOutput(context)

@@ -10,7 +10,9 @@ extension TFLiteGraphBuilder {
     /// Converts one operator into one or more nodes.
     mutating func convert(_ op: TFLiteOperator) throws(ModelError) {
         guard Int(op.opcodeIndex) < model.operatorCodes.count else {
-            throw ModelError(file: file, field: op.path + ".opcode_index", "opcode index \(op.opcodeIndex) is outside the model's \(model.operatorCodes.count) operator codes")
+            throw ModelError(
+                file: file, field: op.path + ".opcode_index",
+                "opcode index \(op.opcodeIndex) is outside the model's \(model.operatorCodes.count) operator codes")
         }
         let code = model.operatorCodes[Int(op.opcodeIndex)]
         let context = OperatorContext(op: op, builtin: code.builtin, file: file)
@@ -46,7 +48,8 @@ extension TFLiteGraphBuilder {
     /// The TFLite tensor in input slot `slot`, which must be present.
     func input(_ context: OperatorContext, _ slot: Int) throws(ModelError) -> TFLiteTensor {
         guard let tensor = try optionalInput(context, slot) else {
-            throw context.error("needs an input in slot \(slot), but the operator has \(context.op.inputs.count) inputs")
+            throw context.error(
+                "needs an input in slot \(slot), but the operator has \(context.op.inputs.count) inputs")
         }
         return tensor
     }
@@ -63,14 +66,17 @@ extension TFLiteGraphBuilder {
     func options(_ context: OperatorContext, _ type: TFLiteSchema.OptionsType) throws(ModelError) -> FlatTable? {
         if context.op.optionsType == 0 { return nil }
         guard context.op.optionsType == type.rawValue else {
-            throw context.error("has builtin options of union type \(context.op.optionsType); expected \(type.name) (\(type.rawValue))")
+            throw context.error(
+                "has builtin options of union type \(context.op.optionsType); expected \(type.name) (\(type.rawValue))")
         }
         return context.op.options
     }
 
     /// An activation input: an int8 per-tensor-quantized tensor produced earlier (or a graph
     /// input), declared in the graph; returns its name and quantization.
-    mutating func activationInput(_ context: OperatorContext, _ slot: Int) throws(ModelError) -> (tensor: TFLiteTensor, name: String, scale: Float, zeroPoint: Int32) {
+    mutating func activationInput(_ context: OperatorContext, _ slot: Int) throws(ModelError) -> (
+        tensor: TFLiteTensor, name: String, scale: Float, zeroPoint: Int32
+    ) {
         let tensor = try input(context, slot)
         let (scale, zeroPoint) = try activationQuantization(tensor, context)
         if hasData(tensor) {
@@ -83,7 +89,9 @@ extension TFLiteGraphBuilder {
     }
 
     /// The operator's int8 output, declared in the graph.
-    mutating func activationOutput(_ context: OperatorContext) throws(ModelError) -> (tensor: TFLiteTensor, name: String, scale: Float, zeroPoint: Int32) {
+    mutating func activationOutput(_ context: OperatorContext) throws(ModelError) -> (
+        tensor: TFLiteTensor, name: String, scale: Float, zeroPoint: Int32
+    ) {
         let tensor = try output(context)
         let (scale, zeroPoint) = try activationQuantization(tensor, context)
         if hasData(tensor) { throw context.error("output \(tensor.label) is a constant") }

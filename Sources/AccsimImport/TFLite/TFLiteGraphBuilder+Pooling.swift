@@ -10,11 +10,17 @@ extension TFLiteGraphBuilder {
         let x = try activationInput(context, 0)
         let y = try activationOutput(context)
         let inShape = try intShape(x.tensor, context)
-        guard inShape.count == 4 else { throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC") }
-        guard x.scale == y.scale, x.zeroPoint == y.zeroPoint else {
-            throw context.error("input \(x.tensor.label) and output \(y.tensor.label) are quantized differently; LiteRT's int8 pooling requires equal quantization")
+        guard inShape.count == 4 else {
+            throw context.error("input \(x.tensor.label) has shape \(inShape); expected NHWC")
         }
-        guard options.filterHeight >= 1, options.filterWidth >= 1, options.filterHeight <= 1 << 16, options.filterWidth <= 1 << 16 else {
+        guard x.scale == y.scale, x.zeroPoint == y.zeroPoint else {
+            throw context.error(
+                "input \(x.tensor.label) and output \(y.tensor.label) are quantized differently; LiteRT's int8 pooling requires equal quantization"
+            )
+        }
+        guard options.filterHeight >= 1, options.filterWidth >= 1, options.filterHeight <= 1 << 16,
+            options.filterWidth <= 1 << 16
+        else {
             throw context.error("filter [\(options.filterHeight), \(options.filterWidth)] must be positive")
         }
         let window = Size2D(height: Int(options.filterHeight), width: Int(options.filterWidth))
@@ -25,12 +31,15 @@ extension TFLiteGraphBuilder {
             options.activation, scale: y.scale, zeroPoint: y.zeroPoint, type: activationType(y.tensor), context)
         let operation: Operation
         if context.builtin == .maxPool2D {
-            operation = .maxPool(MaxPoolParameters(
-                window: window, stride: geometry.stride, padding: geometry.padding, clampMin: clamp.min, clampMax: clamp.max))
+            operation = .maxPool(
+                MaxPoolParameters(
+                    window: window, stride: geometry.stride, padding: geometry.padding, clampMin: clamp.min,
+                    clampMax: clamp.max))
         } else {
-            operation = .avgPool(AvgPoolParameters(
-                window: window, stride: geometry.stride, padding: geometry.padding, rounding: .halfAway,
-                countIncludePad: false, clampMin: clamp.min, clampMax: clamp.max))
+            operation = .avgPool(
+                AvgPoolParameters(
+                    window: window, stride: geometry.stride, padding: geometry.padding, rounding: .halfAway,
+                    countIncludePad: false, clampMin: clamp.min, clampMax: clamp.max))
         }
         addNode(context.nodeName, operation, inputs: [x.name], output: y.name)
     }
@@ -52,7 +61,9 @@ extension TFLiteGraphBuilder {
         let inShape = try intShape(x.tensor, context)
         let axes = try meanAxes(context, rank: inShape.count)
         guard inShape.count == 4, axes == [1, 2] else {
-            throw context.error("MEAN over axes \(axes) of a rank-\(inShape.count) tensor is not supported; accsim's mean reduces H and W (axes 1, 2) of an NHWC tensor")
+            throw context.error(
+                "MEAN over axes \(axes) of a rank-\(inShape.count) tensor is not supported; accsim's mean reduces H and W (axes 1, 2) of an NHWC tensor"
+            )
         }
         let (batch, height, width, channels) = (inShape[0], inShape[1], inShape[2], inShape[3])
         let count = height * width
@@ -61,7 +72,9 @@ extension TFLiteGraphBuilder {
             throw context.error("output \(y.tensor.label) has shape \(y.tensor.shape); expected \(expected)")
         }
         if kernels == .optimized && options.keepDims {
-            try convertRawSumMean(context, x: (x.name, x.scale, x.zeroPoint), y: (y.name, y.scale, y.zeroPoint), shape: inShape, output: expected)
+            try convertRawSumMean(
+                context, x: (x.name, x.scale, x.zeroPoint), y: (y.name, y.scale, y.zeroPoint), shape: inShape,
+                output: expected)
             return
         }
         let (m, n) = try TFLiteQuantizationMath.multiplier(Double(x.scale) / Double(y.scale), what: "output", context)
@@ -74,12 +87,15 @@ extension TFLiteGraphBuilder {
         }
         let requantizer = Requantizer(
             multiplier: Int32(folded), shift: Int32(foldedShift), rounding: .tflite, zeroPoint: y.zeroPoint)
-        addNode(context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: options.keepDims)), inputs: [x.name], output: y.name)
+        addNode(
+            context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: options.keepDims)),
+            inputs: [x.name], output: y.name)
     }
 
     /// The optimized keep_dims MEAN (see ``convertMean(_:)``).
     private mutating func convertRawSumMean(
-        _ context: OperatorContext, x: (name: String, scale: Float, zeroPoint: Int32), y: (name: String, scale: Float, zeroPoint: Int32),
+        _ context: OperatorContext, x: (name: String, scale: Float, zeroPoint: Int32),
+        y: (name: String, scale: Float, zeroPoint: Int32),
         shape: [Int], output: [Int]
     ) throws(ModelError) {
         let count = shape[1] * shape[2]
@@ -97,12 +113,17 @@ extension TFLiteGraphBuilder {
         // The raw sum: the input viewed with zero point 0.
         var input = x.name
         if x.zeroPoint != 0 {
-            input = declareIntermediate(x.name + "/raw", shape: shape, quantization: Quantization(scale: Double(x.scale), zeroPoint: 0))
-            addNode(context.nodeName + "/raw_view", .reshape(ReshapeParameters(shape: shape)), inputs: [x.name], output: input)
+            input = declareIntermediate(
+                x.name + "/raw", shape: shape, quantization: Quantization(scale: Double(x.scale), zeroPoint: 0))
+            addNode(
+                context.nodeName + "/raw_view", .reshape(ReshapeParameters(shape: shape)), inputs: [x.name],
+                output: input)
         }
         if bias == y.zeroPoint {
             let requantizer = Requantizer(multiplier: m, shift: n, rounding: split.rounding, zeroPoint: bias)
-            addNode(context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: true)), inputs: [input], output: y.name)
+            addNode(
+                context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: true)), inputs: [input],
+                output: y.name)
             return
         }
         // clamp(ROUND(Σq) + bias, −128, 127) = zp_out + clamp(ROUND(Σq) + δ, −128 − zp_out, 127 − zp_out)
@@ -112,13 +133,21 @@ extension TFLiteGraphBuilder {
         guard ElementType.int16.contains(Int64(delta)) else {
             throw context.error("the mean's zero-point correction \(delta) does not fit int16")
         }
-        let shifted = declareIntermediate(y.name + "/biased", shape: output, type: .int16, quantization: Quantization(scale: Double(y.scale), zeroPoint: delta))
+        let shifted = declareIntermediate(
+            y.name + "/biased", shape: output, type: .int16,
+            quantization: Quantization(scale: Double(y.scale), zeroPoint: delta))
         let requantizer = Requantizer(
             multiplier: m, shift: n, rounding: split.rounding, zeroPoint: delta,
             clampMin: -128 - y.zeroPoint, clampMax: 127 - y.zeroPoint)
-        addNode(context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: true)), inputs: [input], output: shifted)
-        let view = declareIntermediate(y.name + "/unbiased", shape: output, type: .int16, quantization: Quantization(scale: Double(y.scale), zeroPoint: 0))
-        addNode(context.nodeName + "/bias_view", .reshape(ReshapeParameters(shape: output)), inputs: [shifted], output: view)
+        addNode(
+            context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: true)), inputs: [input],
+            output: shifted)
+        let view = declareIntermediate(
+            y.name + "/unbiased", shape: output, type: .int16,
+            quantization: Quantization(scale: Double(y.scale), zeroPoint: 0))
+        addNode(
+            context.nodeName + "/bias_view", .reshape(ReshapeParameters(shape: output)), inputs: [shifted], output: view
+        )
         let identity = Requantizer(multiplier: 1, shift: 0, rounding: .halfUp, zeroPoint: y.zeroPoint)
         addNode(context.nodeName + "/add_zero_point", .requantize(identity), inputs: [view], output: y.name)
     }

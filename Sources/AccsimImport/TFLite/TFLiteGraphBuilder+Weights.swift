@@ -20,7 +20,9 @@ extension TFLiteGraphBuilder {
     func weights(_ context: OperatorContext, rank: Int, channelAxis: Int) throws(ModelError) -> Weights {
         let tensor = try input(context, 1)
         guard tensor.tensorType == .int8 else {
-            throw context.error("weights \(tensor.label) are \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports int8 weights only")
+            throw context.error(
+                "weights \(tensor.label) are \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports int8 weights only"
+            )
         }
         let shape = try intShape(tensor, context)
         guard shape.count == rank else {
@@ -33,13 +35,18 @@ extension TFLiteGraphBuilder {
         }
         let channels = shape[channelAxis]
         guard q.scales.count == 1 || (q.scales.count == channels && Int(q.quantizedDimension) == channelAxis) else {
-            throw context.error("weights \(tensor.label) have \(q.scales.count) scales along dimension \(q.quantizedDimension); expected 1, or \(channels) along dimension \(channelAxis)")
+            throw context.error(
+                "weights \(tensor.label) have \(q.scales.count) scales along dimension \(q.quantizedDimension); expected 1, or \(channels) along dimension \(channelAxis)"
+            )
         }
         guard q.zeroPoints.count == q.scales.count || q.zeroPoints.count == 1 else {
-            throw context.error("weights \(tensor.label) have \(q.scales.count) scales but \(q.zeroPoints.count) zero points")
+            throw context.error(
+                "weights \(tensor.label) have \(q.scales.count) scales but \(q.zeroPoints.count) zero points")
         }
         if let zp = q.zeroPoints.first(where: { $0 != 0 }) {
-            throw context.error("weights \(tensor.label) are asymmetric (zero point \(zp)); LiteRT's int8 kernels require symmetric weights (zero point 0)")
+            throw context.error(
+                "weights \(tensor.label) are asymmetric (zero point \(zp)); LiteRT's int8 kernels require symmetric weights (zero point 0)"
+            )
         }
         for scale in q.scales where !(scale.isFinite && scale > 0) {
             throw context.error("weights \(tensor.label) have scale \(scale); scales must be positive and finite")
@@ -54,7 +61,8 @@ extension TFLiteGraphBuilder {
         let quantization = Quantization(
             scales: scales, zeroPoints: [Int32](repeating: 0, count: scales.count), axis: scales.count > 1 ? 0 : nil)
         return declareConstant(
-            index: weights.tensor.index, transform: transform, baseName: weights.tensor.name.isEmpty ? "weights\(weights.tensor.index)" : weights.tensor.name,
+            index: weights.tensor.index, transform: transform,
+            baseName: weights.tensor.name.isEmpty ? "weights\(weights.tensor.index)" : weights.tensor.name,
             shape: shape, data: ConstantData(elementType: .int8, bytes: bytes), quantization: quantization)
     }
 
@@ -66,7 +74,9 @@ extension TFLiteGraphBuilder {
         // LiteRT: int32 biases with int8 inputs, int64 with int16 inputs (the 16x8 kernels).
         let wanted: TFLiteSchema.TensorType = input.tensorType == .int16 ? .int64 : .int32
         guard tensor.tensorType == wanted else {
-            throw context.error("bias \(tensor.label) is \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports \(wanted == .int64 ? "int64 biases with int16 inputs" : "int32 biases with int8 inputs")")
+            throw context.error(
+                "bias \(tensor.label) is \(TFLiteSchema.TensorType.name(of: tensor.type)); accsim imports \(wanted == .int64 ? "int64 biases with int16 inputs" : "int32 biases with int8 inputs")"
+            )
         }
         let shape = try intShape(tensor, context)
         guard shape.reduce(1, *) == channels else {

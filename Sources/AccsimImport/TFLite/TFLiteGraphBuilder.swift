@@ -34,7 +34,8 @@ struct TFLiteGraphBuilder {
         for (position, raw) in subgraph.inputs.enumerated() {
             let tensor = try graphTensor(raw, role: "subgraphs[0].inputs[\(position)]")
             if hasData(tensor) {
-                throw ModelError(file: file, field: "subgraphs[0].inputs[\(position)]", "graph input \(tensor.label) is a constant")
+                throw ModelError(
+                    file: file, field: "subgraphs[0].inputs[\(position)]", "graph input \(tensor.label) is a constant")
             }
             inputs.append(try declareActivation(tensor, context: nil))
         }
@@ -45,7 +46,9 @@ struct TFLiteGraphBuilder {
         for (position, raw) in subgraph.outputs.enumerated() {
             let tensor = try graphTensor(raw, role: "subgraphs[0].outputs[\(position)]")
             guard let name = declared[key(tensor.index)] else {
-                throw ModelError(file: file, field: "subgraphs[0].outputs[\(position)]", "graph output \(tensor.label) is never produced")
+                throw ModelError(
+                    file: file, field: "subgraphs[0].outputs[\(position)]",
+                    "graph output \(tensor.label) is never produced")
             }
             outputs.append(name)
         }
@@ -65,7 +68,8 @@ struct TFLiteGraphBuilder {
         var framed = tensors
         for index in framed.indices where inputs.contains(framed[index].name) {
             if let q = framed[index].quantization, q.scales.count == 1, q.scales[0] > 0 {
-                framed[index].floatInput = FloatInputQuantization(operation: .divide, factor: q.scales[0], rounding: .halfAway)
+                framed[index].floatInput = FloatInputQuantization(
+                    operation: .divide, factor: q.scales[0], rounding: .halfAway)
             }
         }
         return Graph(
@@ -87,7 +91,9 @@ struct TFLiteGraphBuilder {
     /// The subgraph tensor with index `raw`, checked against the tensor list.
     func graphTensor(_ raw: Int32, role: String) throws(ModelError) -> TFLiteTensor {
         guard raw >= 0, Int(raw) < subgraph.tensors.count else {
-            throw ModelError(file: file, field: role, "tensor index \(raw) is outside the subgraph's \(subgraph.tensors.count) tensors")
+            throw ModelError(
+                file: file, field: role,
+                "tensor index \(raw) is outside the subgraph's \(subgraph.tensors.count) tensors")
         }
         return subgraph.tensors[Int(raw)]
     }
@@ -98,15 +104,20 @@ struct TFLiteGraphBuilder {
     }
 
     /// The constant data of `tensor`, checked against its shape and element size.
-    func data(_ tensor: TFLiteTensor, elementSize: Int, _ context: OperatorContext) throws(ModelError) -> ArraySlice<UInt8> {
+    func data(_ tensor: TFLiteTensor, elementSize: Int, _ context: OperatorContext) throws(ModelError) -> ArraySlice<
+        UInt8
+    > {
         guard Int(tensor.buffer) < model.buffers.count else {
-            throw context.error("\(tensor.label) refers to buffer \(tensor.buffer), but the model has \(model.buffers.count) buffers")
+            throw context.error(
+                "\(tensor.label) refers to buffer \(tensor.buffer), but the model has \(model.buffers.count) buffers")
         }
         let range = model.buffers[Int(tensor.buffer)].data
         guard !range.isEmpty else { throw context.error("\(tensor.label) must be a constant but has no data") }
         let count = try elementCount(tensor, context)
         guard range.count == count * elementSize else {
-            throw context.error("\(tensor.label) of shape \(tensor.shape) needs \(count * elementSize) bytes of data but its buffer \(tensor.buffer) holds \(range.count)")
+            throw context.error(
+                "\(tensor.label) of shape \(tensor.shape) needs \(count * elementSize) bytes of data but its buffer \(tensor.buffer) holds \(range.count)"
+            )
         }
         return model.file.bytes[range]
     }
@@ -127,7 +138,9 @@ struct TFLiteGraphBuilder {
         }
         var count = 1
         for extent in tensor.shape {
-            guard extent > 0, extent <= 1 << 24 else { throw fail("\(tensor.label) has shape \(tensor.shape); extents must lie in 1...2^24") }
+            guard extent > 0, extent <= 1 << 24 else {
+                throw fail("\(tensor.label) has shape \(tensor.shape); extents must lie in 1...2^24")
+            }
             count *= Int(extent)
             guard count <= 1 << 31 else { throw fail("\(tensor.label) of shape \(tensor.shape) is too large") }
         }
@@ -142,16 +155,22 @@ struct TFLiteGraphBuilder {
 
     /// Per-tensor quantization of an int8 or int16 activation, checked: one finite positive
     /// scale, a zero point in the type's range (0 for int16, as LiteRT's 16x8 kernels require).
-    func activationQuantization(_ tensor: TFLiteTensor, _ context: OperatorContext?) throws(ModelError) -> (scale: Float, zeroPoint: Int32) {
+    func activationQuantization(_ tensor: TFLiteTensor, _ context: OperatorContext?) throws(ModelError) -> (
+        scale: Float, zeroPoint: Int32
+    ) {
         func fail(_ message: String) -> ModelError {
             context?.error(message) ?? ModelError(file: file, field: tensor.path, message)
         }
         guard let type = tensor.tensorType, type == .int8 || type == .int16 else {
             let type = TFLiteSchema.TensorType.name(of: tensor.type)
-            throw fail("\(tensor.label) is \(type); accsim imports int8 and int16 activations (float and uint8 tensors are not supported)")
+            throw fail(
+                "\(tensor.label) is \(type); accsim imports int8 and int16 activations (float and uint8 tensors are not supported)"
+            )
         }
         if type == .int16, let context, !Self.int16Operators.contains(context.builtin) {
-            throw fail("\(tensor.label) is int16; accsim imports int16 \(Self.int16Operators.map(\.description).sorted().joined(separator: ", ")) but not int16 \(context.builtin)")
+            throw fail(
+                "\(tensor.label) is int16; accsim imports int16 \(Self.int16Operators.map(\.description).sorted().joined(separator: ", ")) but not int16 \(context.builtin)"
+            )
         }
         if tensor.isSparse { throw fail("\(tensor.label) is sparse, which is not supported") }
         if tensor.isVariable { throw fail("\(tensor.label) is a variable tensor, which is not supported") }
@@ -160,10 +179,14 @@ struct TFLiteGraphBuilder {
         }
         if q.hasDetails { throw fail("\(tensor.label) uses custom quantization details, which are not supported") }
         guard q.scales.count == 1, q.zeroPoints.count == 1 else {
-            throw fail("\(tensor.label) has \(q.scales.count) scales and \(q.zeroPoints.count) zero points; activations are quantized per tensor")
+            throw fail(
+                "\(tensor.label) has \(q.scales.count) scales and \(q.zeroPoints.count) zero points; activations are quantized per tensor"
+            )
         }
         let scale = q.scales[0]
-        guard scale.isFinite, scale > 0 else { throw fail("\(tensor.label) has scale \(scale); scales must be positive and finite") }
+        guard scale.isFinite, scale > 0 else {
+            throw fail("\(tensor.label) has scale \(scale); scales must be positive and finite")
+        }
         guard (-128...127).contains(q.zeroPoints[0]) else {
             throw fail("\(tensor.label) has zero point \(q.zeroPoints[0]), outside the int8 range")
         }
@@ -190,7 +213,10 @@ struct TFLiteGraphBuilder {
         let (scale, zeroPoint) = try activationQuantization(tensor, context)
         let shape = try intShape(tensor, context)
         let name = uniqueName(tensor.name.isEmpty ? "tensor\(tensor.index)" : tensor.name, index: tensor.index)
-        tensors.append(TensorInfo(name: name, shape: shape, elementType: activationType(tensor), quantization: Quantization(scale: Double(scale), zeroPoint: zeroPoint)))
+        tensors.append(
+            TensorInfo(
+                name: name, shape: shape, elementType: activationType(tensor),
+                quantization: Quantization(scale: Double(scale), zeroPoint: zeroPoint)))
         declared[key(tensor.index)] = name
         return name
     }
@@ -210,7 +236,9 @@ struct TFLiteGraphBuilder {
     }
 
     /// Declares a tensor the importer introduces (not in the TFLite model) and returns its name.
-    mutating func declareIntermediate(_ base: String, shape: [Int], type: ElementType = .int8, quantization: Quantization?) -> String {
+    mutating func declareIntermediate(
+        _ base: String, shape: [Int], type: ElementType = .int8, quantization: Quantization?
+    ) -> String {
         let name = uniqueName(base, index: nil)
         tensors.append(TensorInfo(name: name, shape: shape, elementType: type, quantization: quantization))
         return name

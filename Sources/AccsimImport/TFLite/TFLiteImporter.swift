@@ -53,7 +53,9 @@ public enum TFLiteImporter {
 
     /// Imports a `.tflite` model held in memory; errors name `file` when given. The returned graph
     /// has passed `Graph.validate()`.
-    public static func importModel(bytes: [UInt8], file: String? = nil, options: Options = Options()) throws(ModelError) -> Graph {
+    public static func importModel(bytes: [UInt8], file: String? = nil, options: Options = Options()) throws(ModelError)
+        -> Graph
+    {
         let model = try TFLiteModel.decode(bytes, file: file)
         var builder = TFLiteGraphBuilder(model: model, kernels: options.kernels, file: file)
         let graph = try builder.build()

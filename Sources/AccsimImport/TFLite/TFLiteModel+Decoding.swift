@@ -6,17 +6,22 @@ extension TFLiteModel {
     static func decode(_ bytes: [UInt8], file: String?) throws(ModelError) -> TFLiteModel {
         let buffer = FlatBuffer(bytes: bytes, file: file)
         guard bytes.count >= 8 else {
-            throw ModelError(file: file, "not a TFLite model: \(bytes.count) bytes is too short for a flatbuffer with a file identifier")
+            throw ModelError(
+                file: file,
+                "not a TFLite model: \(bytes.count) bytes is too short for a flatbuffer with a file identifier")
         }
         guard buffer.fileIdentifier == TFLiteSchema.fileIdentifier else {
-            let shown = String(decoding: bytes[4..<8].map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            let shown = String(
+                decoding: bytes[4..<8].map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
             throw ModelError(file: file, "not a TFLite model: file identifier is '\(shown)', expected 'TFL3'")
         }
         typealias F = TFLiteSchema.ModelField
         let root = try buffer.root("")
         let version = try root.uint32(F.version, "version")
         guard version == TFLiteSchema.version else {
-            throw ModelError(file: file, field: "version", "schema version \(version) is not supported (LiteRT reads version \(TFLiteSchema.version))")
+            throw ModelError(
+                file: file, field: "version",
+                "schema version \(version) is not supported (LiteRT reads version \(TFLiteSchema.version))")
         }
         let description = try root.string(F.description, "description")
 
@@ -65,7 +70,10 @@ extension TFLiteModel {
         guard offset > 1 else { return TFLiteBuffer(data: 0..<0) }
         let count = UInt64(table.buffer.count)
         guard offset <= count, size <= count - offset else {
-            throw table.buffer.error(table.fieldPath("offset"), "external data at offset \(offset) of \(size) bytes lies beyond end of file (size \(hex(table.buffer.count)))")
+            throw table.buffer.error(
+                table.fieldPath("offset"),
+                "external data at offset \(offset) of \(size) bytes lies beyond end of file (size \(hex(table.buffer.count)))"
+            )
         }
         return TFLiteBuffer(data: Int(offset)..<Int(offset + size))
     }

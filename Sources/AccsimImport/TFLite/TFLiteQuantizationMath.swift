@@ -13,7 +13,8 @@ enum TFLiteQuantizationMath {
     static func activationRange(
         _ raw: Int8, scale: Float, zeroPoint: Int32, type: ElementType = .int8, _ context: OperatorContext
     ) throws(ModelError) -> (min: Int32, max: Int32) {
-        let lo = type.minValue, hi = type.maxValue
+        let lo = type.minValue
+        let hi = type.maxValue
         func quantize(_ f: Float) -> Int32 {
             let q = (f / scale).rounded(.toNearestOrAwayFromZero)
             let clamped = min(max(q, -1e9), 1e9)
@@ -47,7 +48,8 @@ enum TFLiteQuantizationMath {
         case .valid: out = (input + stride - effective) / stride
         }
         guard out >= 1 else {
-            throw context.error("the \(axis) window of \(effective) does not fit the input extent \(input) with VALID padding")
+            throw context.error(
+                "the \(axis) window of \(effective) does not fit the input extent \(input) with VALID padding")
         }
         let total = max(0, (out - 1) * stride + effective - input)
         return (total / 2, total - total / 2)
@@ -55,14 +57,17 @@ enum TFLiteQuantizationMath {
 
     /// `(M, n)` for a real multiplier through TFLite's QuantizeMultiplier, with accsim's uniform
     /// right shift `n = 31 − shift`.
-    static func multiplier(_ real: Double, what: String, _ context: OperatorContext) throws(ModelError) -> (multiplier: Int32, shift: Int32) {
+    static func multiplier(_ real: Double, what: String, _ context: OperatorContext) throws(ModelError) -> (
+        multiplier: Int32, shift: Int32
+    ) {
         guard real.isFinite, real >= 0 else {
             throw context.error("the \(what) multiplier \(real) is not a finite non-negative number")
         }
         let quantized = FixedPoint.quantizeMultiplier(real)
         let shift = quantized.rightShift
         guard (0...Int(Requantizer.maxShift)).contains(shift) else {
-            throw context.error("the \(what) multiplier \(real) needs a shift of \(31 - shift), outside what a requantizer holds")
+            throw context.error(
+                "the \(what) multiplier \(real) needs a shift of \(31 - shift), outside what a requantizer holds")
         }
         return (quantized.multiplier, Int32(shift))
     }
@@ -95,7 +100,9 @@ enum TFLiteQuantizationMath {
         r.realMultipliers = nil
         r.multipliers = q31.multipliers.map { $0 < 0x7FFF_0000 ? ($0 + (1 << 15)) >> 16 : 0x7FFF }
         r.shifts = try q31.shifts.map { n throws(ModelError) -> Int32 in
-            guard n >= 16 else { throw context.error("the output multiplier needs a left shift LiteRT's int16 kernels do not take") }
+            guard n >= 16 else {
+                throw context.error("the output multiplier needs a left shift LiteRT's int16 kernels do not take")
+            }
             return n - 16
         }
         return r

@@ -85,7 +85,9 @@ public struct LayerPerformance: Sendable, Hashable {
         let stalls = result.stalls
         cycles = Cycles(
             total: result.totalCycles, compute: result.computeCycles,
-            stall: Stalls(total: stalls.total, input: stalls.input, weight: stalls.weight, output: stalls.output, vector: stalls.vector),
+            stall: Stalls(
+                total: stalls.total, input: stalls.input, weight: stalls.weight, output: stalls.output,
+                vector: stalls.vector),
             prologue: result.prologueCycles, epilogue: result.epilogueCycles,
             array: result.arrayCycles, requantizer: result.requantizerCycles, vector: result.vectorCycles)
         let traffic = result.traffic
@@ -125,7 +127,8 @@ public struct LayerPerformance: Sendable, Hashable {
             // A multi-pass layer (operands wider than the multipliers) spends one multiplier
             // operation per pass and MAC.
             let multiplierOps = traffic.macs * (layer.gemm?.lowering.passes ?? 1)
-            energyPicojoules = Double(multiplierOps) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
+            energyPicojoules =
+                Double(multiplierOps) * energy.macPJ + Double(sramReads) * energy.sramReadPJPerByte
                 + Double(sramWrites) * energy.sramWritePJPerByte + Double(dramBytes) * energy.dramPJPerByte
         } else {
             energyPicojoules = nil
@@ -180,10 +183,16 @@ public struct LayerPerformance: Sendable, Hashable {
     }
 
     static let zero = LayerPerformance(
-        cycles: Cycles(total: 0, compute: 0, stall: Stalls(total: 0, input: 0, weight: 0, output: 0, vector: 0), prologue: 0, epilogue: 0, array: 0, requantizer: 0, vector: 0),
+        cycles: Cycles(
+            total: 0, compute: 0, stall: Stalls(total: 0, input: 0, weight: 0, output: 0, vector: 0), prologue: 0,
+            epilogue: 0, array: 0, requantizer: 0, vector: 0),
         macs: 0, utilization: 0, mappingEfficiency: 0,
-        sram: SRAMTraffic(input: Bytes(readBytes: 0, writeBytes: 0), weight: Bytes(readBytes: 0, writeBytes: 0), output: Bytes(readBytes: 0, writeBytes: 0)),
-        dram: DRAMTraffic(readBytes: 0, writeBytes: 0, inputReadBytes: 0, weightReadBytes: 0, biasReadBytes: 0, partialSumReadBytes: 0, partialSumWriteBytes: 0),
+        sram: SRAMTraffic(
+            input: Bytes(readBytes: 0, writeBytes: 0), weight: Bytes(readBytes: 0, writeBytes: 0),
+            output: Bytes(readBytes: 0, writeBytes: 0)),
+        dram: DRAMTraffic(
+            readBytes: 0, writeBytes: 0, inputReadBytes: 0, weightReadBytes: 0, biasReadBytes: 0,
+            partialSumReadBytes: 0, partialSumWriteBytes: 0),
         requantizerOps: 0, vectorOps: 0, arrayFolds: 0, dmaTransfers: 0, computeSteps: 0, latencyMicroseconds: 0,
         energyPicojoules: nil)
 

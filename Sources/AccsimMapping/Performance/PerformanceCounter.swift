@@ -105,70 +105,100 @@ public struct PerformanceCounter: Sendable {
 extension LayerPerformance {
     /// The one table of layer counters, in the JSON report's order.
     public static let counters: [PerformanceCounter] = [
-        .init("cycles.total", .cycles, "From the first transfer's issue to the last store's completion.",
-              csv: "cycles_total", trace: "total_cycles", \.cycles.total),
-        .init("cycles.compute", .cycles, "Cycles in which the array, the requantizer or the vector unit works.",
-              csv: "cycles_compute", trace: "compute_cycles", \.cycles.compute),
+        .init(
+            "cycles.total", .cycles, "From the first transfer's issue to the last store's completion.",
+            csv: "cycles_total", trace: "total_cycles", \.cycles.total),
+        .init(
+            "cycles.compute", .cycles, "Cycles in which the array, the requantizer or the vector unit works.",
+            csv: "cycles_compute", trace: "compute_cycles", \.cycles.compute),
         .init("cycles.stall.total", .cycles, "Stall cycles, all causes.", csv: "cycles_stall", \.cycles.stall.total),
-        .init("cycles.stall.input", .cycles, "Stalls waiting for input transfers.",
-              csv: "stall_input", trace: "stall_input_cycles", \.cycles.stall.input),
-        .init("cycles.stall.weight", .cycles, "Stalls waiting for weight transfers.",
-              csv: "stall_weight", trace: "stall_weight_cycles", \.cycles.stall.weight),
-        .init("cycles.stall.output", .cycles, "Stalls waiting for output stores.",
-              csv: "stall_output", trace: "stall_output_cycles", \.cycles.stall.output),
-        .init("cycles.stall.vector", .cycles, "Stalls of the vector unit waiting for its operands.",
-              csv: "stall_vector", trace: "stall_vector_cycles", \.cycles.stall.vector),
-        .init("cycles.prologue", .cycles, "Exposed DMA time before the first compute step.",
-              trace: "prologue_cycles", \.cycles.prologue),
-        .init("cycles.epilogue", .cycles, "Exposed DMA time after the last compute step.",
-              trace: "epilogue_cycles", \.cycles.epilogue),
-        .init("cycles.array", .cycles, "Array cycles within compute (all phases of all folds).",
-              trace: "array_cycles", \.cycles.array),
-        .init("cycles.requantizer", .cycles, "Requantizer cycles within compute.",
-              trace: "requantizer_cycles", \.cycles.requantizer),
+        .init(
+            "cycles.stall.input", .cycles, "Stalls waiting for input transfers.",
+            csv: "stall_input", trace: "stall_input_cycles", \.cycles.stall.input),
+        .init(
+            "cycles.stall.weight", .cycles, "Stalls waiting for weight transfers.",
+            csv: "stall_weight", trace: "stall_weight_cycles", \.cycles.stall.weight),
+        .init(
+            "cycles.stall.output", .cycles, "Stalls waiting for output stores.",
+            csv: "stall_output", trace: "stall_output_cycles", \.cycles.stall.output),
+        .init(
+            "cycles.stall.vector", .cycles, "Stalls of the vector unit waiting for its operands.",
+            csv: "stall_vector", trace: "stall_vector_cycles", \.cycles.stall.vector),
+        .init(
+            "cycles.prologue", .cycles, "Exposed DMA time before the first compute step.",
+            trace: "prologue_cycles", \.cycles.prologue),
+        .init(
+            "cycles.epilogue", .cycles, "Exposed DMA time after the last compute step.",
+            trace: "epilogue_cycles", \.cycles.epilogue),
+        .init(
+            "cycles.array", .cycles, "Array cycles within compute (all phases of all folds).",
+            trace: "array_cycles", \.cycles.array),
+        .init(
+            "cycles.requantizer", .cycles, "Requantizer cycles within compute.",
+            trace: "requantizer_cycles", \.cycles.requantizer),
         .init("cycles.vector", .cycles, "Vector-unit cycles within compute.", trace: "vector_cycles", \.cycles.vector),
-        .init("macs", .operations, "Multiply-accumulates of one inference (the report states the graph's own count).",
-              inReport: false, trace: "macs", \.macs),
+        .init(
+            "macs", .operations, "Multiply-accumulates of one inference (the report states the graph's own count).",
+            inReport: false, trace: "macs", \.macs),
         .init("utilization", .ratio, "MACs / (rows · cols · total cycles).", csv: "utilization", \.utilization),
-        .init("mapping_efficiency", .ratio, "MACs / (rows · cols · Σ folds' stream length).",
-              csv: "mapping_efficiency", \.mappingEfficiency),
-        .init("sram.input.read_bytes", .bytes, "Bytes read from the input buffer.",
-              csv: "sram_input_read_bytes", trace: "sram_input_read_bytes", \.sram.input.readBytes),
-        .init("sram.input.write_bytes", .bytes, "Bytes written to the input buffer.",
-              csv: "sram_input_write_bytes", trace: "sram_input_write_bytes", \.sram.input.writeBytes),
-        .init("sram.weight.read_bytes", .bytes, "Bytes read from the weight buffer.",
-              csv: "sram_weight_read_bytes", trace: "sram_weight_read_bytes", \.sram.weight.readBytes),
-        .init("sram.weight.write_bytes", .bytes, "Bytes written to the weight buffer.",
-              csv: "sram_weight_write_bytes", trace: "sram_weight_write_bytes", \.sram.weight.writeBytes),
-        .init("sram.output.read_bytes", .bytes, "Bytes read from the output buffer.",
-              csv: "sram_output_read_bytes", trace: "sram_output_read_bytes", \.sram.output.readBytes),
-        .init("sram.output.write_bytes", .bytes, "Bytes written to the output buffer.",
-              csv: "sram_output_write_bytes", trace: "sram_output_write_bytes", \.sram.output.writeBytes),
-        .init("dram.read_bytes", .bytes, "DRAM bytes read, at the real element widths.",
-              csv: "dram_read_bytes", trace: "dram_read_bytes", \.dram.readBytes),
-        .init("dram.write_bytes", .bytes, "DRAM bytes written.", csv: "dram_write_bytes", trace: "dram_write_bytes",
-              \.dram.writeBytes),
+        .init(
+            "mapping_efficiency", .ratio, "MACs / (rows · cols · Σ folds' stream length).",
+            csv: "mapping_efficiency", \.mappingEfficiency),
+        .init(
+            "sram.input.read_bytes", .bytes, "Bytes read from the input buffer.",
+            csv: "sram_input_read_bytes", trace: "sram_input_read_bytes", \.sram.input.readBytes),
+        .init(
+            "sram.input.write_bytes", .bytes, "Bytes written to the input buffer.",
+            csv: "sram_input_write_bytes", trace: "sram_input_write_bytes", \.sram.input.writeBytes),
+        .init(
+            "sram.weight.read_bytes", .bytes, "Bytes read from the weight buffer.",
+            csv: "sram_weight_read_bytes", trace: "sram_weight_read_bytes", \.sram.weight.readBytes),
+        .init(
+            "sram.weight.write_bytes", .bytes, "Bytes written to the weight buffer.",
+            csv: "sram_weight_write_bytes", trace: "sram_weight_write_bytes", \.sram.weight.writeBytes),
+        .init(
+            "sram.output.read_bytes", .bytes, "Bytes read from the output buffer.",
+            csv: "sram_output_read_bytes", trace: "sram_output_read_bytes", \.sram.output.readBytes),
+        .init(
+            "sram.output.write_bytes", .bytes, "Bytes written to the output buffer.",
+            csv: "sram_output_write_bytes", trace: "sram_output_write_bytes", \.sram.output.writeBytes),
+        .init(
+            "dram.read_bytes", .bytes, "DRAM bytes read, at the real element widths.",
+            csv: "dram_read_bytes", trace: "dram_read_bytes", \.dram.readBytes),
+        .init(
+            "dram.write_bytes", .bytes, "DRAM bytes written.", csv: "dram_write_bytes", trace: "dram_write_bytes",
+            \.dram.writeBytes),
         .init("dram.input_read_bytes", .bytes, "DRAM bytes of input activations read.", \.dram.inputReadBytes),
         .init("dram.weight_read_bytes", .bytes, "DRAM bytes of weights read.", \.dram.weightReadBytes),
         .init("dram.bias_read_bytes", .bytes, "DRAM bytes of int32 biases read.", \.dram.biasReadBytes),
-        .init("dram.partial_sum_read_bytes", .bytes, "DRAM bytes of int32 partial sums read back (spills).",
-              \.dram.partialSumReadBytes),
-        .init("dram.partial_sum_write_bytes", .bytes, "DRAM bytes of int32 partial sums spilled.",
-              \.dram.partialSumWriteBytes),
-        .init("requantizer_ops", .operations, "Requantizer operations (one per output element).",
-              csv: "requantizer_ops", trace: "requantizer_ops", \.requantizerOps),
-        .init("vector_ops", .operations, "Vector-unit element operations.", csv: "vector_ops", trace: "vector_ops",
-              \.vectorOps),
-        .init("array_folds", .count, "Folds the array runs: a fold is one pass of an array-sized weight block.",
-              \.arrayFolds),
-        .init("dma_transfers", .count, "DMA transfers of the schedule.", inReport: false, trace: "dma_transfers",
-              \.dmaTransfers),
-        .init("compute_steps", .count, "Compute steps of the schedule (array tiles and vector chunks).",
-              inReport: false, trace: "compute_steps", \.computeSteps),
-        .init("latency_us", .microseconds, "Total cycles at the configured clock.", csv: "latency_us",
-              \.latencyMicroseconds),
-        .init("energy_pj", .picojoules, "Energy from the config's energy table; absent without one.",
-              csv: "energy_pj") { $0.energyPicojoules.map(PerformanceCounter.Value.double) ?? .absent },
+        .init(
+            "dram.partial_sum_read_bytes", .bytes, "DRAM bytes of int32 partial sums read back (spills).",
+            \.dram.partialSumReadBytes),
+        .init(
+            "dram.partial_sum_write_bytes", .bytes, "DRAM bytes of int32 partial sums spilled.",
+            \.dram.partialSumWriteBytes),
+        .init(
+            "requantizer_ops", .operations, "Requantizer operations (one per output element).",
+            csv: "requantizer_ops", trace: "requantizer_ops", \.requantizerOps),
+        .init(
+            "vector_ops", .operations, "Vector-unit element operations.", csv: "vector_ops", trace: "vector_ops",
+            \.vectorOps),
+        .init(
+            "array_folds", .count, "Folds the array runs: a fold is one pass of an array-sized weight block.",
+            \.arrayFolds),
+        .init(
+            "dma_transfers", .count, "DMA transfers of the schedule.", inReport: false, trace: "dma_transfers",
+            \.dmaTransfers),
+        .init(
+            "compute_steps", .count, "Compute steps of the schedule (array tiles and vector chunks).",
+            inReport: false, trace: "compute_steps", \.computeSteps),
+        .init(
+            "latency_us", .microseconds, "Total cycles at the configured clock.", csv: "latency_us",
+            \.latencyMicroseconds),
+        .init(
+            "energy_pj", .picojoules, "Energy from the config's energy table; absent without one.",
+            csv: "energy_pj"
+        ) { $0.energyPicojoules.map(PerformanceCounter.Value.double) ?? .absent },
     ]
 
     /// The counter with JSON-report name `name`.

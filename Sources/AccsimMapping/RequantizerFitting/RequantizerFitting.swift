@@ -42,9 +42,12 @@ public struct RequantizerFitting: Sendable {
                 }
             }
             if case .avgPool(let p) = node.operation, p.usesRunningMean {
-                found.append(Mismatch(
-                    node: node.name, field: "attributes.average",
-                    reason: "aidge_running_mean (Aidge's double-precision running mean) is not an integer-hardware operation; --adapt-requant divides exactly"))
+                found.append(
+                    Mismatch(
+                        node: node.name, field: "attributes.average",
+                        reason:
+                            "aidge_running_mean (Aidge's double-precision running mean) is not an integer-hardware operation; --adapt-requant divides exactly"
+                    ))
             }
         }
         return found
@@ -54,11 +57,15 @@ public struct RequantizerFitting: Sendable {
     public func reason(_ requantizer: Requantizer) -> String? {
         if !capability.roundingModes.contains(requantizer.rounding) {
             let offered = capability.roundingModes.map(\.rawValue).joined(separator: ", ")
-            return "rounding '\(requantizer.rounding.rawValue)' is not implemented by the hardware requantizer (requantizer.rounding_modes: \(offered))"
+            return
+                "rounding '\(requantizer.rounding.rawValue)' is not implemented by the hardware requantizer (requantizer.rounding_modes: \(offered))"
         }
         for (index, multiplier) in requantizer.multipliers.enumerated() where !fits(multiplier: multiplier) {
             let bits = Self.bitLength(multiplier)
-            let limit = capability.multiplierBits == 0 ? "a shift-only requantizer (requantizer.multiplier_bits = 0) needs M = 1" : "the hardware multiplier has \(capability.multiplierBits) bits (requantizer.multiplier_bits)"
+            let limit =
+                capability.multiplierBits == 0
+                ? "a shift-only requantizer (requantizer.multiplier_bits = 0) needs M = 1"
+                : "the hardware multiplier has \(capability.multiplierBits) bits (requantizer.multiplier_bits)"
             return "multiplier \(multiplier) (channel \(index)) needs \(bits) bits but \(limit)"
         }
         for (index, shift) in requantizer.shifts.enumerated() where Int(shift) > capability.maxShift {
@@ -88,13 +95,15 @@ public struct RequantizerFitting: Sendable {
         var converted = requantizer
         if !capability.roundingModes.contains(requantizer.rounding) {
             let preference: [RoundingMode] = [.halfUp, .halfAway, .halfEven, .tfliteHalfUp, .tflite, .floor]
-            converted.rounding = preference.first(where: capability.roundingModes.contains) ?? capability.roundingModes[0]
+            converted.rounding =
+                preference.first(where: capability.roundingModes.contains) ?? capability.roundingModes[0]
         }
         for channel in converted.multipliers.indices {
             var (multiplier, shift) = (Int64(converted.multipliers[channel]), Int64(converted.shifts[channel]))
             if capability.multiplierBits == 0 {
                 // Nearest power of two in the log domain: 2^−n' closest to M·2^−n.
-                let log2Scale = multiplier > 0 ? (Double(multiplier)).log2Value - Double(shift) : -Double(capability.maxShift)
+                let log2Scale =
+                    multiplier > 0 ? (Double(multiplier)).log2Value - Double(shift) : -Double(capability.maxShift)
                 multiplier = 1
                 shift = Int64((-log2Scale).rounded(.toNearestOrAwayFromZero))
             } else {
@@ -143,7 +152,8 @@ public struct RequantizerFitting: Sendable {
             p.inputs.enumerated().compactMap { i, s in s.rescale.map { ("attributes.inputs[\(i)].rescale", $0) } }
                 + [("attributes.output", p.output)]
         case .concat(let p):
-            p.inputRequantizers.enumerated().compactMap { i, r in r.map { ("attributes.input_requantizers[\(i)]", $0) } }
+            p.inputRequantizers.enumerated().compactMap { i, r in r.map { ("attributes.input_requantizers[\(i)]", $0) }
+            }
         default: []
         }
     }
@@ -151,9 +161,15 @@ public struct RequantizerFitting: Sendable {
     /// `operation` with `transform` applied to each of its requantizers.
     static func mapRequantizers(of operation: Operation, _ transform: (Requantizer) -> Requantizer) -> Operation {
         switch operation {
-        case .conv2D(var p): p.requantizer = transform(p.requantizer); return .conv2D(p)
-        case .fullyConnected(var p): p.requantizer = transform(p.requantizer); return .fullyConnected(p)
-        case .mean(var p): p.requantizer = transform(p.requantizer); return .mean(p)
+        case .conv2D(var p):
+            p.requantizer = transform(p.requantizer)
+            return .conv2D(p)
+        case .fullyConnected(var p):
+            p.requantizer = transform(p.requantizer)
+            return .fullyConnected(p)
+        case .mean(var p):
+            p.requantizer = transform(p.requantizer)
+            return .mean(p)
         case .requantize(let r): return .requantize(transform(r))
         case .add(var p):
             for i in p.inputs.indices { p.inputs[i].rescale = p.inputs[i].rescale.map(transform) }

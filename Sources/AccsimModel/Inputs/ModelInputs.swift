@@ -7,7 +7,9 @@ import AccsimArithmetic
 public enum ModelInputs {
     /// The batch in the `.npy` file at `path` for `graph`'s single input
     /// (``TensorInfo/inputTensor(from:source:)``); `model` names the model in errors.
-    public static func batch(npy path: String, for graph: Graph, model: String) throws(ModelError) -> [String: IntTensor] {
+    public static func batch(npy path: String, for graph: Graph, model: String) throws(ModelError) -> [String:
+        IntTensor]
+    {
         guard graph.inputs.count == 1, let info = graph.tensor(named: graph.inputs[0]) else {
             throw ModelError(
                 "model '\(model)' has \(graph.inputs.count) inputs; --input supports single-input models "
@@ -61,7 +63,8 @@ public enum ModelInputs {
             }
             guard batch.elementType == info.elementType else {
                 throw ModelError(
-                    "input batch is \(batch.elementType.rawValue) but the model input '\(name)' is \(info.elementType.rawValue)")
+                    "input batch is \(batch.elementType.rawValue) but the model input '\(name)' is \(info.elementType.rawValue)"
+                )
             }
             if let count = sampleCount, count != batch.shape[0] {
                 throw ModelError("input batches differ in size (\(count) and \(batch.shape[0]) for '\(name)')")

@@ -9,7 +9,9 @@ extension NPYArray {
             throw ModelError(field: "shape", "shape \(shape) needs \(count) values, got \(values.count)")
         }
         if let type = dtype.elementType, let index = values.firstIndex(where: { !type.contains(Int64($0)) }) {
-            throw ModelError(field: "values[\(index)]", "value \(values[index]) does not fit \(dtype) (\(type.minValue)...\(type.maxValue))")
+            throw ModelError(
+                field: "values[\(index)]",
+                "value \(values[index]) does not fit \(dtype) (\(type.minValue)...\(type.maxValue))")
         }
         try self.init(shape: shape, dtype: dtype, bytes: Self.pack(values, as: dtype))
     }

@@ -15,7 +15,10 @@ public struct NPYArray: Sendable, Hashable {
     public init(shape: [Int], dtype: NPYDType, bytes: [UInt8]) throws(ModelError) {
         let count = try Self.elementCount(of: shape)
         guard count.multipliedReportingOverflow(by: dtype.itemSize) == (bytes.count, false) else {
-            throw ModelError(field: "shape", "shape \(shape) of \(dtype) needs \(count) elements, got \(bytes.count) bytes (\(dtype.itemSize) per element)")
+            throw ModelError(
+                field: "shape",
+                "shape \(shape) of \(dtype) needs \(count) elements, got \(bytes.count) bytes (\(dtype.itemSize) per element)"
+            )
         }
         self.shape = shape
         self.dtype = dtype
@@ -27,7 +30,9 @@ public struct NPYArray: Sendable, Hashable {
 
     /// The product of `shape`, checked: extents non-negative, no overflow, at most 32 dimensions.
     static func elementCount(of shape: [Int]) throws(ModelError) -> Int {
-        guard shape.count <= 32 else { throw ModelError(field: "shape", "\(shape.count) dimensions are more than the 32 accsim supports") }
+        guard shape.count <= 32 else {
+            throw ModelError(field: "shape", "\(shape.count) dimensions are more than the 32 accsim supports")
+        }
         var count = 1
         for extent in shape {
             guard extent >= 0 else { throw ModelError(field: "shape", "shape \(shape) has a negative extent") }

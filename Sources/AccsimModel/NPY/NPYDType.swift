@@ -75,9 +75,13 @@ public enum NPYDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case "i2", "i4", "i8", "f4":
             guard order == "<" else {
                 if order == ">" {
-                    throw ModelError(field: "descr", "dtype '\(descr)' is big-endian; accsim reads little-endian data (convert with arr.astype('<\(code)'))")
+                    throw ModelError(
+                        field: "descr",
+                        "dtype '\(descr)' is big-endian; accsim reads little-endian data (convert with arr.astype('<\(code)'))"
+                    )
                 }
-                throw ModelError(field: "descr", "dtype '\(descr)' does not state little-endian byte order ('<\(code)')")
+                throw ModelError(
+                    field: "descr", "dtype '\(descr)' does not state little-endian byte order ('<\(code)')")
             }
             self = code == "i2" ? .int16 : code == "i4" ? .int32 : code == "i8" ? .int64 : .float32
         default:

@@ -22,10 +22,14 @@ public enum NPYFile {
             if overflow { throw ModelError(field: "shape", "shape \(header.shape) is too large") }
             let actual = bytes.count - dataOffset
             if actual < expected {
-                throw ModelError("truncated: shape \(header.shape) of \(header.dtype) needs \(expected) data bytes, the file has \(actual) (\(expected - actual) missing)")
+                throw ModelError(
+                    "truncated: shape \(header.shape) of \(header.dtype) needs \(expected) data bytes, the file has \(actual) (\(expected - actual) missing)"
+                )
             }
             if actual > expected {
-                throw ModelError("the file has \(actual - expected) unexpected bytes after the \(expected) data bytes of shape \(header.shape) \(header.dtype)")
+                throw ModelError(
+                    "the file has \(actual - expected) unexpected bytes after the \(expected) data bytes of shape \(header.shape) \(header.dtype)"
+                )
             }
             return try NPYArray(shape: header.shape, dtype: header.dtype, bytes: Array(bytes[dataOffset...]))
         } catch {

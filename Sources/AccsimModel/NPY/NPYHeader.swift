@@ -16,7 +16,8 @@ struct NPYHeader: Sendable, Hashable {
         guard bytes.count >= 10 else {
             throw ModelError("truncated: the file has \(bytes.count) bytes, less than the 10-byte preamble")
         }
-        let major = bytes[6], minor = bytes[7]
+        let major = bytes[6]
+        let minor = bytes[7]
         let headerStart: Int
         let headerLength: Int
         switch major {
@@ -25,17 +26,25 @@ struct NPYHeader: Sendable, Hashable {
             headerLength = Int(LittleEndian.uint16(bytes, at: 8))
         case 2, 3:
             guard bytes.count >= 12 else {
-                throw ModelError("truncated: the file has \(bytes.count) bytes, less than the 12-byte preamble of format \(major).\(minor)")
+                throw ModelError(
+                    "truncated: the file has \(bytes.count) bytes, less than the 12-byte preamble of format \(major).\(minor)"
+                )
             }
             headerStart = 12
-            guard let length = Int(exactly: LittleEndian.uint32(bytes, at: 8)) else { throw ModelError(field: "header", "header length out of range") }
+            guard let length = Int(exactly: LittleEndian.uint32(bytes, at: 8)) else {
+                throw ModelError(field: "header", "header length out of range")
+            }
             headerLength = length
         default:
-            throw ModelError(field: "version", "format version \(major).\(minor) is not supported (accsim reads 1.0, 2.0 and 3.0)")
+            throw ModelError(
+                field: "version", "format version \(major).\(minor) is not supported (accsim reads 1.0, 2.0 and 3.0)")
         }
         let dataOffset = headerStart + headerLength
         guard dataOffset <= bytes.count else {
-            throw ModelError(field: "header", "truncated: the header ends at byte \(dataOffset) but the file has \(bytes.count) bytes (\(dataOffset - bytes.count) missing)")
+            throw ModelError(
+                field: "header",
+                "truncated: the header ends at byte \(dataOffset) but the file has \(bytes.count) bytes (\(dataOffset - bytes.count) missing)"
+            )
         }
         let literal = try PythonLiteral.parse(Array(bytes[headerStart..<dataOffset]))
         return (try interpret(literal), dataOffset)
@@ -83,7 +92,9 @@ struct NPYHeader: Sendable, Hashable {
         guard let shape else { throw ModelError(field: "header", "the header has no 'shape'") }
         let dtype = try NPYDType(descr: descr)
         if fortranOrder {
-            throw ModelError(field: "fortran_order", "Fortran-order (column-major) arrays are not supported; save a C-order array (np.ascontiguousarray)")
+            throw ModelError(
+                field: "fortran_order",
+                "Fortran-order (column-major) arrays are not supported; save a C-order array (np.ascontiguousarray)")
         }
         return NPYHeader(dtype: dtype, shape: shape)
     }

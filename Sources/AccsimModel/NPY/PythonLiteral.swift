@@ -59,7 +59,9 @@ struct PythonLiteralParser {
                     throw parser.error("dictionary keys must be strings")
                 }
                 parser.skipWhitespace()
-                guard parser.peek() == UInt8(ascii: ":") else { throw parser.error("expected ':' after the key '\(key)'") }
+                guard parser.peek() == UInt8(ascii: ":") else {
+                    throw parser.error("expected ':' after the key '\(key)'")
+                }
                 parser.position += 1
                 parser.skipWhitespace()
                 let value = try parser.parseValue(depth: depth + 1)
@@ -88,7 +90,9 @@ struct PythonLiteralParser {
     }
 
     /// Elements separated by commas up to `closing`, a trailing comma allowed.
-    private mutating func parseSequence(closing: UInt8, element: (inout PythonLiteralParser) throws(ModelError) -> Void) throws(ModelError) {
+    private mutating func parseSequence(closing: UInt8, element: (inout PythonLiteralParser) throws(ModelError) -> Void)
+        throws(ModelError)
+    {
         while true {
             skipWhitespace()
             if peek() == closing {
@@ -151,7 +155,9 @@ struct PythonLiteralParser {
 
     private mutating func consume(_ word: String) -> Bool {
         let utf8 = Array(word.utf8)
-        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else { return false }
+        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+            return false
+        }
         position += utf8.count
         return true
     }

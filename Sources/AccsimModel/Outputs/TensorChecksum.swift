@@ -1,5 +1,5 @@
-import AccsimChecksum
 import AccsimArithmetic
+import AccsimChecksum
 
 /// Checksums of tensor contents, as reports and traces state them.
 public enum TensorChecksum {

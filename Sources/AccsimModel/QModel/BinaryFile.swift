@@ -1,3 +1,5 @@
+import AccsimFiles
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import AccsimFiles
 
 /// Whole-file binary I/O for model and tensor files, with errors as ``ModelError``s naming the
 /// file. Writes are atomic: the bytes go to a temporary file in the same directory, which is then

@@ -14,7 +14,8 @@ extension Node: Codable {
         let op = try container.decode(String.self, forKey: .op)
         guard let kind = Operation.Kind(rawValue: op) else {
             let known = Operation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op '\(op)' (known ops: \(known))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .op, in: container, debugDescription: "unknown op '\(op)' (known ops: \(known))")
         }
         let inputs = try container.decode([String].self, forKey: .inputs)
         let outputs = try container.decode([String].self, forKey: .outputs)

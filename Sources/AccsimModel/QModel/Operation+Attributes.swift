@@ -3,7 +3,9 @@ import AccsimArithmetic
 /// The manifest form of an operation's attributes: the parameter struct of its case.
 extension Operation {
     /// Decodes the attributes of an operation of `kind` stored under `key`.
-    static func decodeAttributes<Key: CodingKey>(of kind: Kind, from container: KeyedDecodingContainer<Key>, forKey key: Key) throws -> Operation {
+    static func decodeAttributes<Key: CodingKey>(
+        of kind: Kind, from container: KeyedDecodingContainer<Key>, forKey key: Key
+    ) throws -> Operation {
         switch kind {
         case .conv2D: .conv2D(try container.decode(Conv2DParameters.self, forKey: key))
         case .fullyConnected: .fullyConnected(try container.decode(FullyConnectedParameters.self, forKey: key))

@@ -1,4 +1,5 @@
 import AccsimChecksum
+
 /// The 64-byte header of a `.q` file (docs/model-format.md, "Header").
 struct QModelHeader: Sendable, Hashable {
     var formatVersion: UInt32 = QModelFormat.version
@@ -40,42 +41,62 @@ struct QModelHeader: Sendable, Hashable {
         }
         let size = QModelFormat.headerSize
         guard bytes.count >= size else {
-            throw ModelError("truncated: the file has \(bytes.count) bytes, less than the \(size)-byte header (\(size - bytes.count) bytes missing)")
+            throw ModelError(
+                "truncated: the file has \(bytes.count) bytes, less than the \(size)-byte header (\(size - bytes.count) bytes missing)"
+            )
         }
         let version = LittleEndian.uint32(bytes, at: 8)
         if version > QModelFormat.version {
-            throw ModelError(field: "format_version", "written by a newer accsim (format version \(version), this accsim reads up to \(QModelFormat.version))")
+            throw ModelError(
+                field: "format_version",
+                "written by a newer accsim (format version \(version), this accsim reads up to \(QModelFormat.version))"
+            )
         }
         if version == 0 { throw ModelError(field: "format_version", "format version 0 is invalid") }
         let stored = LittleEndian.uint32(bytes, at: 60)
         let computed = CRC32.checksum(bytes[0..<60])
         guard stored == computed else {
-            throw ModelError(field: "header_crc32", "header CRC mismatch (stored 0x\(CRC32.hex(stored)), computed 0x\(CRC32.hex(computed))): the header is damaged")
+            throw ModelError(
+                field: "header_crc32",
+                "header CRC mismatch (stored 0x\(CRC32.hex(stored)), computed 0x\(CRC32.hex(computed))): the header is damaged"
+            )
         }
         let flags = LittleEndian.uint32(bytes, at: 12)
         if flags != QModelFormat.flags {
-            throw ModelError(field: "flags", "unknown flags 0x\(CRC32.hex(flags)) (format version \(version) defines none)")
+            throw ModelError(
+                field: "flags", "unknown flags 0x\(CRC32.hex(flags)) (format version \(version) defines none)")
         }
         if LittleEndian.uint32(bytes, at: 36) != 0 || bytes[48..<60].contains(where: { $0 != 0 }) {
             throw ModelError(field: "reserved", "reserved header bytes are not zero")
         }
         let manifestOffset = LittleEndian.uint64(bytes, at: 16)
         guard manifestOffset == UInt64(size) else {
-            throw ModelError(field: "manifest_offset", "manifest_offset is \(manifestOffset); format version \(version) puts the manifest at \(size)")
+            throw ModelError(
+                field: "manifest_offset",
+                "manifest_offset is \(manifestOffset); format version \(version) puts the manifest at \(size)")
         }
         let fileLength = LittleEndian.uint64(bytes, at: 40)
         let actual = UInt64(bytes.count)
         if fileLength > actual {
-            throw ModelError(field: "file_length", "truncated: the header declares \(fileLength) bytes but the file has \(actual) (\(fileLength - actual) bytes missing)")
+            throw ModelError(
+                field: "file_length",
+                "truncated: the header declares \(fileLength) bytes but the file has \(actual) (\(fileLength - actual) bytes missing)"
+            )
         }
         if fileLength < actual {
-            throw ModelError(field: "file_length", "the file has \(actual - fileLength) unexpected bytes after its declared length of \(fileLength)")
+            throw ModelError(
+                field: "file_length",
+                "the file has \(actual - fileLength) unexpected bytes after its declared length of \(fileLength)")
         }
         let manifestLength = LittleEndian.uint64(bytes, at: 24)
         guard manifestLength <= fileLength - manifestOffset else {
-            throw ModelError(field: "manifest_length", "the manifest (\(manifestLength) bytes at offset \(manifestOffset)) runs past the end of the file (\(fileLength) bytes)")
+            throw ModelError(
+                field: "manifest_length",
+                "the manifest (\(manifestLength) bytes at offset \(manifestOffset)) runs past the end of the file (\(fileLength) bytes)"
+            )
         }
-        var header = QModelHeader(manifestLength: manifestLength, manifestCRC32: LittleEndian.uint32(bytes, at: 32), fileLength: fileLength)
+        var header = QModelHeader(
+            manifestLength: manifestLength, manifestCRC32: LittleEndian.uint32(bytes, at: 32), fileLength: fileLength)
         header.formatVersion = version
         return header
     }

@@ -53,7 +53,10 @@ public struct QModelReader {
         try graph.validate()
         let needed = QModelFormat.version(for: graph)
         if manifest.version < Int(needed) {
-            throw ModelError(field: "version", "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input, average, int4/int64 types or accumulator)")
+            throw ModelError(
+                field: "version",
+                "the file says version \(manifest.version) but uses keys of version \(needed) (layout, float_input, average, int4/int64 types or accumulator)"
+            )
         }
         return graph
     }
@@ -70,7 +73,10 @@ public struct QModelReader {
         let manifestBytes = Array(bytes[start..<end])
         let computed = CRC32.checksum(manifestBytes)
         guard computed == header.manifestCRC32 else {
-            throw ModelError(field: "manifest_crc32", "manifest CRC mismatch (stored 0x\(CRC32.hex(header.manifestCRC32)), computed 0x\(CRC32.hex(computed))): the manifest is damaged")
+            throw ModelError(
+                field: "manifest_crc32",
+                "manifest CRC mismatch (stored 0x\(CRC32.hex(header.manifestCRC32)), computed 0x\(CRC32.hex(computed))): the manifest is damaged"
+            )
         }
         let value: JSONValue
         do {
@@ -85,14 +91,19 @@ public struct QModelReader {
             throw ModelError(manifest: error, nodeName: { value["nodes"]?[$0]?["name"]?.stringValue })
         }
         guard manifest.version == Int(header.formatVersion) else {
-            throw ModelError(field: "version", "the manifest says version \(manifest.version) but the header's format_version is \(header.formatVersion)")
+            throw ModelError(
+                field: "version",
+                "the manifest says version \(manifest.version) but the header's format_version is \(header.formatVersion)"
+            )
         }
         return (manifest, end)
     }
 
     /// Requires every byte outside the header, the manifest and the blobs to be zero, so that no
     /// byte of a file escapes the checks (the blobs were checked before this is called).
-    private static func checkPadding(_ bytes: [UInt8], manifestEnd: Int, blobs: [QModelConstantEntry]) throws(ModelError) {
+    private static func checkPadding(_ bytes: [UInt8], manifestEnd: Int, blobs: [QModelConstantEntry])
+        throws(ModelError)
+    {
         var position = manifestEnd
         for blob in blobs.sorted(by: { $0.offset < $1.offset }) {
             if let index = bytes[position..<max(position, blob.offset)].firstIndex(where: { $0 != 0 }) {
@@ -110,10 +121,13 @@ public struct QModelReader {
     private static func checkShapes(_ tensors: [TensorInfo]) throws(ModelError) {
         for (index, tensor) in tensors.enumerated() {
             for (axis, extent) in tensor.shape.enumerated() where extent <= 0 {
-                throw ModelError(field: "tensors[\(index)].shape[\(axis)]", "tensor '\(tensor.name)' has extent \(extent); extents must be positive")
+                throw ModelError(
+                    field: "tensors[\(index)].shape[\(axis)]",
+                    "tensor '\(tensor.name)' has extent \(extent); extents must be positive")
             }
             if byteCount(of: tensor) == nil {
-                throw ModelError(field: "tensors[\(index)].shape", "tensor '\(tensor.name)' with shape \(tensor.shape) is too large")
+                throw ModelError(
+                    field: "tensors[\(index)].shape", "tensor '\(tensor.name)' with shape \(tensor.shape) is too large")
             }
         }
     }
@@ -130,7 +144,9 @@ public struct QModelReader {
     }
 
     /// The constants, each checked (tensor declared, offset, length, CRC) before its bytes are used.
-    private static func readConstants(_ manifest: QModelManifest, from bytes: [UInt8], dataStart: Int) throws(ModelError) -> [String: ConstantData] {
+    private static func readConstants(_ manifest: QModelManifest, from bytes: [UInt8], dataStart: Int)
+        throws(ModelError) -> [String: ConstantData]
+    {
         var tensorsByName: [String: TensorInfo] = [:]
         for tensor in manifest.tensors where tensorsByName[tensor.name] == nil { tensorsByName[tensor.name] = tensor }
         var constants: [String: ConstantData] = [:]
@@ -147,22 +163,37 @@ public struct QModelReader {
                 throw ModelError(field: field + ".tensor", "tensor '\(name)' with shape \(tensor.shape) is too large")
             }
             guard entry.length == expected else {
-                throw ModelError(field: field + ".length", "constant '\(name)' has length \(entry.length) but tensor '\(name)' (\(tensor.elementType.rawValue) \(tensor.shape)) needs \(expected) bytes")
+                throw ModelError(
+                    field: field + ".length",
+                    "constant '\(name)' has length \(entry.length) but tensor '\(name)' (\(tensor.elementType.rawValue) \(tensor.shape)) needs \(expected) bytes"
+                )
             }
             guard entry.offset >= 0, entry.offset % QModelFormat.alignment == 0 else {
-                throw ModelError(field: field + ".offset", "constant '\(name)': offset \(entry.offset) is not a non-negative multiple of \(QModelFormat.alignment)")
+                throw ModelError(
+                    field: field + ".offset",
+                    "constant '\(name)': offset \(entry.offset) is not a non-negative multiple of \(QModelFormat.alignment)"
+                )
             }
             guard entry.offset >= dataStart else {
-                throw ModelError(field: field + ".offset", "constant '\(name)': offset \(entry.offset) lies inside the header or manifest (blobs start at byte \(dataStart) or later)")
+                throw ModelError(
+                    field: field + ".offset",
+                    "constant '\(name)': offset \(entry.offset) lies inside the header or manifest (blobs start at byte \(dataStart) or later)"
+                )
             }
             let (end, overflow) = entry.offset.addingReportingOverflow(entry.length)
             guard !overflow, end <= bytes.count else {
-                throw ModelError(field: field + ".offset", "constant '\(name)' (bytes \(entry.offset)..<\(overflow ? "∞" : String(end))) lies past the end of the file (\(bytes.count) bytes)")
+                throw ModelError(
+                    field: field + ".offset",
+                    "constant '\(name)' (bytes \(entry.offset)..<\(overflow ? "∞" : String(end))) lies past the end of the file (\(bytes.count) bytes)"
+                )
             }
             let blob = bytes[entry.offset..<end]
             let computed = CRC32.checksum(blob)
             guard computed == entry.crc32 else {
-                throw ModelError(field: field + ".crc32", "CRC mismatch in constant '\(name)' (stored 0x\(CRC32.hex(entry.crc32)), computed 0x\(CRC32.hex(computed))): its data is damaged")
+                throw ModelError(
+                    field: field + ".crc32",
+                    "CRC mismatch in constant '\(name)' (stored 0x\(CRC32.hex(entry.crc32)), computed 0x\(CRC32.hex(computed))): its data is damaged"
+                )
             }
             constants[name] = ConstantData(elementType: tensor.elementType, bytes: Array(blob))
         }

@@ -14,7 +14,9 @@ public struct QModelWriter {
         let version = QModelFormat.version(for: graph)
         var blobs: [(name: String, bytes: [UInt8], crc: UInt32)] = []
         for tensor in graph.tensors {
-            guard let data = graph.constants[tensor.name], !blobs.contains(where: { $0.name == tensor.name }) else { continue }
+            guard let data = graph.constants[tensor.name], !blobs.contains(where: { $0.name == tensor.name }) else {
+                continue
+            }
             blobs.append((tensor.name, data.bytes, CRC32.checksum(data.bytes)))
         }
 
@@ -25,22 +27,28 @@ public struct QModelWriter {
             var entries: [QModelConstantEntry] = []
             var offset = blobStart
             for blob in blobs {
-                guard let aligned = QModelFormat.aligned(offset) else { throw ModelError("the model is too large to lay out") }
-                entries.append(QModelConstantEntry(tensor: blob.name, offset: aligned, length: blob.bytes.count, crc32: blob.crc))
+                guard let aligned = QModelFormat.aligned(offset) else {
+                    throw ModelError("the model is too large to lay out")
+                }
+                entries.append(
+                    QModelConstantEntry(tensor: blob.name, offset: aligned, length: blob.bytes.count, crc32: blob.crc))
                 offset = aligned + blob.bytes.count
             }
             let manifest = QModelManifest(
-                version: Int(version), name: graph.name, metadata: graph.metadata, inputs: graph.inputs, outputs: graph.outputs,
+                version: Int(version), name: graph.name, metadata: graph.metadata, inputs: graph.inputs,
+                outputs: graph.outputs,
                 tensors: graph.tensors, constants: entries, nodes: graph.nodes)
             do {
                 return (try JSONWriter(style: .compact).encode(manifest), entries)
             } catch {
-                throw ModelError(manifest: error, nodeName: { graph.nodes.indices.contains($0) ? graph.nodes[$0].name : nil })
+                throw ModelError(
+                    manifest: error, nodeName: { graph.nodes.indices.contains($0) ? graph.nodes[$0].name : nil })
             }
         }
 
         let headerSize = QModelFormat.headerSize
-        var blobStart = QModelFormat.aligned(headerSize + (try layout(blobStart: headerSize)).manifest.count) ?? headerSize
+        var blobStart =
+            QModelFormat.aligned(headerSize + (try layout(blobStart: headerSize)).manifest.count) ?? headerSize
         var (manifest, entries) = try layout(blobStart: blobStart)
         while let needed = QModelFormat.aligned(headerSize + manifest.count), needed > blobStart {
             blobStart = needed

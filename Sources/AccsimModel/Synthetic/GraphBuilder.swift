@@ -47,15 +47,27 @@ public struct GraphBuilder: Sendable {
     ) -> String {
         let input = shape(of: x)
         let channels = input[3]
-        let outHeight = slidingWindowOutputExtent(input: input[1], padBefore: padding.top, padAfter: padding.bottom, kernel: kernel.height, stride: stride.height, dilation: 1) ?? 1
-        let outWidth = slidingWindowOutputExtent(input: input[2], padBefore: padding.left, padAfter: padding.right, kernel: kernel.width, stride: stride.width, dilation: 1) ?? 1
+        let outHeight =
+            slidingWindowOutputExtent(
+                input: input[1], padBefore: padding.top, padAfter: padding.bottom, kernel: kernel.height,
+                stride: stride.height, dilation: 1) ?? 1
+        let outWidth =
+            slidingWindowOutputExtent(
+                input: input[2], padBefore: padding.left, padAfter: padding.right, kernel: kernel.width,
+                stride: stride.width, dilation: 1) ?? 1
         let weightShape = [filters, kernel.height, kernel.width, channels / groups]
         let reduction = kernel.height * kernel.width * channels / groups
-        let weights = constant(name + ".weights", shape: weightShape, type: .int8, values: randomWeights(weightShape.reduce(1, *)))
+        let weights = constant(
+            name + ".weights", shape: weightShape, type: .int8, values: randomWeights(weightShape.reduce(1, *)))
         var inputs = [x, weights]
-        if bias { inputs.append(constant(name + ".bias", shape: [filters], type: .int32, values: [Int32](repeating: 0, count: filters))) }
+        if bias {
+            inputs.append(
+                constant(name + ".bias", shape: [filters], type: .int32, values: [Int32](repeating: 0, count: filters)))
+        }
         let output = declare(name + ".out", shape: [input[0], outHeight, outWidth, filters])
-        let parameters = Conv2DParameters(stride: stride, padding: padding, groups: groups, requantizer: scaledRequantizer(x, output, reduction: reduction, relu: relu))
+        let parameters = Conv2DParameters(
+            stride: stride, padding: padding, groups: groups,
+            requantizer: scaledRequantizer(x, output, reduction: reduction, relu: relu))
         graph.nodes.append(Node(name: name, operation: .conv2D(parameters), inputs: inputs, outputs: [output]))
         return output
     }
@@ -63,33 +75,54 @@ public struct GraphBuilder: Sendable {
     /// A fully connected layer over a `[N, D]` input.
     public mutating func fullyConnected(_ x: String, name: String, outputs: Int, relu: Bool = false) -> String {
         let input = shape(of: x)
-        let weights = constant(name + ".weights", shape: [outputs, input[1]], type: .int8, values: randomWeights(outputs * input[1]))
-        let bias = constant(name + ".bias", shape: [outputs], type: .int32, values: [Int32](repeating: 0, count: outputs))
+        let weights = constant(
+            name + ".weights", shape: [outputs, input[1]], type: .int8, values: randomWeights(outputs * input[1]))
+        let bias = constant(
+            name + ".bias", shape: [outputs], type: .int32, values: [Int32](repeating: 0, count: outputs))
         let output = declare(name + ".out", shape: [input[0], outputs])
-        let parameters = FullyConnectedParameters(requantizer: scaledRequantizer(x, output, reduction: input[1], relu: relu))
-        graph.nodes.append(Node(name: name, operation: .fullyConnected(parameters), inputs: [x, weights, bias], outputs: [output]))
+        let parameters = FullyConnectedParameters(
+            requantizer: scaledRequantizer(x, output, reduction: input[1], relu: relu))
+        graph.nodes.append(
+            Node(name: name, operation: .fullyConnected(parameters), inputs: [x, weights, bias], outputs: [output]))
         return output
     }
 
     /// Max pooling.
-    public mutating func maxPool(_ x: String, name: String, window: Size2D, stride: Size2D, padding: Padding2D = .zero) -> String {
+    public mutating func maxPool(_ x: String, name: String, window: Size2D, stride: Size2D, padding: Padding2D = .zero)
+        -> String
+    {
         let input = shape(of: x)
-        let outHeight = slidingWindowOutputExtent(input: input[1], padBefore: padding.top, padAfter: padding.bottom, kernel: window.height, stride: stride.height, dilation: 1) ?? 1
-        let outWidth = slidingWindowOutputExtent(input: input[2], padBefore: padding.left, padAfter: padding.right, kernel: window.width, stride: stride.width, dilation: 1) ?? 1
+        let outHeight =
+            slidingWindowOutputExtent(
+                input: input[1], padBefore: padding.top, padAfter: padding.bottom, kernel: window.height,
+                stride: stride.height, dilation: 1) ?? 1
+        let outWidth =
+            slidingWindowOutputExtent(
+                input: input[2], padBefore: padding.left, padAfter: padding.right, kernel: window.width,
+                stride: stride.width, dilation: 1) ?? 1
         let output = declare(name + ".out", shape: [input[0], outHeight, outWidth, input[3]])
         rms[output] = rms[x] ?? Self.inputRMS
-        graph.nodes.append(Node(name: name, operation: .maxPool(MaxPoolParameters(window: window, stride: stride, padding: padding)), inputs: [x], outputs: [output]))
+        graph.nodes.append(
+            Node(
+                name: name, operation: .maxPool(MaxPoolParameters(window: window, stride: stride, padding: padding)),
+                inputs: [x], outputs: [output]))
         return output
     }
 
     /// Elementwise add in the Aidge scheme: int32 sum, then a `half_up` shift (with ReLU).
     public mutating func add(_ a: String, _ b: String, name: String, relu: Bool = true) -> String {
         let output = declare(name + ".out", shape: shape(of: a))
-        let sumRMS = ((rms[a] ?? Self.inputRMS) * (rms[a] ?? Self.inputRMS) + (rms[b] ?? Self.inputRMS) * (rms[b] ?? Self.inputRMS)).squareRoot()
+        let sumRMS =
+            ((rms[a] ?? Self.inputRMS) * (rms[a] ?? Self.inputRMS) + (rms[b] ?? Self.inputRMS)
+                * (rms[b] ?? Self.inputRMS))
+            .squareRoot()
         let shift = Self.shift(dividing: sumRMS)
         rms[output] = Self.activated(sumRMS / Double(Int64(1) << shift), relu: relu)
-        let requantizer = Requantizer(multiplier: 1, shift: shift, rounding: .halfUp, zeroPoint: 0, clampMin: relu ? 0 : -128, clampMax: 127)
-        let parameters = AddParameters(inputs: [AddInputScaling(leftShift: 0, rescale: nil), AddInputScaling(leftShift: 0, rescale: nil)], output: requantizer)
+        let requantizer = Requantizer(
+            multiplier: 1, shift: shift, rounding: .halfUp, zeroPoint: 0, clampMin: relu ? 0 : -128, clampMax: 127)
+        let parameters = AddParameters(
+            inputs: [AddInputScaling(leftShift: 0, rescale: nil), AddInputScaling(leftShift: 0, rescale: nil)],
+            output: requantizer)
         graph.nodes.append(Node(name: name, operation: .add(parameters), inputs: [a, b], outputs: [output]))
         return output
     }
@@ -103,7 +136,10 @@ public struct GraphBuilder: Sendable {
         // The mean of a ReLU output is about 0.8 of its RMS.
         rms[output] = 0.8 * (rms[x] ?? Self.inputRMS) * Double(input[1] * input[2]) / Double(Int64(1) << shift)
         let requantizer = Requantizer(multiplier: 1, shift: shift, rounding: .halfUp)
-        graph.nodes.append(Node(name: name, operation: .mean(MeanParameters(requantizer: requantizer, keepDims: false)), inputs: [x], outputs: [output]))
+        graph.nodes.append(
+            Node(
+                name: name, operation: .mean(MeanParameters(requantizer: requantizer, keepDims: false)), inputs: [x],
+                outputs: [output]))
         return output
     }
 
@@ -118,7 +154,9 @@ public struct GraphBuilder: Sendable {
 
     @discardableResult
     private mutating func declare(_ name: String, shape: [Int], type: ElementType = .int8) -> String {
-        graph.tensors.append(TensorInfo(name: name, shape: shape, elementType: type, quantization: type == .int32 ? nil : Self.quantization))
+        graph.tensors.append(
+            TensorInfo(
+                name: name, shape: shape, elementType: type, quantization: type == .int32 ? nil : Self.quantization))
         shapes[name] = shape
         return name
     }
@@ -138,11 +176,14 @@ public struct GraphBuilder: Sendable {
     /// The requantizer of a layer from `input` to `output` with reduction K: divides by the power
     /// of two nearest to `rms_in · 73 · √K / 48` (see the type's documentation); records the
     /// output's RMS.
-    private mutating func scaledRequantizer(_ input: String, _ output: String, reduction: Int, relu: Bool) -> Requantizer {
+    private mutating func scaledRequantizer(_ input: String, _ output: String, reduction: Int, relu: Bool)
+        -> Requantizer
+    {
         let accumulatorRMS = (rms[input] ?? Self.inputRMS) * Self.weightRMS * Double(reduction).squareRoot()
         let shift = Self.shift(dividing: accumulatorRMS)
         rms[output] = Self.activated(accumulatorRMS / Double(Int64(1) << shift), relu: relu)
-        return Requantizer(multiplier: 1, shift: shift, rounding: .halfUp, zeroPoint: 0, clampMin: relu ? 0 : -128, clampMax: 127)
+        return Requantizer(
+            multiplier: 1, shift: shift, rounding: .halfUp, zeroPoint: 0, clampMin: relu ? 0 : -128, clampMax: 127)
     }
 
     /// The shift (0 ... 62) whose power of two is nearest to `value / 48`.

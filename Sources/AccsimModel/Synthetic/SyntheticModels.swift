@@ -21,14 +21,18 @@ public enum SyntheticModels {
     /// pooling and a 1000-way fully connected layer. Smaller resolutions (tests) keep every layer.
     public static func resnet18(seed: UInt64 = 0, resolution: Int = 224) -> Graph {
         precondition(resolution >= 1, "resnet18: resolution \(resolution)")
-        var b = GraphBuilder(name: "resnet18", seed: seed, metadata: [
-            "producer": "accsim generate resnet18",
-            "source_model": "ResNet-18 shape (He et al. 2016), seeded random int8 weights, seed \(seed)",
-            "semantics": "accsim",
-        ])
+        var b = GraphBuilder(
+            name: "resnet18", seed: seed,
+            metadata: [
+                "producer": "accsim generate resnet18",
+                "source_model": "ResNet-18 shape (He et al. 2016), seeded random int8 weights, seed \(seed)",
+                "semantics": "accsim",
+            ])
         let same1 = Padding2D(top: 1, bottom: 1, left: 1, right: 1)
         var x = b.input("image", shape: [1, resolution, resolution, 3])
-        x = b.conv(x, name: "conv1", filters: 64, kernel: Size2D(7), stride: Size2D(2), padding: Padding2D(top: 3, bottom: 3, left: 3, right: 3))
+        x = b.conv(
+            x, name: "conv1", filters: 64, kernel: Size2D(7), stride: Size2D(2),
+            padding: Padding2D(top: 3, bottom: 3, left: 3, right: 3))
         x = b.maxPool(x, name: "pool1", window: Size2D(3), stride: Size2D(2), padding: same1)
         var channels = 64
         for (stage, width) in [64, 128, 256, 512].enumerated() {
@@ -37,9 +41,12 @@ public enum SyntheticModels {
                 let stride = (block == 0 && stage > 0) ? 2 : 1
                 var shortcut = x
                 if stride != 1 || channels != width {
-                    shortcut = b.conv(x, name: name + ".downsample", filters: width, kernel: Size2D(1), stride: Size2D(stride), relu: false)
+                    shortcut = b.conv(
+                        x, name: name + ".downsample", filters: width, kernel: Size2D(1), stride: Size2D(stride),
+                        relu: false)
                 }
-                var y = b.conv(x, name: name + ".conv1", filters: width, kernel: Size2D(3), stride: Size2D(stride), padding: same1)
+                var y = b.conv(
+                    x, name: name + ".conv1", filters: width, kernel: Size2D(3), stride: Size2D(stride), padding: same1)
                 y = b.conv(y, name: name + ".conv2", filters: width, kernel: Size2D(3), padding: same1, relu: false)
                 x = b.add(y, shortcut, name: name + ".add")
                 channels = width

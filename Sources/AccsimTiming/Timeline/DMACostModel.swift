@@ -13,8 +13,9 @@ public struct DMACostModel: Sendable, Hashable {
 
     /// A cost model with the given parameters (latency ≥ 0, bandwidth and burst ≥ 1).
     public init(latencyCycles: Int, bandwidthBytesPerCycle: Int, burstBytes: Int) {
-        precondition(latencyCycles >= 0 && bandwidthBytesPerCycle >= 1 && burstBytes >= 1,
-                     "DMA parameters must be latency ≥ 0, bandwidth ≥ 1, burst ≥ 1")
+        precondition(
+            latencyCycles >= 0 && bandwidthBytesPerCycle >= 1 && burstBytes >= 1,
+            "DMA parameters must be latency ≥ 0, bandwidth ≥ 1, burst ≥ 1")
         self.latencyCycles = latencyCycles
         self.bandwidthBytesPerCycle = bandwidthBytesPerCycle
         self.burstBytes = burstBytes
@@ -22,8 +23,9 @@ public struct DMACostModel: Sendable, Hashable {
 
     /// The cost model of a configured DRAM interface.
     public init(dram: DRAMConfig) {
-        self.init(latencyCycles: dram.latencyCycles, bandwidthBytesPerCycle: dram.bandwidthBytesPerCycle,
-                  burstBytes: dram.burstBytes)
+        self.init(
+            latencyCycles: dram.latencyCycles, bandwidthBytesPerCycle: dram.bandwidthBytesPerCycle,
+            burstBytes: dram.burstBytes)
     }
 
     /// Cycles a transfer of `bytes` bytes occupies the engine.

@@ -45,7 +45,8 @@ public struct StallCycles: Sendable, Hashable {
 
     /// Cause-wise sum.
     public static func + (lhs: StallCycles, rhs: StallCycles) -> StallCycles {
-        StallCycles(input: lhs.input + rhs.input, weight: lhs.weight + rhs.weight,
-                    output: lhs.output + rhs.output, vector: lhs.vector + rhs.vector)
+        StallCycles(
+            input: lhs.input + rhs.input, weight: lhs.weight + rhs.weight,
+            output: lhs.output + rhs.output, vector: lhs.vector + rhs.vector)
     }
 }

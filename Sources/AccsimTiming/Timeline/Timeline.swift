@@ -38,7 +38,8 @@ public struct Timeline: Sendable, Hashable {
                 var start = dmaFree
                 if let after = transfer.after {
                     guard after >= 0, after < index, case .compute = steps[after] else {
-                        throw TimelineError(step: index, "waits for step \(after), which is not an earlier compute step")
+                        throw TimelineError(
+                            step: index, "waits for step \(after), which is not an earlier compute step")
                     }
                     start = max(start, timings[after].end)
                 }
@@ -54,7 +55,8 @@ public struct Timeline: Sendable, Hashable {
                 var waitedFor: Int?
                 for dependency in compute.waitsFor {
                     guard dependency >= 0, dependency < index, case .transfer = steps[dependency] else {
-                        throw TimelineError(step: index, "waits for step \(dependency), which is not an earlier transfer")
+                        throw TimelineError(
+                            step: index, "waits for step \(dependency), which is not an earlier transfer")
                     }
                     let end = timings[dependency].end
                     if let current = waitedFor, (end, dependency) < (ready, current) { continue }

@@ -33,7 +33,10 @@ final class ChunkPipeline: @unchecked Sendable {
     private(set) var members = 0
 
     /// A pipeline to `destination` at deflate `level`; `workers` defaults to the active cores (at most 8).
-    init(destination: TraceDestination, level: Int32, background: Bool, workers: Int = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
+    init(
+        destination: TraceDestination, level: Int32, background: Bool,
+        workers: Int = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    ) {
         self.destination = destination
         self.level = level
         self.background = background
@@ -76,7 +79,9 @@ final class ChunkPipeline: @unchecked Sendable {
             do {
                 try handle.close()
             } catch {
-                if failure == nil { failure = TraceError(.io, file: path, "cannot close the file: \(error.localizedDescription)") }
+                if failure == nil {
+                    failure = TraceError(.io, file: path, "cannot close the file: \(error.localizedDescription)")
+                }
             }
         }
         if let failure { throw failure }
@@ -94,7 +99,8 @@ final class ChunkPipeline: @unchecked Sendable {
             do {
                 try handle.write(contentsOf: Data(member))
             } catch {
-                failure = TraceError(.io, file: path, chunk: Int(ordinal), "cannot write: \(error.localizedDescription)")
+                failure = TraceError(
+                    .io, file: path, chunk: Int(ordinal), "cannot write: \(error.localizedDescription)")
             }
         }
     }

@@ -69,7 +69,8 @@ final class GzipInflater {
                     stream.avail_in = uInt(source.count - position)
                     stream.next_out = target.baseAddress! + filled
                     stream.avail_out = uInt(capacity - filled)
-                    let availIn = stream.avail_in, availOut = stream.avail_out
+                    let availIn = stream.avail_in
+                    let availOut = stream.avail_out
                     let status = inflate(&stream, Z_NO_FLUSH)
                     let message = stream.msg.map { String(cString: $0) }
                     return (status, Int(availIn - stream.avail_in), Int(availOut - stream.avail_out), message)
@@ -84,24 +85,34 @@ final class GzipInflater {
             case Z_STREAM_END:
                 inMember = false
                 members[members.count - 1].end = produced
-                if let field = GzipMember.extraField(in: input, at: memberOffset), field.size != position - memberOffset {
-                    failure = Failure(memberOffset: memberOffset, isTruncation: false,
-                                      message: "gzip member claims \(field.size) bytes but its deflate stream ends after \(position - memberOffset)")
+                if let field = GzipMember.extraField(in: input, at: memberOffset), field.size != position - memberOffset
+                {
+                    failure = Failure(
+                        memberOffset: memberOffset, isTruncation: false,
+                        message:
+                            "gzip member claims \(field.size) bytes but its deflate stream ends after \(position - memberOffset)"
+                    )
                     break reading
                 }
             case Z_BUF_ERROR where position >= input.count:
-                failure = Failure(memberOffset: memberOffset, isTruncation: true, message: "the file ends inside a gzip member (truncated)")
+                failure = Failure(
+                    memberOffset: memberOffset, isTruncation: true,
+                    message: "the file ends inside a gzip member (truncated)")
                 break reading
             case Z_BUF_ERROR where consumed > 0 || written > 0:
                 continue
             default:
-                failure = Failure(memberOffset: memberOffset, isTruncation: false,
-                                  message: "corrupt gzip data (zlib: \(message ?? "status \(status)"))")
+                failure = Failure(
+                    memberOffset: memberOffset, isTruncation: false,
+                    message: "corrupt gzip data (zlib: \(message ?? "status \(status)"))")
                 break reading
             }
         }
         output.removeLast(capacity - filled)
-        if failure != nil { position = input.count; inMember = false }
+        if failure != nil {
+            position = input.count
+            inMember = false
+        }
         return (output, failure)
     }
 
@@ -110,15 +121,22 @@ final class GzipInflater {
         memberOffset = position
         guard input.count - position >= 2, input[position] == 0x1F, input[position + 1] == 0x8B else {
             if input.count - position < 2 && input[position] == 0x1F {
-                throw Failure(memberOffset: position, isTruncation: true, message: "the file ends inside a gzip member header (truncated)")
+                throw Failure(
+                    memberOffset: position, isTruncation: true,
+                    message: "the file ends inside a gzip member header (truncated)")
             }
-            throw Failure(memberOffset: position, isTruncation: false, message: "expected a gzip member (1f 8b), found other bytes")
+            throw Failure(
+                memberOffset: position, isTruncation: false,
+                message: "expected a gzip member (1f 8b), found other bytes")
         }
         if initialized {
             inflateReset(&stream)
         } else {
             let status = inflateInit2_(&stream, 31, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else { throw Failure(memberOffset: position, isTruncation: false, message: "zlib inflateInit2 failed (\(status))") }
+            guard status == Z_OK else {
+                throw Failure(
+                    memberOffset: position, isTruncation: false, message: "zlib inflateInit2 failed (\(status))")
+            }
             initialized = true
         }
         members.append((produced, nil, position))

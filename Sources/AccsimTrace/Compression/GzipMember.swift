@@ -16,7 +16,8 @@ enum GzipMember {
     /// Compresses `data` into one member with chunk ordinal `ordinal`.
     static func encode(_ data: [UInt8], ordinal: UInt32, level: Int32) -> [UInt8] {
         var stream = z_stream()
-        let status = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = deflateInit2_(
+            &stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "zlib deflateInit2 failed with status \(status)")
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(data.count)))
@@ -34,34 +35,44 @@ enum GzipMember {
         }
         let total = headerBytes + produced + 8
         member.removeLast(member.count - total)
-        let header: [UInt8] = [
-            0x1F, 0x8B, 0x08, 0x04,  // ID1 ID2, CM deflate, FLG.FEXTRA
-            0, 0, 0, 0,  // MTIME 0
-            0x00, 0xFF,  // XFL, OS unknown
-            12, 0,  // XLEN
-            TraceFormat.gzipSubfield.0, TraceFormat.gzipSubfield.1, 8, 0,
-        ] + littleEndian(UInt32(total)) + littleEndian(ordinal)
+        let header: [UInt8] =
+            [
+                0x1F, 0x8B, 0x08, 0x04,  // ID1 ID2, CM deflate, FLG.FEXTRA
+                0, 0, 0, 0,  // MTIME 0
+                0x00, 0xFF,  // XFL, OS unknown
+                12, 0,  // XLEN
+                TraceFormat.gzipSubfield.0, TraceFormat.gzipSubfield.1, 8, 0,
+            ] + littleEndian(UInt32(total)) + littleEndian(ordinal)
         member.replaceSubrange(0..<headerBytes, with: header)
         let crc = data.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
-        member.replaceSubrange(total - 8..<total, with: littleEndian(UInt32(truncatingIfNeeded: crc)) + littleEndian(UInt32(truncatingIfNeeded: data.count)))
+        member.replaceSubrange(
+            total - 8..<total,
+            with: littleEndian(UInt32(truncatingIfNeeded: crc)) + littleEndian(UInt32(truncatingIfNeeded: data.count)))
         return member
     }
 
     static func littleEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)]
+        [
+            UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24),
+        ]
     }
 
     /// The `AT` subfield of the member header at `offset` in `bytes`: (member size, ordinal), or
     /// nil when the member has no such field (e.g. the file was recompressed by another tool).
     static func extraField(in bytes: [UInt8], at offset: Int) -> (size: Int, ordinal: Int)? {
-        guard offset + 12 <= bytes.count, bytes[offset] == 0x1F, bytes[offset + 1] == 0x8B, bytes[offset + 3] & 0x04 != 0 else { return nil }
+        guard offset + 12 <= bytes.count, bytes[offset] == 0x1F, bytes[offset + 1] == 0x8B,
+            bytes[offset + 3] & 0x04 != 0
+        else { return nil }
         let xlen = Int(bytes[offset + 10]) | Int(bytes[offset + 11]) << 8
         var position = offset + 12
         let end = position + xlen
         guard end <= bytes.count else { return nil }
         while position + 4 <= end {
             let length = Int(bytes[position + 2]) | Int(bytes[position + 3]) << 8
-            if bytes[position] == TraceFormat.gzipSubfield.0 && bytes[position + 1] == TraceFormat.gzipSubfield.1 && length == 8 && position + 12 <= end {
+            if bytes[position] == TraceFormat.gzipSubfield.0 && bytes[position + 1] == TraceFormat.gzipSubfield.1
+                && length == 8 && position + 12 <= end
+            {
                 func u32(_ at: Int) -> Int {
                     Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
                 }

@@ -1,4 +1,5 @@
 import AccsimChecksum
+
 /// The uncompressed framing of a trace (Traces/FORMAT.md): the file header (chunk 0), record
 /// chunks, and the end marker.
 enum ChunkFraming {

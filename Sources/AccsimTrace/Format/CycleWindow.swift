@@ -16,7 +16,8 @@ public struct CycleWindow: Sendable, Hashable, Codable, CustomStringConvertible 
     public init(parsing text: String) throws(TraceError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw TraceError(.usage, "cycle window '\(text)' is not FROM:TO") }
-        let fromText = parts[0].trimmingSpaces, toText = parts[1].trimmingSpaces
+        let fromText = parts[0].trimmingSpaces
+        let toText = parts[1].trimmingSpaces
         guard let from = fromText.isEmpty ? 0 : Int(fromText), from >= 0 else {
             throw TraceError(.usage, "cycle window '\(text)': '\(fromText)' is not a cycle")
         }

@@ -56,8 +56,10 @@ struct RecordEncoder {
             switch r.work {
             case .array(let t):
                 sink.u8(0)
-                for value in [t.group, t.mIndex, t.nIndex, t.kIndex, t.m.lowerBound, t.m.count, t.n.lowerBound, t.n.count,
-                              t.k.lowerBound, t.k.count, t.folds, t.arrayCycles, t.requantizerCycles] {
+                for value in [
+                    t.group, t.mIndex, t.nIndex, t.kIndex, t.m.lowerBound, t.m.count, t.n.lowerBound, t.n.count,
+                    t.k.lowerBound, t.k.count, t.folds, t.arrayCycles, t.requantizerCycles,
+                ] {
                     sink.uvarint(value)
                 }
                 sink.u8(t.lastChunk ? 1 : 0)
@@ -80,15 +82,19 @@ struct RecordEncoder {
             sink.svarint(Int64(r.output))
         case .fold(let r):
             begin(0x30, r.cycle, r.layer)
-            for value in [r.sequence, r.index, r.group, r.m.lowerBound, r.m.count, r.k.lowerBound, r.k.count,
-                          r.n.lowerBound, r.n.count, r.end - r.cycle] {
+            for value in [
+                r.sequence, r.index, r.group, r.m.lowerBound, r.m.count, r.k.lowerBound, r.k.count,
+                r.n.lowerBound, r.n.count, r.end - r.cycle,
+            ] {
                 sink.uvarint(value)
             }
         case .edge(let r):
             appendEdge(cycle: r.cycle, layer: r.layer, edge: r.edge, index: r.index, value: r.value)
             return
         case .sram(let r):
-            appendSRAM(cycle: r.cycle, layer: r.layer, buffer: r.buffer, isWrite: r.isWrite, bank: r.bank, address: r.address, bytes: r.bytes)
+            appendSRAM(
+                cycle: r.cycle, layer: r.layer, buffer: r.buffer, isWrite: r.isWrite, bank: r.bank, address: r.address,
+                bytes: r.bytes)
             return
         case .unknown(let r):
             begin(r.type, r.cycle, r.layer)
@@ -108,7 +114,9 @@ struct RecordEncoder {
 
     /// Appends an SRAM record without building a ``TraceRecord``.
     @inline(__always)
-    mutating func appendSRAM(cycle: Int, layer: Int, buffer: TraceBuffer, isWrite: Bool, bank: Int, address: Int, bytes: Int) {
+    mutating func appendSRAM(
+        cycle: Int, layer: Int, buffer: TraceBuffer, isWrite: Bool, bank: Int, address: Int, bytes: Int
+    ) {
         begin(0x32, cycle, layer)
         sink.u8(buffer.rawValue << 1 | (isWrite ? 1 : 0))
         sink.uvarint(bank)

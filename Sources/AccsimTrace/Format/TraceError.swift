@@ -29,7 +29,10 @@ public struct TraceError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     /// An error as given.
-    public init(_ kind: Kind, file: String? = nil, chunk: Int? = nil, offset: Int? = nil, uncompressedOffset: Int? = nil, _ message: String) {
+    public init(
+        _ kind: Kind, file: String? = nil, chunk: Int? = nil, offset: Int? = nil, uncompressedOffset: Int? = nil,
+        _ message: String
+    ) {
         self.kind = kind
         self.file = file
         self.chunk = chunk

@@ -56,7 +56,8 @@ public struct TraceHeader: Sendable, Hashable, Codable {
 
     /// A header as given.
     public init(
-        formatVersion: Int = Int(TraceFormat.version), accsimVersion: String, level: TraceLevel, tracedLayers: TraceLayerSet?,
+        formatVersion: Int = Int(TraceFormat.version), accsimVersion: String, level: TraceLevel,
+        tracedLayers: TraceLayerSet?,
         cycleWindow: CycleWindow?, sample: Int, model: Model, hardware: Hardware, clockMHz: Int, array: ArrayGeometry,
         elementWidths: ElementWidths, overflow: String, rounding: [String], layers: [Layer], totalCycles: Int
     ) {

@@ -15,7 +15,7 @@ public struct TraceLayerSet: Sendable, Hashable, Codable, CustomStringConvertibl
             let item = part.trimmingSpaces
             let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count), let low = Int(bounds[0]), low >= 0,
-                  let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
+                let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low
             else {
                 throw TraceError(.usage, "layer list '\(text)': '\(item)' is not an index or a range like 3-5")
             }
@@ -26,7 +26,8 @@ public struct TraceLayerSet: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// Whether `layer` is in the set.
     public func contains(_ layer: Int) -> Bool {
-        var low = 0, high = indices.count
+        var low = 0
+        var high = indices.count
         while low < high {
             let mid = (low + high) / 2
             if indices[mid] < layer { low = mid + 1 } else { high = mid }

@@ -42,26 +42,37 @@ public final class TraceReader {
         compressedBytes = bytes.count
         inflater = GzipInflater(bytes)
         header = TraceHeader(
-            accsimVersion: "", level: .layer, tracedLayers: nil, cycleWindow: nil, sample: 0, model: .init(name: "", hash: ""),
-            hardware: .init(name: "", hash: "", config: .null), clockMHz: 0, array: .init(rows: 0, cols: 0, dataflow: "", convention: ""),
-            elementWidths: .init(input: 0, weight: 0, accumulator: 0, output: 0), overflow: "", rounding: [], layers: [], totalCycles: 0)
+            accsimVersion: "", level: .layer, tracedLayers: nil, cycleWindow: nil, sample: 0,
+            model: .init(name: "", hash: ""),
+            hardware: .init(name: "", hash: "", config: .null), clockMHz: 0,
+            array: .init(rows: 0, cols: 0, dataflow: "", convention: ""),
+            elementWidths: .init(input: 0, weight: 0, accumulator: 0, output: 0), overflow: "", rounding: [],
+            layers: [], totalCycles: 0)
         guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else {
             throw TraceError(.corrupt, file: name, chunk: 0, offset: 0, "not a gzip file, so not an accsim trace")
         }
-        guard fill(16, chunk: 0) else { throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header") }
+        guard fill(16, chunk: 0) else {
+            throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header")
+        }
         guard Array(pending[0..<8]) == TraceFormat.magic else {
-            throw TraceError(.corrupt, file: name, chunk: 0, offset: 0, uncompressedOffset: 0, "not an accsim trace (magic \(Array(pending[0..<8])))")
+            throw TraceError(
+                .corrupt, file: name, chunk: 0, offset: 0, uncompressedOffset: 0,
+                "not an accsim trace (magic \(Array(pending[0..<8])))")
         }
         let version = u32(at: 8)
         guard version <= TraceFormat.version else {
-            throw TraceError(.unsupportedVersion, file: name, chunk: 0, offset: 0,
-                             "format version \(version) is newer than this accsim reads (\(TraceFormat.version)); update accsim")
+            throw TraceError(
+                .unsupportedVersion, file: name, chunk: 0, offset: 0,
+                "format version \(version) is newer than this accsim reads (\(TraceFormat.version)); update accsim")
         }
         let length = Int(u32(at: 12))
-        guard fill(16 + length + 4, chunk: 0) else { throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header") }
+        guard fill(16 + length + 4, chunk: 0) else {
+            throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header")
+        }
         let json = Array(pending[16..<16 + length])
         guard CRC32.checksum(json[...]) == u32(at: 16 + length) else {
-            throw TraceError(.corrupt, file: name, chunk: 0, offset: 0, uncompressedOffset: 0, "file header CRC mismatch")
+            throw TraceError(
+                .corrupt, file: name, chunk: 0, offset: 0, uncompressedOffset: 0, "file header CRC mismatch")
         }
         do {
             header = try TraceHeader.decode(json)
@@ -79,9 +90,11 @@ public final class TraceReader {
         let start = pendingStart + cursor
         guard fill(cursor + 4, chunk: index) else {
             if available == 0 && inflateFailure == nil {
-                throw TraceError(.truncated, file: name, chunk: index, offset: inflater.memberOffset(ofUncompressed: start) ?? inflater.consumed,
-                                 uncompressedOffset: start,
-                                 "the file ends after chunk \(index - 1) without the end marker (truncated)")
+                throw TraceError(
+                    .truncated, file: name, chunk: index,
+                    offset: inflater.memberOffset(ofUncompressed: start) ?? inflater.consumed,
+                    uncompressedOffset: start,
+                    "the file ends after chunk \(index - 1) without the end marker (truncated)")
             }
             throw failure(chunk: index, at: start, truncated: "the file ends inside chunk \(index) (truncated)")
         }
@@ -93,41 +106,53 @@ public final class TraceReader {
             let chunks = Int(u32(at: cursor + 4))
             let records = Int(u32(at: cursor + 8)) | Int(u32(at: cursor + 12)) << 32
             guard chunks == chunksRead, records == recordsRead else {
-                throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                                 "the end marker counts \(chunks) chunks and \(records) records, the file holds \(chunksRead) and \(recordsRead)")
+                throw TraceError(
+                    .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                    "the end marker counts \(chunks) chunks and \(records) records, the file holds \(chunksRead) and \(recordsRead)"
+                )
             }
             cursor += TraceFormat.endBytes
             if fill(cursor + 1, chunk: index) {
-                throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(pendingStart + cursor), uncompressedOffset: pendingStart + cursor,
-                                 "unexpected data after the end marker")
+                throw TraceError(
+                    .corrupt, file: name, chunk: index, offset: memberOffset(pendingStart + cursor),
+                    uncompressedOffset: pendingStart + cursor,
+                    "unexpected data after the end marker")
             }
             if let inflateFailure { throw error(from: inflateFailure, chunk: index, at: pendingStart + cursor) }
             reachedEnd = true
             return nil
         }
         guard magic == TraceFormat.chunkMagic else {
-            throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "expected a chunk header (ATCK) or the end marker (ATND), found bytes \(magic)")
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "expected a chunk header (ATCK) or the end marker (ATND), found bytes \(magic)")
         }
         guard fill(cursor + TraceFormat.chunkHeaderBytes, chunk: index) else {
-            throw failure(chunk: index, at: start, truncated: "the file ends inside the header of chunk \(index) (truncated)")
+            throw failure(
+                chunk: index, at: start, truncated: "the file ends inside the header of chunk \(index) (truncated)")
         }
         let storedIndex = Int(u32(at: cursor + 4))
         let count = Int(u32(at: cursor + 8))
         let length = Int(u32(at: cursor + 12))
         let crc = u32(at: cursor + 16)
         guard storedIndex == index else {
-            throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "found chunk \(storedIndex) where chunk \(index) belongs (a chunk is missing or out of order)")
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "found chunk \(storedIndex) where chunk \(index) belongs (a chunk is missing or out of order)")
         }
         let payloadStart = cursor + TraceFormat.chunkHeaderBytes
         guard fill(payloadStart + length, chunk: index) else {
-            throw failure(chunk: index, at: start, truncated: "the file ends inside chunk \(index) (\(available - TraceFormat.chunkHeaderBytes) of \(length) payload bytes present; truncated)")
+            throw failure(
+                chunk: index, at: start,
+                truncated:
+                    "the file ends inside chunk \(index) (\(available - TraceFormat.chunkHeaderBytes) of \(length) payload bytes present; truncated)"
+            )
         }
         let payload = Array(pending[payloadStart..<payloadStart + length])
         guard CRC32.checksum(payload[...]) == crc else {
-            throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "payload CRC mismatch (stored \(CRC32.hex(crc)), computed \(CRC32.hex(CRC32.checksum(payload[...]))))")
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "payload CRC mismatch (stored \(CRC32.hex(crc)), computed \(CRC32.hex(CRC32.checksum(payload[...]))))")
         }
         var decoder = RecordDecoder(payload: payload)
         var records: [TraceRecord] = []
@@ -140,17 +165,21 @@ public final class TraceReader {
                 sizes.append(size)
             }
         } catch {
-            throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "record \(records.count) at payload byte \(decoder.position): \(error.message)")
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "record \(records.count) at payload byte \(decoder.position): \(error.message)")
         }
         guard records.count == count else {
-            throw TraceError(.corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
-                             "the chunk header counts \(count) records, the payload holds \(records.count)")
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "the chunk header counts \(count) records, the payload holds \(records.count)")
         }
         cursor = payloadStart + length
         chunksRead = index
         recordsRead += count
-        let chunk = TraceChunk(index: index, records: records, recordBytes: sizes, uncompressedOffset: start, compressedOffset: memberOffset(start) ?? 0)
+        let chunk = TraceChunk(
+            index: index, records: records, recordBytes: sizes, uncompressedOffset: start,
+            compressedOffset: memberOffset(start) ?? 0)
         compact()
         return chunk
     }
@@ -197,7 +226,8 @@ public final class TraceReader {
     }
 
     private func u32(at index: Int) -> UInt32 {
-        UInt32(pending[index]) | UInt32(pending[index + 1]) << 8 | UInt32(pending[index + 2]) << 16 | UInt32(pending[index + 3]) << 24
+        UInt32(pending[index]) | UInt32(pending[index + 1]) << 8 | UInt32(pending[index + 2]) << 16 | UInt32(
+            pending[index + 3]) << 24
     }
 
     private func memberOffset(_ uncompressed: Int) -> Int? {
@@ -207,12 +237,17 @@ public final class TraceReader {
     /// The error for data that stops early at chunk `chunk`: the inflate failure when there was
     /// one, else a truncation.
     private func failure(chunk: Int, at start: Int, truncated message: String) -> TraceError {
-        if let inflateFailure, !inflateFailure.isTruncation { return error(from: inflateFailure, chunk: chunk, at: start) }
-        return TraceError(.truncated, file: name, chunk: chunk, offset: memberOffset(start) ?? inflateFailure?.memberOffset, uncompressedOffset: start, message)
+        if let inflateFailure, !inflateFailure.isTruncation {
+            return error(from: inflateFailure, chunk: chunk, at: start)
+        }
+        return TraceError(
+            .truncated, file: name, chunk: chunk, offset: memberOffset(start) ?? inflateFailure?.memberOffset,
+            uncompressedOffset: start, message)
     }
 
     private func error(from failure: GzipInflater.Failure, chunk: Int, at start: Int) -> TraceError {
-        TraceError(failure.isTruncation ? .truncated : .corrupt, file: name, chunk: chunk, offset: failure.memberOffset,
-                   uncompressedOffset: start, failure.message)
+        TraceError(
+            failure.isTruncation ? .truncated : .corrupt, file: name, chunk: chunk, offset: failure.memberOffset,
+            uncompressedOffset: start, failure.message)
     }
 }

@@ -52,7 +52,9 @@ public final class TraceWriter {
     /// A writer to the file at `path`; refuses to replace an existing file unless `overwrite`.
     /// The trace is written to a temporary file next to `path` and moved into place by
     /// ``finish()`` (``StagedOutputFile``): an interrupted run leaves no partial trace.
-    public init(path: String, header: TraceHeader, overwrite: Bool = false, options: TraceWriterOptions = TraceWriterOptions()) throws(TraceError) {
+    public init(
+        path: String, header: TraceHeader, overwrite: Bool = false, options: TraceWriterOptions = TraceWriterOptions()
+    ) throws(TraceError) {
         let staged: StagedOutputFile
         do {
             staged = try StagedOutputFile(path: path, overwrite: overwrite)
@@ -64,7 +66,9 @@ public final class TraceWriter {
         let handle = FileHandle(fileDescriptor: dup(staged.descriptor), closeOnDealloc: true)
         self.staged = staged
         self.options = options
-        pipeline = ChunkPipeline(destination: .file(handle, path: path), level: Int32(options.compressionLevel), background: options.background)
+        pipeline = ChunkPipeline(
+            destination: .file(handle, path: path), level: Int32(options.compressionLevel),
+            background: options.background)
         try start(header)
     }
 
@@ -79,7 +83,8 @@ public final class TraceWriter {
     public init(header: TraceHeader, options: TraceWriterOptions = TraceWriterOptions()) throws(TraceError) {
         staged = nil
         self.options = options
-        pipeline = ChunkPipeline(destination: .memory, level: Int32(options.compressionLevel), background: options.background)
+        pipeline = ChunkPipeline(
+            destination: .memory, level: Int32(options.compressionLevel), background: options.background)
         try start(header)
     }
 
@@ -104,8 +109,11 @@ public final class TraceWriter {
 
     /// Appends an SRAM access record (no ``TraceRecord`` is built).
     @inline(__always)
-    public func appendSRAM(cycle: Int, layer: Int, buffer: TraceBuffer, isWrite: Bool, bank: Int, address: Int, bytes: Int) {
-        encoder.appendSRAM(cycle: cycle, layer: layer, buffer: buffer, isWrite: isWrite, bank: bank, address: address, bytes: bytes)
+    public func appendSRAM(
+        cycle: Int, layer: Int, buffer: TraceBuffer, isWrite: Bool, bank: Int, address: Int, bytes: Int
+    ) {
+        encoder.appendSRAM(
+            cycle: cycle, layer: layer, buffer: buffer, isWrite: isWrite, bank: bank, address: address, bytes: bytes)
         sealIfFull()
     }
 
@@ -142,7 +150,8 @@ public final class TraceWriter {
             throw Self.traceError(error)
         }
         return TraceWriteSummary(
-            records: records, chunks: chunks, uncompressedBytes: uncompressed, compressedBytes: pipeline.compressedBytes,
+            records: records, chunks: chunks, uncompressedBytes: uncompressed,
+            compressedBytes: pipeline.compressedBytes,
             bytes: pipeline.isMemory ? bytes : nil)
     }
 }

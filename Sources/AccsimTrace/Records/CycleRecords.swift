@@ -20,7 +20,10 @@ public struct FoldRecord: Sendable, Hashable {
     public var end: Int
 
     /// A value as given.
-    public init(cycle: Int, layer: Int, sequence: Int, index: Int, group: Int, m: Range<Int>, k: Range<Int>, n: Range<Int>, end: Int) {
+    public init(
+        cycle: Int, layer: Int, sequence: Int, index: Int, group: Int, m: Range<Int>, k: Range<Int>, n: Range<Int>,
+        end: Int
+    ) {
         self.cycle = cycle
         self.layer = layer
         self.sequence = sequence

@@ -28,7 +28,9 @@ public struct LayerCounters: Sendable, Hashable {
     public init(_ named: KeyValuePairs<String, Int>) {
         var values = [Int](repeating: 0, count: Self.names.count)
         for (name, value) in named {
-            guard let index = Self.names.firstIndex(of: name) else { preconditionFailure("unknown layer counter '\(name)'") }
+            guard let index = Self.names.firstIndex(of: name) else {
+                preconditionFailure("unknown layer counter '\(name)'")
+            }
             values[index] = value
         }
         self.values = values

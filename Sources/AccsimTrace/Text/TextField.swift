@@ -2,9 +2,11 @@
 /// characters (and are not empty), else as a JSON string literal.
 enum TextField {
     static func name(_ value: String) -> String {
-        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
-            scalar.value > 0x20 && scalar != "=" && scalar != "\"" && scalar != "\\" && scalar.value != 0x7F
-        }
+        let plain =
+            !value.isEmpty
+            && value.unicodeScalars.allSatisfy { scalar in
+                scalar.value > 0x20 && scalar != "=" && scalar != "\"" && scalar != "\\" && scalar.value != 0x7F
+            }
         if plain { return value }
         var result = "\""
         for scalar in value.unicodeScalars {

@@ -17,9 +17,13 @@ extension TraceHeader {
             "# total_cycles: \(totalCycles)",
         ]
         for layer in layers {
-            lines.append("# layer L\(layer.index) name=\(TextField.name(layer.name)) op=\(layer.op) start=\(layer.startCycle) cycles=\(layer.cycles) rounding=\(layer.rounding ?? "-")")
+            lines.append(
+                "# layer L\(layer.index) name=\(TextField.name(layer.name)) op=\(layer.op) start=\(layer.startCycle) cycles=\(layer.cycles) rounding=\(layer.rounding ?? "-")"
+            )
         }
-        let config = (try? JSONWriter(style: .compact).serialize(hardware.config)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        let config =
+            (try? JSONWriter(style: .compact).serialize(hardware.config)).map { String(decoding: $0, as: UTF8.self) }
+            ?? "?"
         lines.append("# hardware_config: \(config)")
         return lines
     }

@@ -5,8 +5,11 @@ public enum MemoryImage {
     /// `elementsPerWord` to a line (element 0 in the least significant bits, like a little-endian
     /// memory word; a last, partial word is padded with zero elements). `comments` become leading
     /// `//` lines.
-    public static func readmemh(_ values: [Int32], bits: Int, elementsPerWord: Int = 1, comments: [String] = []) -> String {
-        precondition((1...32).contains(bits) && elementsPerWord >= 1, "element width 1…32 bits, at least one element per word")
+    public static func readmemh(_ values: [Int32], bits: Int, elementsPerWord: Int = 1, comments: [String] = [])
+        -> String
+    {
+        precondition(
+            (1...32).contains(bits) && elementsPerWord >= 1, "element width 1…32 bits, at least one element per word")
         let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
         let digits = (bits * elementsPerWord + 3) / 4
         var text = ""

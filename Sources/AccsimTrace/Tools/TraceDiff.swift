@@ -65,13 +65,17 @@ public struct TraceDiffResult: Sendable {
 /// Finds the first event where two traces disagree, streaming both files chunk by chunk.
 public enum TraceDiff {
     /// Compares `a` and `b` in `mode`, keeping `context` equal events before the divergence.
-    public static func diff(_ a: TraceReader, _ b: TraceReader, mode: TraceDiffMode, context: Int = 3) -> TraceDiffResult {
+    public static func diff(_ a: TraceReader, _ b: TraceReader, mode: TraceDiffMode, context: Int = 3)
+        -> TraceDiffResult
+    {
         var result = TraceDiffResult(headerDifferences: headerDifferences(a.header, b.header), eventsCompared: 0)
-        var streamA = RecordStream(reader: a), streamB = RecordStream(reader: b)
+        var streamA = RecordStream(reader: a)
+        var streamB = RecordStream(reader: b)
         var recent: [(index: Int, record: TraceRecord)] = []
         var index = 0
         while true {
-            let left: TraceRecord?, right: TraceRecord?
+            let left: TraceRecord?
+            let right: TraceRecord?
             do {
                 left = try streamA.next()
                 right = try streamB.next()
@@ -104,8 +108,10 @@ public enum TraceDiff {
             guard a.untimed != b.untimed else { return nil }
         case .cycleTolerance(let tolerance):
             if a.untimed == b.untimed {
-                for (fieldA, fieldB) in zip(a.timingFields, b.timingFields) where abs(fieldA.value - fieldB.value) > tolerance {
-                    return "\(fieldA.name) differs by \(abs(fieldA.value - fieldB.value)) cycles (\(fieldA.value) vs \(fieldB.value)), more than \(tolerance)"
+                for (fieldA, fieldB) in zip(a.timingFields, b.timingFields)
+                where abs(fieldA.value - fieldB.value) > tolerance {
+                    return
+                        "\(fieldA.name) differs by \(abs(fieldA.value - fieldB.value)) cycles (\(fieldA.value) vs \(fieldB.value)), more than \(tolerance)"
                 }
                 return nil
             }
@@ -113,7 +119,8 @@ public enum TraceDiff {
         if a.kind != b.kind { return "different kinds of event (\(a.kind.rawValue) vs \(b.kind.rawValue))" }
         let lineA = mode == .exact ? a.textLine : a.untimed.textLine
         let lineB = mode == .exact ? b.textLine : b.untimed.textLine
-        let tokensA = lineA.split(separator: " "), tokensB = lineB.split(separator: " ")
+        let tokensA = lineA.split(separator: " ")
+        let tokensB = lineB.split(separator: " ")
         for (position, (tokenA, tokenB)) in zip(tokensA, tokensB).enumerated() where tokenA != tokenB {
             return position == 0 ? "cycle \(tokenA) vs \(tokenB)" : "\(tokenA) vs \(tokenB)"
         }

@@ -5,7 +5,9 @@ public enum TraceDump {
     /// Returns the error that stopped reading after the last intact chunk, if any; every record
     /// before it has been written.
     @discardableResult
-    public static func dump(_ reader: TraceReader, filter: TraceFilter = TraceFilter(), headerOnly: Bool = false, write: (String) -> Void) -> TraceError? {
+    public static func dump(
+        _ reader: TraceReader, filter: TraceFilter = TraceFilter(), headerOnly: Bool = false, write: (String) -> Void
+    ) -> TraceError? {
         for line in reader.header.textLines { write(line) }
         guard !headerOnly else { return nil }
         do {

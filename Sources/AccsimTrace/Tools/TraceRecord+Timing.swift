@@ -42,7 +42,9 @@ extension TraceRecord {
             return .layerBegin(r)
         case .layerEnd(var r):
             r.cycle = 0
-            for index in 0..<min(LayerCounters.cycleCounterCount, r.counters.values.count) { r.counters.values[index] = 0 }
+            for index in 0..<min(LayerCounters.cycleCounterCount, r.counters.values.count) {
+                r.counters.values[index] = 0
+            }
             return .layerEnd(r)
         case .dma(var r):
             r.cycle = 0

@@ -67,28 +67,44 @@ public struct TraceStats: Sendable {
     /// A plain-text report.
     public var text: String {
         var lines: [String] = []
-        lines.append("trace     \(header.model.name) on \(header.hardware.name), level \(header.level.rawValue), sample \(header.sample)")
-        lines.append("layers    \(header.tracedLayers?.description ?? "all"); cycles \(header.cycleWindow?.description ?? "all")")
+        lines.append(
+            "trace     \(header.model.name) on \(header.hardware.name), level \(header.level.rawValue), sample \(header.sample)"
+        )
+        lines.append(
+            "layers    \(header.tracedLayers?.description ?? "all"); cycles \(header.cycleWindow?.description ?? "all")"
+        )
         lines.append("records   \(grouped(records)) in \(chunks) chunks")
         let ratio = compressedBytes > 0 ? Double(payloadBytes) / Double(compressedBytes) : 0
-        lines.append("bytes     \(grouped(compressedBytes)) compressed, \(grouped(payloadBytes)) record payload (\(fixed(ratio, 2))x)")
+        lines.append(
+            "bytes     \(grouped(compressedBytes)) compressed, \(grouped(payloadBytes)) record payload (\(fixed(ratio, 2))x)"
+        )
         if let firstCycle, let lastCycle { lines.append("cycles    \(firstCycle) … \(lastCycle)") }
         if tracedMACs > 0 {
-            lines.append("per MAC   \(fixed(Double(compressedBytes) / Double(tracedMACs), 4)) compressed bytes over \(grouped(tracedMACs)) traced MACs")
+            lines.append(
+                "per MAC   \(fixed(Double(compressedBytes) / Double(tracedMACs), 4)) compressed bytes over \(grouped(tracedMACs)) traced MACs"
+            )
         }
         lines.append("")
         lines.append("kind         records        bytes  bytes/record")
         for kind in TraceRecord.Kind.allCases {
             guard let s = byKind[kind] else { continue }
-            lines.append(pad(kind.rawValue, 11) + lpad(grouped(s.records), 10) + lpad(grouped(s.bytes), 13)
-                         + lpad(fixed(Double(s.bytes) / Double(max(1, s.records)), 2), 14))
+            lines.append(
+                pad(kind.rawValue, 11) + lpad(grouped(s.records), 10) + lpad(grouped(s.bytes), 13)
+                    + lpad(fixed(Double(s.bytes) / Double(max(1, s.records)), 2), 14))
         }
-        if let error { lines.append(""); lines.append("error: \(error)") }
+        if let error {
+            lines.append("")
+            lines.append("error: \(error)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-    private func lpad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+    private func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+    private func lpad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
 }
 
 /// `1234567` → `1,234,567`.

@@ -21,15 +21,20 @@ public struct VCDSummary: Sendable, Hashable {
 public enum VCDWriter {
     /// Writes the VCD of `reader`'s records in `window` through `output` (one line per call).
     /// Reads the whole trace; throws the first read error (nothing is written then).
-    public static func write(_ reader: TraceReader, window: CycleWindow = .all, output: (String) -> Void) throws(TraceError) -> VCDSummary {
+    public static func write(_ reader: TraceReader, window: CycleWindow = .all, output: (String) -> Void)
+        throws(TraceError) -> VCDSummary
+    {
         let header = reader.header
         var signals = SignalTable()
         let clk = signals.add("clk", width: 1)
         let cycleSignal = signals.add("cycle", width: 64)
         let layerSignal = signals.add("layer", width: 16)
-        let dmaBusy = signals.add("dma_busy", width: 1), dmaSeq = signals.add("dma_seq", width: 32)
-        let computeBusy = signals.add("compute_busy", width: 1), computeSeq = signals.add("compute_seq", width: 32)
-        let rows = max(1, header.array.rows), cols = max(1, header.array.cols)
+        let dmaBusy = signals.add("dma_busy", width: 1)
+        let dmaSeq = signals.add("dma_seq", width: 32)
+        let computeBusy = signals.add("compute_busy", width: 1)
+        let computeSeq = signals.add("compute_seq", width: 32)
+        let rows = max(1, header.array.rows)
+        let cols = max(1, header.array.cols)
         let left = (0..<rows).map { signals.add("left_\($0)", width: 16, scope: "array") }
         let top = (0..<cols).map { signals.add("top_\($0)", width: 16, scope: "array") }
         let bottom = (0..<cols).map { signals.add("bottom_\($0)", width: 32, scope: "array") }
@@ -37,14 +42,17 @@ public enum VCDWriter {
         for buffer in [TraceBuffer.input, .weight, .output] {
             let banks = header.hardware.config["sram"]?[buffer.name]?["banks"]?.intValue.map(Int.init) ?? 1
             sram[buffer] = (0..<max(1, banks)).map { bank in
-                (signals.add("\(buffer.name)_b\(bank)_rd", width: 1, scope: "sram"),
-                 signals.add("\(buffer.name)_b\(bank)_wr", width: 1, scope: "sram"),
-                 signals.add("\(buffer.name)_b\(bank)_addr", width: 32, scope: "sram"))
+                (
+                    signals.add("\(buffer.name)_b\(bank)_rd", width: 1, scope: "sram"),
+                    signals.add("\(buffer.name)_b\(bank)_wr", width: 1, scope: "sram"),
+                    signals.add("\(buffer.name)_b\(bank)_addr", width: 32, scope: "sram")
+                )
             }
         }
 
         var changes = ChangeList()
-        var first = Int.max, last = Int.min
+        var first = Int.max
+        var last = Int.min
         func note(_ cycle: Int) {
             first = min(first, cycle)
             last = max(last, cycle)
@@ -90,7 +98,10 @@ public enum VCDWriter {
                 }
             }
         }
-        if first == Int.max { first = window.from; last = window.from }
+        if first == Int.max {
+            first = window.from
+            last = window.from
+        }
         let end = window.to ?? (last + 1)
         let start = max(window.from, first)
         for cycle in start..<max(start, end) {
@@ -102,7 +113,9 @@ public enum VCDWriter {
         let period = max(1, 1_000_000 / max(1, header.clockMHz))
         output("$date accsim trace $end")
         output("$version accsim \(header.accsimVersion), trace format \(header.formatVersion) $end")
-        output("$comment model \(header.model.name) (\(header.model.hash)) on \(header.hardware.name) (\(header.hardware.hash)), cycles \(start)..<\(end) $end")
+        output(
+            "$comment model \(header.model.name) (\(header.model.hash)) on \(header.hardware.name) (\(header.hardware.hash)), cycles \(start)..<\(end) $end"
+        )
         output("$timescale 1ps $end")
         signals.declare(output)
         output("$enddefinitions $end")
@@ -112,7 +125,8 @@ public enum VCDWriter {
             output(signal.width == 1 ? "0\(signal.code)" : "bx \(signal.code)")
         }
         output("$end")
-        let written = changes.emit(period: period, range: start..<max(start + 1, end), after: start * period, output: output)
+        let written = changes.emit(
+            period: period, range: start..<max(start + 1, end), after: start * period, output: output)
         return VCDSummary(cycles: start..<max(start, end), signals: signals.signals.count, changes: written)
     }
 }
@@ -177,11 +191,15 @@ private struct ChangeList {
     var changes: [Change] = []
 
     mutating func set(_ cycle: Int, _ signal: Int, _ value: Int, width: Int) {
-        changes.append(Change(cycle: cycle, half: false, priority: 1, order: changes.count, signal: signal, value: Self.format(value, width: width)))
+        changes.append(
+            Change(
+                cycle: cycle, half: false, priority: 1, order: changes.count, signal: signal,
+                value: Self.format(value, width: width)))
     }
 
     mutating func reset(_ cycle: Int, _ signal: Int, to value: String, half: Bool = false) {
-        changes.append(Change(cycle: cycle, half: half, priority: 0, order: changes.count, signal: signal, value: value))
+        changes.append(
+            Change(cycle: cycle, half: half, priority: 0, order: changes.count, signal: signal, value: value))
     }
 
     static func format(_ value: Int, width: Int) -> String {
@@ -199,7 +217,8 @@ private struct ChangeList {
         var written = 0
         var index = 0
         while index < sorted.count {
-            let cycle = sorted[index].cycle, half = sorted[index].half
+            let cycle = sorted[index].cycle
+            let half = sorted[index].half
             var group: [Int: String] = [:]
             var order: [Int] = []
             while index < sorted.count && sorted[index].cycle == cycle && sorted[index].half == half {
@@ -212,7 +231,9 @@ private struct ChangeList {
             if time != after { output("#\(time)") }
             for signal in order {
                 let value = group[signal] ?? "x"
-                output(value.hasPrefix("b") ? "\(value) \(SignalTable.code(signal))" : "\(value)\(SignalTable.code(signal))")
+                output(
+                    value.hasPrefix("b")
+                        ? "\(value) \(SignalTable.code(signal))" : "\(value)\(SignalTable.code(signal))")
                 written += 1
             }
         }
