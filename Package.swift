@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimSimulation", targets: ["AccsimSimulation"]),
+        .library(name: "AccsimTracing", targets: ["AccsimTracing"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
@@ -73,16 +74,16 @@ let package = Package(
             dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
-        // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
+        // images. Knows nothing of the simulator (the recorder is AccsimTracing).
         .target(
             name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
             swiftSettings: strictSwift),
-        // Running a graph: the reference engine (and, later, the scheduled hardware execution).
+        // Computing a graph's data: the graph executor (node by node, reference or fast kernels) and
+        // the scheduled execution on mapped hardware (conv/FC tile by tile, fold by fold).
         .target(
             name: "AccsimExecution",
             dependencies: [
-                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace",
-                "AccsimChecksum",
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming",
             ],
             swiftSettings: strictSwift),
         // The one entry point "simulate this model on this hardware": requantizers fitted to the
@@ -90,6 +91,16 @@ let package = Package(
         .target(
             name: "AccsimSimulation",
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            swiftSettings: strictSwift),
+        // Recording a simulation for RTL verification: golden-model traces of one sample (through
+        // the Simulation entry point and the scheduled execution's package hooks) and the per-layer
+        // tensors of `accsim export-mem`.
+        .target(
+            name: "AccsimTracing",
+            dependencies: [
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace",
+                "AccsimJSON", "AccsimExecution", "AccsimSimulation",
+            ],
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(
@@ -121,7 +132,7 @@ let package = Package(
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
                 "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
-                "CAccsimBenchReference",
+                "AccsimTracing", "CAccsimBenchReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -149,8 +160,9 @@ let package = Package(
         .testTarget(
             name: "AccsimTraceTests",
             dependencies: [
-                "AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping",
-                "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
+                "AccsimTrace", "AccsimTracing", "AccsimExecution", "AccsimSimulation", "AccsimModel",
+                "AccsimArithmetic",
+                "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
             ],
             swiftSettings: strictSwift),
         .testTarget(

@@ -73,8 +73,8 @@ enum ONNXFixtures {
     /// give the reference kernels' bits.
     static func run(_ graph: Graph, _ fixture: Fixture) throws -> IntTensor {
         let input = try tensor(fixture.input)
-        let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
-        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        let results = try GraphExecutor(graph: graph).run(batch: input, threads: 2)
+        let fast = try GraphExecutor(graph: graph, kernels: .fast).run(batch: input, threads: 2)
         #expect(fast == results, "\(fixture.model): the fast kernels differ from the reference kernels")
         return results[graph.outputs[0]]!
     }

@@ -52,8 +52,8 @@ struct TFLiteInt16Tests {
         #expect(graph.metadata["tflite_inexact"] == nil)
         let input = try Self.tensor(fixture.input)
         #expect(input.elementType == .int16 && input.shape[0] == 16)
-        let reference = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
-        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        let reference = try GraphExecutor(graph: graph).run(batch: input, threads: 2)
+        let fast = try GraphExecutor(graph: graph, kernels: .fast).run(batch: input, threads: 2)
         #expect(fast == reference)
         #expect(graph.outputs.count == fixture.outputs.count)
         for (k, output) in graph.outputs.enumerated() {

@@ -2,7 +2,9 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimHardware
 import AccsimModel
+import AccsimSimulation
 import AccsimTrace
+import AccsimTracing
 import Foundation
 import Testing
 
@@ -26,7 +28,7 @@ enum TraceFixtures {
     ) {
         let graph = try QModelReader.read(path: path("Models/\(name).q"))
         let hardware = try HardwareConfigLoader.load(path(config), overrides: overrides)
-        let simulation = try HardwareSimulation(graph: graph, hardware: hardware.config)
+        let simulation = try Simulation(model: graph, hardware: hardware.config).requireHardware()
         let batch = try NPYFile.read(path: path("Models/\(input)")).intTensor()!
         let size = batch.count / batch.shape[0]
         let first = IntTensor(
