@@ -139,46 +139,59 @@ let package = Package(
         ),
         // The executable: a one-line entry point into AccsimCLI.
         .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
+        // What the tests share: the repository root, the CLI subprocess harness, fixture folders
+        // with a manifest, and seeded draws on the project's one SplitMix64.
+        .target(
+            name: "AccsimTestSupport", dependencies: ["AccsimArithmetic", "AccsimModel"],
+            path: "Tests/AccsimTestSupport",
+            swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")],
+            name: "AccsimArithmeticTests", dependencies: ["AccsimTestSupport", "AccsimArithmetic", "AccsimModel"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimModelTests",
-            dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
+            dependencies: ["AccsimTestSupport", "AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests",
             dependencies: [
+                "AccsimTestSupport",
                 "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming",
             ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimImportTests",
-            dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
+            dependencies: ["AccsimTestSupport", "AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTraceTests",
             dependencies: [
+                "AccsimTestSupport",
                 "AccsimTrace", "AccsimTracing", "AccsimExecution", "AccsimSimulation", "AccsimModel",
                 "AccsimArithmetic",
                 "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
             ],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"],
+            name: "AccsimHardwareTests", dependencies: ["AccsimTestSupport", "AccsimHardware", "AccsimArithmetic"],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],
+            name: "AccsimTimingTests",
+            dependencies: ["AccsimTestSupport", "AccsimTiming", "AccsimHardware", "AccsimArithmetic", "AccsimModel"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimMappingTests",
-            dependencies: ["AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic", "AccsimHardware"],
+            dependencies: [
+                "AccsimTestSupport", "AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic",
+                "AccsimHardware",
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimSweepTests",
             dependencies: [
-                "accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic",
+                "AccsimTestSupport", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic",
                 "AccsimExecution", "AccsimMapping",
             ],
             swiftSettings: strictSwift),
@@ -187,7 +200,8 @@ let package = Package(
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(
-            name: "AccsimCLITests", dependencies: ["accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
+            name: "AccsimCLITests",
+            dependencies: ["AccsimTestSupport", "accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
             swiftSettings: strictSwift),
     ]
 )

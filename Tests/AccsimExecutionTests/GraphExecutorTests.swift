@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,7 @@ import Testing
 
 /// Files of the repository's Models/ folder.
 enum ModelFiles {
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
+    static let folder = Repository.root.appendingPathComponent("Models")
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 

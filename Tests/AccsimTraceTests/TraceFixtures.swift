@@ -3,6 +3,7 @@ import AccsimExecution
 import AccsimHardware
 import AccsimModel
 import AccsimSimulation
+import AccsimTestSupport
 import AccsimTrace
 import AccsimTracing
 import Foundation
@@ -10,10 +11,7 @@ import Testing
 
 /// Paths and shared inputs of the trace tests.
 enum TraceFixtures {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String { repository.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { Repository.path(relative) }
 
     /// The example model and the 8×8 config of the README.
     static func digits(config: String = "HardwareConfigs/8x8.json", overrides: [String] = []) throws -> (
