@@ -111,6 +111,7 @@ struct RunCommand: ParsableCommand {
         let hardware = try hw.map { try HardwareFile.load($0, overrides: overrides) }
         let options = Simulation.Options(kernels: kernels, adaptRequantizers: adaptRequant)
         let simulation = try Simulation(model: graph, hardware: hardware?.config, options: options)
+        if trace.path != nil { _ = try trace.options(graph: graph) }  // a layer list naming no layer fails early
         var notes = simulation.notes
         var outputs: [String: IntTensor] = [:]
         var (samples, inputSource) = (0, "none (--no-data)")
