@@ -32,3 +32,32 @@ import Testing
         #expect(Set(trace).count == trace.count)
     }
 }
+
+/// ``LayerPerformance/total(_:hardware:)`` sums what the table stores and recomputes the rest.
+@Suite struct PerformanceTotalTests {
+    /// Every integer counter stored in a property is summed over the layers; the counters that are
+    /// not summed are exactly the ratios, the derived sums, the latency and the energy.
+    @Test func totalSumsEveryStoredCounter() throws {
+        let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
+        let hardware = try HardwareConfigLoader.load("8x8").config
+        let layers = try HardwareSimulation(graph: graph, hardware: hardware).performance
+        let total = LayerPerformance.total(layers, hardware: hardware)
+        let notSummed = LayerPerformance.counters.filter { $0.summed == nil }.map(\.name)
+        #expect(
+            notSummed == [
+                "utilization", "mapping_efficiency", "sram.read_bytes", "sram.write_bytes", "dram.bytes", "latency_us",
+                "energy_pj",
+            ])
+        for counter in LayerPerformance.counters where counter.summed != nil {
+            let sum = layers.reduce(0) { $0 + counter.value($1).integer }
+            #expect(counter.value(total) == .int(sum), "\(counter.name)")
+        }
+        // The README example's totals (8x8, digits): 5,812 cycles, 7,192 DRAM bytes read,
+        // 1,834 written; the derived counters follow from the summed ones.
+        #expect(total.cycles.total == 5812)
+        #expect(total.dram.bytes == 7192 + 1834)
+        #expect(
+            total.sram.readBytes == total.sram.input.readBytes + total.sram.weight.readBytes
+                + total.sram.output.readBytes)
+    }
+}
