@@ -22,6 +22,28 @@ import Testing
         #expect(counter.unit == .count)
     }
 
+    /// Fill/drain cycles, by hand. Native weight stationary preloads a fold's `k` weight rows and
+    /// has no drain (docs/timing.md), so a layer fills for Σ over folds of the fold's k: with one
+    /// tile per layer on 8×8 that is K per column chunk · ⌈N/8⌉. digits: conv1 9 · 2 = 18, conv2
+    /// 144 · 4 = 576, fc 32 · 2 = 64, pool and mean 0; total 658. Output stationary has no
+    /// preload and drains R = 8 rows per fold, so there it is 8 · the layer's folds.
+    @Test func arrayFillDrainOfDigitsOnEightByEight() throws {
+        let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
+        let hardware = try HardwareConfigLoader.load("8x8").config
+        let performance = try HardwareSimulation(graph: graph, hardware: hardware).performance
+        let counter = try #require(LayerPerformance.counter(named: "cycles.array_fill_drain"))
+        #expect(performance.map { counter.value($0) } == [18, 0, 576, 0, 64].map(PerformanceCounter.Value.int))
+        #expect(counter.value(LayerPerformance.total(performance, hardware: hardware)) == .int(658))
+        #expect(counter.unit == .cycles)
+        #expect(performance.allSatisfy { $0.cycles.arrayFillDrain <= $0.cycles.array })
+
+        let outputStationary = try HardwareConfigLoader.load("8x8", overrides: ["array.dataflow=output_stationary"])
+            .config
+        let os = try HardwareSimulation(graph: graph, hardware: outputStationary).performance
+        #expect(os.map(\.cycles.arrayFillDrain) == os.map { 8 * $0.arrayFolds })
+        #expect(os.map(\.arrayFolds).reduce(0, +) > 0)
+    }
+
     /// Every counter has one name, and the report's names are unique after nesting.
     @Test func namesAreUnique() {
         let names = LayerPerformance.counters.map(\.name)

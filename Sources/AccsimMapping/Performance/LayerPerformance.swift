@@ -42,6 +42,9 @@ public struct LayerPerformance: Sendable, Hashable {
         public var epilogue: Int = 0
         /// Array cycles within `compute` (all phases of all folds).
         public var array: Int = 0
+        /// Array cycles within `array` that fill the PEs with stationary operands (preload) or
+        /// drain finished outputs from them: `array` minus these is the streaming time.
+        public var arrayFillDrain: Int = 0
         /// Requantizer cycles within `compute`.
         public var requantizer: Int = 0
         /// Vector-unit cycles within `compute`.
@@ -105,7 +108,8 @@ public struct LayerPerformance: Sendable, Hashable {
         var streamSlots = 0
         var folds = 0
         for step in layer.steps {
-            guard let tile = step.compute?.tile else { continue }
+            guard let compute = step.compute, let tile = compute.tile else { continue }
+            cycles.arrayFillDrain += compute.arrayPhases.preload + compute.arrayPhases.drain
             folds += tile.folds.count
             for fold in tile.folds {
                 streamSlots += hardware.array.dataflow.foldDimensions(of: fold.shape).stream

@@ -157,6 +157,10 @@ extension LayerPerformance {
             "cycles.array", .cycles, "Array cycles within compute (all phases of all folds).",
             trace: "array_cycles", \.cycles.array),
         .init(
+            "cycles.array_fill_drain", .cycles,
+            "Array cycles within cycles.array spent filling the PEs (preload) or draining them.",
+            \.cycles.arrayFillDrain),
+        .init(
             "cycles.requantizer", .cycles, "Requantizer cycles within compute.",
             trace: "requantizer_cycles", \.cycles.requantizer),
         .init("cycles.vector", .cycles, "Vector-unit cycles within compute.", trace: "vector_cycles", \.cycles.vector),
