@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "AccsimModel", targets: ["AccsimModel"]),
         .library(name: "AccsimExecution", targets: ["AccsimExecution"]),
         .library(name: "AccsimSimulation", targets: ["AccsimSimulation"]),
+        .library(name: "AccsimTracing", targets: ["AccsimTracing"]),
         .library(name: "AccsimHardware", targets: ["AccsimHardware"]),
         .library(name: "AccsimReport", targets: ["AccsimReport"]),
         .library(name: "AccsimTiming", targets: ["AccsimTiming"]),
@@ -73,16 +74,16 @@ let package = Package(
             dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming", "AccsimJSON"],
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
-        // images. Knows nothing of the simulator (the recorder lives in AccsimExecution/Tracing).
+        // images. Knows nothing of the simulator (the recorder is AccsimTracing).
         .target(
             name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
             swiftSettings: strictSwift),
-        // Running a graph: the reference engine (and, later, the scheduled hardware execution).
+        // Computing a graph's data: the graph executor (node by node, reference or fast kernels) and
+        // the scheduled execution on mapped hardware (conv/FC tile by tile, fold by fold).
         .target(
             name: "AccsimExecution",
             dependencies: [
-                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace",
-                "AccsimChecksum",
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming",
             ],
             swiftSettings: strictSwift),
         // The one entry point "simulate this model on this hardware": requantizers fitted to the
@@ -90,6 +91,16 @@ let package = Package(
         .target(
             name: "AccsimSimulation",
             dependencies: ["AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution"],
+            swiftSettings: strictSwift),
+        // Recording a simulation for RTL verification: golden-model traces of one sample (through
+        // the Simulation entry point and the scheduled execution's package hooks) and the per-layer
+        // tensors of `accsim export-mem`.
+        .target(
+            name: "AccsimTracing",
+            dependencies: [
+                "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimTrace",
+                "AccsimJSON", "AccsimExecution", "AccsimSimulation",
+            ],
             swiftSettings: strictSwift),
         // Readers of foreign model formats (TFLite, …) producing a validated Graph.
         .target(
@@ -121,52 +132,66 @@ let package = Package(
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
                 "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
-                "CAccsimBenchReference",
+                "AccsimTracing", "CAccsimBenchReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
         // The executable: a one-line entry point into AccsimCLI.
         .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
+        // What the tests share: the repository root, the CLI subprocess harness, fixture folders
+        // with a manifest, and seeded draws on the project's one SplitMix64.
+        .target(
+            name: "AccsimTestSupport", dependencies: ["AccsimArithmetic", "AccsimModel"],
+            path: "Tests/AccsimTestSupport",
+            swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimArithmeticTests", dependencies: ["AccsimArithmetic"], resources: [.copy("Fixtures")],
+            name: "AccsimArithmeticTests", dependencies: ["AccsimTestSupport", "AccsimArithmetic", "AccsimModel"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimModelTests",
-            dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
+            dependencies: ["AccsimTestSupport", "AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimExecutionTests",
             dependencies: [
+                "AccsimTestSupport",
                 "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping", "AccsimTiming",
             ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimImportTests",
-            dependencies: ["AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
+            dependencies: ["AccsimTestSupport", "AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTraceTests",
             dependencies: [
-                "AccsimTrace", "AccsimExecution", "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimMapping",
-                "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
+                "AccsimTestSupport",
+                "AccsimTrace", "AccsimTracing", "AccsimExecution", "AccsimSimulation", "AccsimModel",
+                "AccsimArithmetic",
+                "AccsimHardware", "AccsimMapping", "AccsimTiming", "AccsimJSON", "AccsimChecksum", "CZlib",
             ],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimHardwareTests", dependencies: ["AccsimHardware", "AccsimArithmetic"],
+            name: "AccsimHardwareTests", dependencies: ["AccsimTestSupport", "AccsimHardware", "AccsimArithmetic"],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "AccsimTimingTests", dependencies: ["AccsimTiming", "AccsimHardware", "AccsimArithmetic"],
+            name: "AccsimTimingTests",
+            dependencies: ["AccsimTestSupport", "AccsimTiming", "AccsimHardware", "AccsimArithmetic", "AccsimModel"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimMappingTests",
-            dependencies: ["AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic", "AccsimHardware"],
+            dependencies: [
+                "AccsimTestSupport", "AccsimMapping", "AccsimTiming", "AccsimModel", "AccsimArithmetic",
+                "AccsimHardware",
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimSweepTests",
             dependencies: [
-                "accsim", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic",
+                "AccsimTestSupport", "AccsimSweep", "AccsimHardware", "AccsimModel", "AccsimJSON", "AccsimArithmetic",
                 "AccsimExecution", "AccsimMapping",
             ],
             swiftSettings: strictSwift),
@@ -175,7 +200,8 @@ let package = Package(
             swiftSettings: strictSwift),
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(
-            name: "AccsimCLITests", dependencies: ["accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
+            name: "AccsimCLITests",
+            dependencies: ["AccsimTestSupport", "accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
             swiftSettings: strictSwift),
     ]
 )

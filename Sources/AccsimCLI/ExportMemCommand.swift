@@ -6,6 +6,7 @@ import AccsimJSON
 import AccsimModel
 import AccsimSimulation
 import AccsimTrace
+import AccsimTracing
 import ArgumentParser
 import Foundation
 

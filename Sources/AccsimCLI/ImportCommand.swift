@@ -87,7 +87,7 @@ struct ImportCommand: ParsableCommand {
 
     /// "correct/total = p%" of `graph` on inputs `x` against `labels`.
     private static func top1(_ graph: Graph, _ x: IntTensor, _ labels: [Int]) throws -> String {
-        let outputs = try ReferenceEngine(graph: graph, kernels: .fast).run(
+        let outputs = try GraphExecutor(graph: graph, kernels: .fast).run(
             batch: x, threads: ProcessInfo.processInfo.activeProcessorCount)
         guard let logits = outputs[graph.outputs[0]], logits.shape.count == 2 else {
             throw CLIError("--labels needs a model output shaped [N, classes]")

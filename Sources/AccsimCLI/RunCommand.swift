@@ -133,9 +133,8 @@ struct RunCommand: ParsableCommand {
             let tracing = trace.path != nil && isatty(STDERR_FILENO) == 1
             if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
             defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-            if let mapped = simulation.mapped,
-                let note = try trace.record(
-                    simulation: mapped, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
+            if let note = try trace.record(
+                simulation: simulation, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
             {
                 notes.append(note)
             }

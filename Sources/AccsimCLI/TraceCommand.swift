@@ -1,7 +1,9 @@
 import AccsimArithmetic
 import AccsimExecution
 import AccsimFiles
+import AccsimSimulation
 import AccsimTrace
+import AccsimTracing
 import ArgumentParser
 import Foundation
 
@@ -215,11 +217,11 @@ struct TraceRunOptions: ParsableArguments {
     }
 
     /// Writes the trace when `--trace` was given; returns the note for stderr.
-    func record(simulation: HardwareSimulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool)
+    func record(simulation: Simulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool)
         throws -> String?
     {
         guard let path else { return nil }
-        let recorder = TraceRecorder(
+        let recorder = try TraceRecorder(
             simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
         let summary = try recorder.write(batches: batches, options: try options(), to: path, overwrite: overwrite)
         return summary.description

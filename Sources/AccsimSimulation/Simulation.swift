@@ -41,7 +41,7 @@ public struct Simulation: Sendable {
     /// The options.
     public let options: Options
     /// The engine of a simulation without hardware.
-    private let modelEngine: ReferenceEngine?
+    private let modelEngine: GraphExecutor?
 
     /// Prepares `model` on `hardware` (nil: the model alone, no timing).
     public init(model: Graph, hardware: HardwareConfig?, options: Options = Options()) throws(ExecutionError) {
@@ -72,7 +72,7 @@ public struct Simulation: Sendable {
             modelEngine = nil
         } else {
             mapped = nil
-            modelEngine = ReferenceEngine(graph: graph, kernels: options.kernels)
+            modelEngine = GraphExecutor(graph: graph, kernels: options.kernels)
         }
     }
 
@@ -119,7 +119,7 @@ public struct Simulation: Sendable {
     {
         guard !adaptedRequantizers.isEmpty else { return nil }
         let overflow = hardware?.array.overflow ?? .wrap
-        return try ReferenceEngine(graph: model, overflow: overflow, kernels: options.kernels)
+        return try GraphExecutor(graph: model, overflow: overflow, kernels: options.kernels)
             .run(batches: batches, threads: threads)
     }
 

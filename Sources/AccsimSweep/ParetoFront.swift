@@ -1,3 +1,5 @@
+import AccsimModel
+
 /// The Pareto front of result rows: the points no other point beats on every metric (all metrics
 /// minimised). Computed per model — different models are not comparable — over the rows with
 /// status `ok` that have every metric.
@@ -47,7 +49,7 @@ public struct ParetoFront: Sendable {
         private var dominatedSeen: [String: Int] = [:]
         private var skipped = 0
         private var sequence = 0
-        private var random = SplitMix64(seed: 0x5eed)
+        private var random = SeededGenerator(seed: 0x5eed)
 
         private struct Entry {
             var point: Point
@@ -158,20 +160,5 @@ public struct ParetoFront: Sendable {
             if x < y { better = true }
         }
         return better
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the dominated-point sample.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

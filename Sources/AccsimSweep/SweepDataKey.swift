@@ -16,7 +16,7 @@ import AccsimMapping
 ///   partial sum (its products in k order, from 0) to the accumulator in schedule order, so the
 ///   result depends on how every output's reduction is cut into folds — the SRAM tiling's
 ///   k-chunks and, for weight- and input-stationary arrays, `array.rows`. The key holds that cut
-///   per layer (``accumulationOrder(of:)``). Under `wrap` the result is the reference engine's
+///   per layer (``accumulationOrder(of:)``). Under `wrap` the result is the graph executor's
 ///   whatever the order (arithmetic modulo 2³²), so the order is not part of the key.
 /// - `array.input_type` / `array.weight_type` do not change outputs: a point whose operand types
 ///   differ from the model's is invalid.

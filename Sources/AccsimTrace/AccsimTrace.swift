@@ -4,5 +4,5 @@
 /// text dump, statistics, diff, VCD waveforms and `$readmemh` memory images.
 ///
 /// This module knows nothing of the simulator: the recorder that turns a run into records lives
-/// in AccsimExecution.
+/// in AccsimTracing.
 public enum AccsimTraceModule {}

@@ -1,18 +1,14 @@
 import AccsimArithmetic
+import AccsimModel
 
-/// SplitMix64: the fast-kernel tests' seeded operands (the same on every platform).
+/// The fast-kernel tests' seeded operands (the same on every platform), drawn from the project's
+/// one SplitMix64 (``SeededGenerator``) with the seed spread first.
 struct FastTestRandom {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int {

@@ -1,3 +1,4 @@
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -17,8 +18,7 @@ import Testing
 /// x − zp (batch·height·width·cp × i16), w − zp_w (taps·cp × i16), bias (cp × i32), expected
 /// accumulators (rows·cp × i32).
 @Suite struct NEONVectorTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("NEONVectors/vectors.bin").path
+    static let path = Repository.path("Tests/NEONVectors/vectors.bin")
 
     struct Writer {
         var bytes: [UInt8] = []

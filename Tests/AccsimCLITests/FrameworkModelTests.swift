@@ -1,5 +1,6 @@
 import AccsimJSON
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import AccsimTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import AccsimCLI
+import AccsimTestSupport
 import Foundation
 import Synchronization
 import Testing

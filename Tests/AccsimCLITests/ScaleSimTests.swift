@@ -1,4 +1,5 @@
 import AccsimJSON
+import AccsimTestSupport
 import Foundation
 import Testing
 

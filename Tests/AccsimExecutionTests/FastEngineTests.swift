@@ -8,7 +8,7 @@ import Testing
 /// every layer's output of whole models, bit for bit, for one and several threads.
 @Suite struct FastEngineTests {
     /// Runs `graph` on `inputs` sample by sample, recording every node's output.
-    static func layerOutputs(_ engine: ReferenceEngine, _ inputs: [String: IntTensor]) -> [Int: IntTensor] {
+    static func layerOutputs(_ engine: GraphExecutor, _ inputs: [String: IntTensor]) -> [Int: IntTensor] {
         nonisolated(unsafe) var outputs: [Int: IntTensor] = [:]
         _ = engine.runSample(inputs) { index, tensor in outputs[index] = tensor }
         return outputs
@@ -26,8 +26,8 @@ import Testing
         let graph = try QModelReader.read(path: ModelFiles.path(model))
         let sample = Self.firstSample(try ModelFiles.tensor(input))
         let inputs = [graph.inputs[0]: sample]
-        let expected = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .reference), inputs)
-        let fast = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .fast), inputs)
+        let expected = Self.layerOutputs(GraphExecutor(graph: graph, kernels: .reference), inputs)
+        let fast = Self.layerOutputs(GraphExecutor(graph: graph, kernels: .fast), inputs)
         #expect(expected.count == graph.nodes.count)
         for index in graph.nodes.indices {
             #expect(fast[index] == expected[index], "\(model): layer \(index) '\(graph.nodes[index].name)'")
@@ -37,8 +37,8 @@ import Testing
     @Test func wholeBatchesEqualTheReferenceForEveryThreadCount() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
         let inputs = try ModelFiles.tensor("digits_test_x.npy")
-        let expected = try ReferenceEngine(graph: graph, kernels: .reference).run(batch: inputs, threads: 1)
-        let fast = ReferenceEngine(graph: graph, kernels: .fast)
+        let expected = try GraphExecutor(graph: graph, kernels: .reference).run(batch: inputs, threads: 1)
+        let fast = GraphExecutor(graph: graph, kernels: .fast)
         for threads in [1, 2, 3] {
             #expect(try fast.run(batch: inputs, threads: threads) == expected, "\(threads) threads")
         }
@@ -55,8 +55,8 @@ import Testing
             shape: [1, 32, 32, 3], elementType: .int8,
             values: (0..<(32 * 32 * 3)).map { _ in Int32.random(in: -128...127, using: &random) })
         let inputs = [graph.inputs[0]: image]
-        let expected = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .reference), inputs)
-        let fast = Self.layerOutputs(ReferenceEngine(graph: graph, kernels: .fast), inputs)
+        let expected = Self.layerOutputs(GraphExecutor(graph: graph, kernels: .reference), inputs)
+        let fast = Self.layerOutputs(GraphExecutor(graph: graph, kernels: .fast), inputs)
         for index in graph.nodes.indices {
             #expect(fast[index] == expected[index], "layer \(index) '\(graph.nodes[index].name)'")
         }
@@ -67,7 +67,7 @@ import Testing
         }
         let logits = try #require(expected[graph.nodes.count - 1])
         #expect(Set(logits.values).count > 10, "the logits are nearly constant")
-        let twoThreads = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: image, threads: 2)
+        let twoThreads = try GraphExecutor(graph: graph, kernels: .fast).run(batch: image, threads: 2)
         #expect(twoThreads[graph.outputs[0]] == logits)
     }
 
@@ -76,9 +76,9 @@ import Testing
     @Test func saturatingAccumulatorsMatchTheReference() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("every_op.q"))
         let inputs = try ModelFiles.tensor("every_op_input.npy")
-        let expected = try ReferenceEngine(graph: graph, overflow: .saturate, kernels: .reference).run(
+        let expected = try GraphExecutor(graph: graph, overflow: .saturate, kernels: .reference).run(
             batch: inputs, threads: 1)
-        let fast = try ReferenceEngine(graph: graph, overflow: .saturate, kernels: .fast).run(batch: inputs, threads: 2)
+        let fast = try GraphExecutor(graph: graph, overflow: .saturate, kernels: .fast).run(batch: inputs, threads: 2)
         #expect(fast == expected)
     }
 }

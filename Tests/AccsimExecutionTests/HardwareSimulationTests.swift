@@ -36,7 +36,7 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
         let configs = try bundledConfigs()
         #expect(configs.count == 9)
         for (file, config) in configs {
-            let expected = try ReferenceEngine(graph: graph, overflow: config.array.overflow).run(batches: batches)
+            let expected = try GraphExecutor(graph: graph, overflow: config.array.overflow).run(batches: batches)
             let simulation = try HardwareSimulation(graph: graph, hardware: config)
             let tiled = try simulation.run(batches: batches, threads: 2, tiled: .always)
             #expect(tiled == expected, "\(model) on \(file)")
@@ -82,7 +82,7 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
 
         var config = HardwareConfig.standard
         config.array.overflow = .saturate
-        let reference = try ReferenceEngine(graph: graph, overflow: .saturate).run(batches: batch)
+        let reference = try GraphExecutor(graph: graph, overflow: .saturate).run(batches: batch)
         let hardware = try HardwareSimulation(graph: graph, hardware: config).run(batches: batch, tiled: .always)
         #expect(reference["y"]?.values == [-15_482])
         #expect(hardware["y"]?.values == [647])
@@ -91,7 +91,7 @@ private func prefix(_ batch: IntTensor, _ count: Int) -> IntTensor {
 
         config.array.overflow = .wrap
         let wrapped = try HardwareSimulation(graph: graph, hardware: config).run(batches: batch, tiled: .always)
-        let wrappedReference = try ReferenceEngine(graph: graph, overflow: .wrap).run(batches: batch)
+        let wrappedReference = try GraphExecutor(graph: graph, overflow: .wrap).run(batches: batch)
         #expect(wrapped == wrappedReference)
     }
 

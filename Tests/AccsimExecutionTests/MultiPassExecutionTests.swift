@@ -87,7 +87,7 @@ import Testing
         let b = try native.run(batches: batches, tiled: .always)
         #expect(a == b)
         if overflow == .wrap {
-            #expect(a == (try ReferenceEngine(graph: graph, overflow: .wrap).run(batches: batches)))
+            #expect(a == (try GraphExecutor(graph: graph, overflow: .wrap).run(batches: batches)))
         }
         // The saturating sample 0 ends at the clamp: Int32.max·2^−16 rounds to 32768 → 32767.
         if overflow == .saturate {

@@ -44,7 +44,7 @@ import Testing
         let graph = try QModelReader.read(path: ModelFiles.path("precision/" + variant.model))
         let x = try ModelFiles.tensor("digits_test_x.npy")
         let labels = try ModelFiles.tensor("digits_test_y.npy")
-        let reference = try #require(try ReferenceEngine(graph: graph).run(batch: x, threads: 2)["logits"])
+        let reference = try #require(try GraphExecutor(graph: graph).run(batch: x, threads: 2)["logits"])
         #expect(TensorChecksum.crc32Hex(reference) == variant.crc)
         let classes = reference.shape[1]
         var correct = 0
@@ -53,7 +53,7 @@ import Testing
             if row.firstIndex(of: row.max()!)! - sample * classes == Int(labels.values[sample]) { correct += 1 }
         }
         #expect(correct == variant.correct)
-        #expect(try ReferenceEngine(graph: graph, kernels: .fast).run(batch: x, threads: 2)["logits"] == reference)
+        #expect(try GraphExecutor(graph: graph, kernels: .fast).run(batch: x, threads: 2)["logits"] == reference)
         var hardware = HardwareConfig.standard
         hardware.array.overflow = .saturate  // forces the tiled, multi-pass data path
         let tiled = try HardwareSimulation(graph: graph, hardware: hardware).run(

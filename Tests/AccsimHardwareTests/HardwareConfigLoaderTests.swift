@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -21,10 +22,8 @@ private func expectError(
     }
 }
 
-/// The repository's HardwareConfigs folder, found from this file's path.
-private let bundledFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("HardwareConfigs").path
+/// The repository's HardwareConfigs folder.
+private let bundledFolder = Repository.path("HardwareConfigs")
 
 @Suite struct HardwareConfigLoaderTests {
     @Test func emptyObjectGivesEveryDefault() throws {

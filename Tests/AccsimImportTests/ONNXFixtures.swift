@@ -2,6 +2,7 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimImport
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -17,29 +18,19 @@ enum ONNXFixtures {
         var form: String
     }
 
-    /// The fixture directory inside the test bundle.
-    static var directory: String {
-        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/onnx")
-        else {
-            fatalError("Fixtures/onnx/manifest.json is missing from the test bundle")
-        }
-        return url.deletingLastPathComponent().path
-    }
+    /// The fixture folder inside the test bundle.
+    static let folder = FixtureDirectory(bundle: .module, subdirectory: "Fixtures/onnx")
+
+    /// The fixture directory's path.
+    static var directory: String { folder.path }
 
     /// Every fixture in `manifest.json`.
-    static let all: [Fixture] = {
-        let path = directory + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: path),
-            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let entries = root["fixtures"] as? [[String: Any]]
-        else { fatalError("cannot read \(path)") }
-        return entries.map { entry in
-            Fixture(
-                name: entry["name"] as? String ?? "", model: entry["model"] as? String ?? "",
-                input: entry["input"] as? String ?? "", output: entry["output"] as? String ?? "",
-                form: entry["form"] as? String ?? "")
-        }
-    }()
+    static let all: [Fixture] = folder.manifestEntries().map { entry in
+        Fixture(
+            name: entry["name"] as? String ?? "", model: entry["model"] as? String ?? "",
+            input: entry["input"] as? String ?? "", output: entry["output"] as? String ?? "",
+            form: entry["form"] as? String ?? "")
+    }
 
     /// Fixture names, for parameterised tests.
     static var names: [String] { all.map(\.name) }
@@ -50,19 +41,13 @@ enum ONNXFixtures {
     }
 
     /// The path of a fixture file.
-    static func path(_ file: String) -> String { directory + "/" + file }
+    static func path(_ file: String) -> String { folder.path(of: file) }
 
     /// The bytes of a fixture file.
-    static func bytes(_ file: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(file))))
-    }
+    static func bytes(_ file: String) throws -> [UInt8] { try folder.bytes(file) }
 
     /// An integer `.npy` fixture as a tensor.
-    static func tensor(_ file: String) throws -> IntTensor {
-        let array = try NPYFile.read(path: path(file))
-        guard let tensor = array.intTensor() else { throw ModelError(file: file, "not an integer array") }
-        return tensor
-    }
+    static func tensor(_ file: String) throws -> IntTensor { try folder.tensor(file) }
 
     /// Imports `fixture` under `policy`.
     static func graph(_ fixture: Fixture, _ policy: RequantPolicy) throws -> (Graph, ONNXImporter.Report) {
@@ -73,8 +58,8 @@ enum ONNXFixtures {
     /// give the reference kernels' bits.
     static func run(_ graph: Graph, _ fixture: Fixture) throws -> IntTensor {
         let input = try tensor(fixture.input)
-        let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
-        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        let results = try GraphExecutor(graph: graph).run(batch: input, threads: 2)
+        let fast = try GraphExecutor(graph: graph, kernels: .fast).run(batch: input, threads: 2)
         #expect(fast == results, "\(fixture.model): the fast kernels differ from the reference kernels")
         return results[graph.outputs[0]]!
     }

@@ -2,6 +2,7 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimImport
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -16,32 +17,21 @@ enum TFLiteFixtures {
         var outputs: [[String: String]]
     }
 
-    /// The fixture directory inside the test bundle.
-    static var directory: String {
-        guard
-            let url = Bundle.module.url(forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite")
-        else {
-            fatalError("Fixtures/tflite/manifest.json is missing from the test bundle")
-        }
-        return url.deletingLastPathComponent().path
-    }
+    /// The fixture folder inside the test bundle.
+    static let folder = FixtureDirectory(bundle: .module, subdirectory: "Fixtures/tflite")
+
+    /// The fixture directory's path.
+    static var directory: String { folder.path }
 
     /// Every fixture in `manifest.json`.
-    static let all: [Fixture] = {
-        let path = directory + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: path),
-            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let entries = root["fixtures"] as? [[String: Any]]
-        else { fatalError("cannot read \(path)") }
-        return entries.map { entry in
-            let outputs = (entry["outputs"] as? [[String: Any]] ?? []).map { output in
-                output.compactMapValues { $0 as? String }
-            }
-            return Fixture(
-                name: entry["name"] as? String ?? "", model: entry["model"] as? String ?? "",
-                input: entry["input"] as? String ?? "", outputs: outputs)
+    static let all: [Fixture] = folder.manifestEntries().map { entry in
+        let outputs = (entry["outputs"] as? [[String: Any]] ?? []).map { output in
+            output.compactMapValues { $0 as? String }
         }
-    }()
+        return Fixture(
+            name: entry["name"] as? String ?? "", model: entry["model"] as? String ?? "",
+            input: entry["input"] as? String ?? "", outputs: outputs)
+    }
 
     /// Fixture names, for parameterised tests.
     static var names: [String] { all.map(\.name) }
@@ -52,16 +42,10 @@ enum TFLiteFixtures {
     }
 
     /// The bytes of a fixture file.
-    static func bytes(_ file: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file)))
-    }
+    static func bytes(_ file: String) throws -> [UInt8] { try folder.bytes(file) }
 
     /// An int8 `.npy` fixture as a tensor.
-    static func tensor(_ file: String) throws -> IntTensor {
-        let array = try NPYFile.read(path: directory + "/" + file)
-        guard let tensor = array.intTensor() else { throw ModelError(file: file, "not an integer array") }
-        return tensor
-    }
+    static func tensor(_ file: String) throws -> IntTensor { try folder.tensor(file) }
 
     /// Imports `fixture` for `kernels`.
     static func graph(_ fixture: Fixture, _ kernels: TFLiteImporter.Options.Kernels) throws -> Graph {
@@ -71,8 +55,8 @@ enum TFLiteFixtures {
     /// Runs `graph` on the fixture's inputs; the outputs in subgraph order.
     static func run(_ graph: Graph, _ fixture: Fixture) throws -> [IntTensor] {
         let input = try tensor(fixture.input)
-        let results = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
-        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        let results = try GraphExecutor(graph: graph).run(batch: input, threads: 2)
+        let fast = try GraphExecutor(graph: graph, kernels: .fast).run(batch: input, threads: 2)
         #expect(fast == results, "\(fixture.model): the fast kernels differ from the reference kernels")
         return graph.outputs.map { results[$0]! }
     }

@@ -2,6 +2,7 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimImport
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -10,34 +11,20 @@ import Testing
 /// its optimized and reference kernels.
 @Suite("TFLite int16x8")
 struct TFLiteInt16Tests {
-    static var directory: String {
-        guard
-            let url = Bundle.module.url(
-                forResource: "manifest", withExtension: "json", subdirectory: "Fixtures/tflite16")
-        else {
-            fatalError("Fixtures/tflite16/manifest.json is missing from the test bundle")
-        }
-        return url.deletingLastPathComponent().path
-    }
+    static let folder = FixtureDirectory(bundle: .module, subdirectory: "Fixtures/tflite16")
+
+    static var directory: String { folder.path }
 
     /// (model file, per output the LiteRT result file by kernel variant) from manifest.json.
     static func fixture(_ name: String) throws -> (model: String, input: String, outputs: [[String: String]]) {
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json"))
-        let root = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let entries = root?["fixtures"] as? [[String: Any]] ?? []
-        guard let entry = entries.first(where: { $0["name"] as? String == name }) else {
+        guard let entry = folder.manifestEntries().first(where: { $0["name"] as? String == name }) else {
             throw ModelError(file: name, "no such fixture")
         }
         let outputs = (entry["outputs"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } }
         return (entry["model"] as? String ?? "", entry["input"] as? String ?? "", outputs)
     }
 
-    static func tensor(_ file: String) throws -> IntTensor {
-        guard let tensor = try NPYFile.read(path: directory + "/" + file).intTensor() else {
-            throw ModelError(file: file, "not an integer array")
-        }
-        return tensor
-    }
+    static func tensor(_ file: String) throws -> IntTensor { try folder.tensor(file) }
 
     static let imported = ["conv16", "fc16", "pool16", "add16"]
     static let cases: [(String, TFLiteImporter.Options.Kernels)] = imported.flatMap { name in
@@ -52,8 +39,8 @@ struct TFLiteInt16Tests {
         #expect(graph.metadata["tflite_inexact"] == nil)
         let input = try Self.tensor(fixture.input)
         #expect(input.elementType == .int16 && input.shape[0] == 16)
-        let reference = try ReferenceEngine(graph: graph).run(batch: input, threads: 2)
-        let fast = try ReferenceEngine(graph: graph, kernels: .fast).run(batch: input, threads: 2)
+        let reference = try GraphExecutor(graph: graph).run(batch: input, threads: 2)
+        let fast = try GraphExecutor(graph: graph, kernels: .fast).run(batch: input, threads: 2)
         #expect(fast == reference)
         #expect(graph.outputs.count == fixture.outputs.count)
         for (k, output) in graph.outputs.enumerated() {

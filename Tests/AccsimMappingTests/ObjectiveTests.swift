@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
+import AccsimTestSupport
 import AccsimTiming
 import Testing
 
@@ -75,7 +76,7 @@ import Testing
     /// every objective: the search's choice has the least objective value, and it is the first
     /// under the documented tie-breaks.
     @Test func boundedSearchFindsTheBestOfTheWholeSpace() throws {
-        var random = SplitMix(seed: 0x5eed_0b1e)
+        var random = SeededGenerator(seed: 0x5eed_0b1e)
         var checked = 0
         for trial in 0..<36 {
             let kernel = [1, 3][random.next(2)]
@@ -136,19 +137,5 @@ import Testing
             checked += 1
         }
         #expect(checked >= 30)
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(z % UInt64(bound))
     }
 }

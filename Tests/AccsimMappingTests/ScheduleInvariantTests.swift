@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
+import AccsimTestSupport
 import AccsimTiming
 import Testing
 
@@ -9,11 +10,7 @@ import Testing
 /// Properties every schedule must have, checked on the repository's example models under a grid
 /// of hardware configs, and the DRAM estimate checked against the loads the builder emits.
 @Suite struct ScheduleInvariantTests {
-    static let root: String = {
-        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static let root: String = Repository.root.path
 
     struct Config: Sendable, CustomStringConvertible {
         var dataflow: Dataflow

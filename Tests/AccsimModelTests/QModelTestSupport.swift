@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimChecksum
 import AccsimJSON
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -266,9 +267,5 @@ enum QModelTestSupport {
     }
 
     /// A fresh empty directory for file tests.
-    static func temporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accsim-io-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
-    }
+    static func temporaryDirectory() throws -> String { try Repository.temporaryDirectory(prefix: "io").path }
 }

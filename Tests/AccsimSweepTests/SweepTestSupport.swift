@@ -2,14 +2,12 @@ import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
 import AccsimSweep
+import AccsimTestSupport
 import Foundation
 
 /// Shared fixtures: the bundled digits model, a slice of its test set, the 8×8 config.
 enum SweepFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { Repository.path(relative) }
 
     /// The 8×8 bundled config.
     static func base() throws -> HardwareConfig {
@@ -54,11 +52,7 @@ enum SweepFixtures {
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accsim-sweep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() throws -> URL { try Repository.temporaryDirectory(prefix: "sweep") }
 }
 
 /// Collects lines from the runner's emit callback.

@@ -1,5 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
+import AccsimModel
+import AccsimTestSupport
 import AccsimTiming
 import Testing
 
@@ -9,7 +11,7 @@ struct DegenerateTileTests {
     static func check(_ dataflow: Dataflow, rows: Int, cols: Int, _ shape: GEMMShape, expected: TileCycles) {
         let model = ArrayTimingModel(rows: rows, cols: cols, dataflow: dataflow)
         #expect(model.tileCycles(shape) == expected, "analytic \(dataflow.rawValue) \(shape)")
-        var rng = SplitMix64(seed: UInt64(shape.macs))
+        var rng = SeededGenerator(seed: UInt64(shape.macs))
         let run = steppedRun(
             SystolicArraySimulator(rows: rows, cols: cols, dataflow: dataflow, overflow: .wrap),
             shape: shape, rng: &rng)

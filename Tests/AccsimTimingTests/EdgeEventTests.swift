@@ -1,5 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
+import AccsimModel
+import AccsimTestSupport
 import AccsimTiming
 import Testing
 
@@ -81,7 +83,7 @@ struct EdgeEventTests {
 
     @Test(arguments: Dataflow.allCases)
     func eventsAreOrderedCompleteAndDoNotChangeTheRun(dataflow: Dataflow) {
-        var rng = SplitMix64(seed: 0xED6E)
+        var rng = SeededGenerator(seed: 0xED6E)
         for _ in 0..<25 {
             let rows = rng.int(in: 1...6)
             let cols = rng.int(in: 1...6)

@@ -1,5 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
+import AccsimModel
+import AccsimTestSupport
 import AccsimTiming
 import Testing
 
@@ -26,7 +28,7 @@ struct HandDerivedTimingTests {
         #expect(layer.total == nativeTotal)
         #expect(layer.phases == native.reduce(.zero, +))
 
-        var rng = SplitMix64(seed: 46)
+        var rng = SeededGenerator(seed: 46)
         let simulator = SystolicArraySimulator(rows: side, cols: side, dataflow: dataflow, overflow: .wrap)
         for (fold, cycles) in zip(expectedFolds, native) {
             let run = steppedRun(simulator, shape: fold, rng: &rng)

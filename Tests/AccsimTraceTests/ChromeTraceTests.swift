@@ -1,12 +1,12 @@
 import AccsimJSON
+import AccsimTestSupport
 import AccsimTrace
 import Foundation
 import Testing
 
 @Suite("Chrome trace")
 struct ChromeTraceTests {
-    static let traces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Traces")
+    static let traces = Repository.root.appendingPathComponent("Traces")
 
     /// The Chrome JSON of a golden trace, its summary and the parsed events.
     func convert(_ name: String, filter: TraceFilter = TraceFilter()) throws -> (

@@ -2,6 +2,7 @@ import AccsimChecksum
 import AccsimExecution
 import AccsimModel
 import AccsimTrace
+import AccsimTracing
 import Testing
 
 /// The cycle level is enough to check an RTL array: from the values entering the array's edges

@@ -1,5 +1,7 @@
 import AccsimExecution
+import AccsimSimulation
 import AccsimTrace
+import AccsimTracing
 import Foundation
 import Testing
 
@@ -19,8 +21,10 @@ import Testing
 
     /// The golden trace `file` as the recorder writes it today.
     static func regenerate(_ options: TraceOptions) throws -> [UInt8] {
-        let (simulation, batches, hardware) = try TraceFixtures.digits()
-        let recorder = TraceRecorder(simulation: simulation, hardwareName: hardware.name, accsimVersion: "golden")
+        let (mapped, batches, hardware) = try TraceFixtures.digits()
+        // Through the entry point, as `accsim run --trace` records.
+        let simulation = try Simulation(model: mapped.graph, hardware: hardware.config)
+        let recorder = try TraceRecorder(simulation: simulation, hardwareName: hardware.name, accsimVersion: "golden")
         return try #require(try recorder.write(batches: batches, options: options, to: nil).bytes)
     }
 

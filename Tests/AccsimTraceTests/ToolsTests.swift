@@ -1,5 +1,6 @@
 import AccsimExecution
 import AccsimTrace
+import AccsimTracing
 import Testing
 
 @Suite struct ToolsTests {

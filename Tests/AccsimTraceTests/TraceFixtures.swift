@@ -2,16 +2,16 @@ import AccsimArithmetic
 import AccsimExecution
 import AccsimHardware
 import AccsimModel
+import AccsimSimulation
+import AccsimTestSupport
 import AccsimTrace
+import AccsimTracing
 import Foundation
 import Testing
 
 /// Paths and shared inputs of the trace tests.
 enum TraceFixtures {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String { repository.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { Repository.path(relative) }
 
     /// The example model and the 8×8 config of the README.
     static func digits(config: String = "HardwareConfigs/8x8.json", overrides: [String] = []) throws -> (
@@ -26,7 +26,7 @@ enum TraceFixtures {
     ) {
         let graph = try QModelReader.read(path: path("Models/\(name).q"))
         let hardware = try HardwareConfigLoader.load(path(config), overrides: overrides)
-        let simulation = try HardwareSimulation(graph: graph, hardware: hardware.config)
+        let simulation = try Simulation(model: graph, hardware: hardware.config).requireHardware()
         let batch = try NPYFile.read(path: path("Models/\(input)")).intTensor()!
         let size = batch.count / batch.shape[0]
         let first = IntTensor(

@@ -3,6 +3,7 @@ import AccsimExecution
 import AccsimMapping
 import AccsimModel
 import AccsimTrace
+import AccsimTracing
 import Testing
 
 /// The recorder turns a run of the example model into records that agree with the schedule,
@@ -22,7 +23,7 @@ import Testing
         // The reference engine's per-layer outputs for sample 0.
         let inputs = try simulation.sample(0, of: batches)
         var expected: [Int: IntTensor] = [:]
-        _ = ReferenceEngine(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
+        _ = GraphExecutor(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
         var start = 0
         for layer in 0..<layers {
             guard case .layerBegin(let begin) = records[2 * layer], case .layerEnd(let end) = records[2 * layer + 1]
@@ -83,7 +84,7 @@ import Testing
             try TraceFixtures.trace(simulation, batches, options: TraceOptions(level: .requant)))
         let inputs = try simulation.sample(0, of: batches)
         var expected: [Int: IntTensor] = [:]
-        _ = ReferenceEngine(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
+        _ = GraphExecutor(graph: simulation.graph).runSample(inputs) { index, tensor in expected[index] = tensor }
         var seen: [Int: Int] = [:]
         var phase: Range<Int>?
         for record in records {

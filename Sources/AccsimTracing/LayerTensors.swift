@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import AccsimExecution
 import AccsimModel
 
 /// One layer's tensors for one sample, as RTL bring-up needs them (`accsim export-mem`): the

@@ -1,3 +1,4 @@
+import AccsimExecution
 import AccsimTrace
 
 /// What `accsim run --trace` records.

@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import AccsimExecution
 import AccsimHardware
 import AccsimMapping
 import AccsimTiming

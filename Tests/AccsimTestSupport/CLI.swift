@@ -1,20 +1,21 @@
 import Foundation
-import Testing
 
-/// Runs the built `accsim` executable and captures what a user would see.
-struct CLIResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+/// What a user sees from one run of the `accsim` executable.
+public struct CLIResult: Sendable {
+    /// The exit status.
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
-enum CLI {
-    /// The repository root, found from this file's path.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+/// Runs the built `accsim` executable in a subprocess: exit codes, stdout and stderr as users see
+/// them (the harness of the CLI tests).
+public enum CLI {
+    /// The repository root (the default working directory).
+    public static var root: URL { Repository.root }
 
     /// The `accsim` executable next to the test bundle (`.build/<config>/accsim`).
-    static var executable: URL {
+    public static var executable: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent("accsim")
@@ -25,7 +26,7 @@ enum CLI {
     }
 
     /// Runs `accsim arguments…` in the repository root (or `directory`).
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,9 +46,7 @@ enum CLI {
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accsim-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    public static func temporaryDirectory() throws -> URL {
+        try Repository.temporaryDirectory(prefix: "cli")
     }
 }

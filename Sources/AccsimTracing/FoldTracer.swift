@@ -1,3 +1,4 @@
+import AccsimExecution
 import AccsimHardware
 import AccsimMapping
 import AccsimTiming

@@ -11,7 +11,7 @@ import AccsimTiming
 /// Data: the array's fold partial sums start at 0 and add their products in reduction order
 /// (`overflow.add`, as the PEs do); each partial sum is added to the accumulator buffer with
 /// `overflow.add` in schedule order; the bias is added last, then the requantizer. Under `wrap`
-/// this equals the reference engine whatever the order; under `saturate` it is the hardware's
+/// this equals the graph executor whatever the order; under `saturate` it is the hardware's
 /// order, which can differ from the reference's per-product order.
 public struct HardwareSimulation: Sendable {
     public let graph: Graph
@@ -19,7 +19,7 @@ public struct HardwareSimulation: Sendable {
     public let schedule: Schedule
     /// Timing and traffic per layer, in node order.
     public let results: [LayerResult]
-    private let reference: ReferenceEngine
+    private let reference: GraphExecutor
 
     /// Maps `graph` (validated) onto `hardware` (validated) and times every layer. `kernels`
     /// computes the data of the layers that do not follow the schedule (all of them under `wrap`):
@@ -39,7 +39,7 @@ public struct HardwareSimulation: Sendable {
             throw ExecutionError(node: error.layer, error.message)
         }
         results = schedule.results()
-        reference = ReferenceEngine(graph: graph, overflow: hardware.array.overflow, kernels: kernels)
+        reference = GraphExecutor(graph: graph, overflow: hardware.array.overflow, kernels: kernels)
     }
 
     /// The array multiplies `array.input_type` activations by `array.weight_type` weights: a
@@ -93,7 +93,7 @@ public struct HardwareSimulation: Sendable {
 
     /// When the data path follows the schedule tile by tile.
     public enum TiledData: Sendable {
-        /// Always (the tests compare it with the reference engine).
+        /// Always (the tests compare it with the reference kernels).
         case always
         /// Only when the order can change results (saturating accumulators); with wrapping
         /// accumulators the engine's kernels (fast by default) give the identical result faster.
@@ -116,10 +116,10 @@ public struct HardwareSimulation: Sendable {
             }, progress: progress)
     }
 
-    // Trace hook (AccsimExecution/Tracing): one sample with every conv/FC layer observed.
     /// Runs one sample along the schedule; `observe` sees every layer's output, `observer(index)`
-    /// what the tiled data path computes for conv/FC layer `index` (nil: not observed).
-    func runSample(
+    /// what the tiled data path computes for conv/FC layer `index` (nil: not observed). The hook
+    /// of AccsimTracing.
+    package func runSample(
         _ inputs: [String: IntTensor], observe: @escaping (Int, IntTensor) -> Void,
         observer: @escaping (Int) -> TiledGEMMObserver?
     ) -> [String: IntTensor] {

@@ -2,8 +2,11 @@ import AccsimArithmetic
 import AccsimModel
 import Dispatch
 
-/// Runs a validated graph with the reference kernels, one sample at a time: the oracle that every
-/// scheduled or fast execution must match bit for bit.
+/// Runs a validated graph node by node, one sample at a time, with the kernels chosen by
+/// ``kernels``: ``KernelSelection/reference`` (the oracle that every scheduled or fast execution
+/// must match bit for bit) or ``KernelSelection/fast`` (the production path of `accsim run`).
+/// It follows no hardware schedule: the scheduled execution on mapped hardware is
+/// ``HardwareSimulation``, which calls this executor for every layer it does not tile.
 ///
 /// Samples are independent, so a batch is spread over `threads` workers; each sample's result
 /// lands in its own slot and the batch is assembled in sample order, so the outputs are identical
@@ -16,7 +19,7 @@ import Dispatch
 /// to the kernels of each sample, which split output tiles, so results stay byte-identical.
 /// Constants are widened to `Int32` only when a reference kernel reads them, and layers are
 /// prepared (weights packed) on first use: a timing-only run touches neither.
-public struct ReferenceEngine: Sendable {
+public struct GraphExecutor: Sendable {
     public let graph: Graph
     /// What the int32 accumulators do on overflow.
     public let overflow: OverflowMode
@@ -160,7 +163,6 @@ public struct ReferenceEngine: Sendable {
         return outputs
     }
 
-    /// Executes one node given the live tensors (validation guarantees its inputs are there).
     /// The tensor `name`: a constant, or a live activation (validation guarantees one of them).
     func operand(_ name: String, live: [String: IntTensor]) -> IntTensor {
         if constantNames.contains(name), let data = graph.constants[name], let info = infos[name] {
@@ -177,6 +179,7 @@ public struct ReferenceEngine: Sendable {
     /// The tensor information of `name`.
     func info(_ name: String) -> TensorInfo? { infos[name] }
 
+    /// Executes one node given the live tensors (validation guarantees its inputs are there).
     func execute(_ node: Node, live: [String: IntTensor]) -> IntTensor {
         func operand(_ slot: Int) -> IntTensor { self.operand(node.inputs[slot], live: live) }
         func zeroPoint(_ slot: Int) -> Int32 { infos[node.inputs[slot]]?.zeroPoint() ?? 0 }

@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import AccsimExecution
 import AccsimMapping
 
 /// What the tiled data path computed for one conv or fully connected layer of the traced sample.
@@ -21,12 +22,12 @@ final class GEMMLayerCapture: TiledGEMMObserver {
         steps = [Requantizer.Step?](repeating: nil, count: outputs)
     }
 
-    func observe(operands: [GEMMOperands], accumulators: [[Int32]]) {
+    package func observe(operands: [GEMMOperands], accumulators: [[Int32]]) {
         self.operands = operands
         self.accumulators = accumulators
     }
 
-    func observe(row: Int, channel: Int, accumulator: Int32, bias: Int32?, step: Requantizer.Step) {
+    package func observe(row: Int, channel: Int, accumulator: Int32, bias: Int32?, step: Requantizer.Step) {
         let index = row * channels + channel
         accumulatorValues[index] = accumulator
         biases[index] = bias

@@ -1,44 +1,14 @@
 import AccsimJSON
+import AccsimTestSupport
 import Foundation
 import Testing
 
 /// `accsim sweep` as users run it: the built executable in a subprocess.
 @Suite("accsim sweep on the command line")
 struct SweepCLITests {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `accsim` executable next to the test bundle.
-    static var executable: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("accsim")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return SweepFixtures.root.appendingPathComponent(".build/debug/accsim")
-    }
-
     /// Runs `accsim arguments…` in `directory` (default: the repository root).
-    func accsim(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? SweepFixtures.root
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    func accsim(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+        try CLI.run(arguments, in: directory)
     }
 
     static let grid = [
@@ -47,7 +17,7 @@ struct SweepCLITests {
     ]
 
     @Test func mergeOfFilesOutOfGridOrderFallsBackToMemory() throws {
-        let directory = try SweepFixtures.temporaryDirectory()
+        let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let full = directory.appendingPathComponent("full.jsonl").path
         #expect(try accsim(["sweep"] + Self.grid + ["--out", full, "--progress", "none"]).status == 0)
@@ -78,7 +48,7 @@ struct SweepCLITests {
     }
 
     @Test func shardsMergeToTheFullRunAndResumeSkips() throws {
-        let directory = try SweepFixtures.temporaryDirectory()
+        let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let full = directory.appendingPathComponent("full.jsonl").path
         let first = try accsim(["sweep"] + Self.grid + ["--jobs", "2", "--out", full, "--stats"])

@@ -1,3 +1,4 @@
+import AccsimExecution
 import AccsimTrace
 
 /// What one traced run wrote, and how fast.

@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimModel
+import AccsimTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,7 @@ import Testing
 
 /// Files of the repository's Models/ folder.
 enum ModelFiles {
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
+    static let folder = Repository.root.appendingPathComponent("Models")
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
@@ -23,14 +22,14 @@ enum ModelFiles {
     }
 }
 
-@Suite struct ReferenceEngineTests {
+@Suite struct GraphExecutorTests {
     /// The digits CNN on its 360 held-out inputs gives exactly the int8 logits of the quantization
     /// script's independent NumPy integer reference.
     @Test func digitsLogitsEqualTheQuantizationScript() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
         let inputs = try ModelFiles.tensor("digits_test_x.npy")
         let expected = try ModelFiles.tensor("digits_expected_logits.npy")
-        let outputs = try ReferenceEngine(graph: graph).run(batch: inputs, threads: 2)
+        let outputs = try GraphExecutor(graph: graph).run(batch: inputs, threads: 2)
         let logits = try #require(outputs["logits"])
         #expect(logits.shape == [360, 10])
         #expect(logits.values == expected.values)
@@ -48,7 +47,7 @@ enum ModelFiles {
         #expect(roundings.count >= 5)
         let inputs = try ModelFiles.tensor("every_op_input.npy")
         let expected = try ModelFiles.tensor("every_op_expected.npy")
-        let outputs = try ReferenceEngine(graph: graph).run(batch: inputs, threads: 2)
+        let outputs = try GraphExecutor(graph: graph).run(batch: inputs, threads: 2)
         let result = try #require(outputs[graph.outputs[0]])
         #expect(result.shape == expected.shape)
         #expect(result.values == expected.values)
@@ -57,7 +56,7 @@ enum ModelFiles {
     @Test func resultsDoNotDependOnTheThreadCount() throws {
         let graph = try QModelReader.read(path: ModelFiles.path("digits.q"))
         let inputs = try ModelFiles.tensor("digits_test_x.npy")
-        let engine = ReferenceEngine(graph: graph)
+        let engine = GraphExecutor(graph: graph)
         let one = try engine.run(batch: inputs, threads: 1)
         let three = try engine.run(batch: inputs, threads: 3)
         #expect(one == three)
@@ -68,7 +67,7 @@ enum ModelFiles {
         let inputs = try ModelFiles.tensor("digits_test_x.npy")
         let sample = IntTensor(shape: [1, 8, 8, 1], elementType: .int8, values: Array(inputs.values[0..<64]))
         nonisolated(unsafe) var seen: [(Int, [Int])] = []
-        _ = ReferenceEngine(graph: graph).runSample(["input": sample]) { index, tensor in
+        _ = GraphExecutor(graph: graph).runSample(["input": sample]) { index, tensor in
             seen.append((index, tensor.shape))
         }
         #expect(seen.map(\.0) == Array(graph.nodes.indices))
@@ -82,7 +81,7 @@ enum ModelFiles {
             throws: ExecutionError(
                 "input batch has shape [2, 8, 8] but the model input 'input' expects [N] + [8, 8, 1]", isBadInput: true)
         ) {
-            _ = try ReferenceEngine(graph: graph).run(batch: wrong)
+            _ = try GraphExecutor(graph: graph).run(batch: wrong)
         }
     }
 }

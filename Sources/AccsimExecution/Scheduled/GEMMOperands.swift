@@ -9,14 +9,14 @@ import AccsimMapping
 /// reduction chunk of whole input channels is one contiguous k range), an N index an output
 /// channel of the group.
 /// Window elements that fall in the padding are 0 (the same as padding with the input zero point).
-struct GEMMOperands {
-    let m: Int
-    let k: Int
-    let n: Int
+package struct GEMMOperands: Sendable {
+    package let m: Int
+    package let k: Int
+    package let n: Int
     /// Row-major M×K.
-    let a: [Int32]
+    package let a: [Int32]
     /// Row-major K×N.
-    let b: [Int32]
+    package let b: [Int32]
 
     /// The operands of group `group` of a convolution, for one sample `[1, H, W, Cin]`.
     static func conv2D(

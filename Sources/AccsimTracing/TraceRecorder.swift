@@ -1,17 +1,21 @@
 import AccsimArithmetic
+import AccsimExecution
 import AccsimHardware
 import AccsimJSON
 import AccsimMapping
 import AccsimModel
+import AccsimSimulation
 import AccsimTrace
 
 /// Turns a run of one sample on the mapped hardware into trace records (Traces/FORMAT.md).
 ///
-/// The traced sample runs once more, along the schedule, with the tiled data path observed (the
-/// untraced batch run is not touched, so tracing costs an untraced run nothing). Layers run one
-/// after another: layer `i` starts at global cycle `Σ_{j<i} totalCycles(j)`; every record carries
-/// global cycles, and a layer-relative cycle is the global one minus the layer's start (the
-/// header lists every start).
+/// The recorder starts from the ``Simulation`` entry point, like `run` and `sweep`: the graph it
+/// traces is the simulation's (requantizers fitted to the hardware), mapped and timed there. The
+/// traced sample runs once more, along the schedule, with the tiled data path observed through
+/// the scheduled execution's package hooks (the untraced batch run is not touched, so tracing
+/// costs an untraced run nothing). Layers run one after another: layer `i` starts at global cycle
+/// `Σ_{j<i} totalCycles(j)`; every record carries global cycles, and a layer-relative cycle is the
+/// global one minus the layer's start (the header lists every start).
 public struct TraceRecorder: Sendable {
     /// The mapped, timed model.
     public let simulation: HardwareSimulation
@@ -22,8 +26,14 @@ public struct TraceRecorder: Sendable {
     /// The global start cycle of every layer.
     public let layerStartCycles: [Int]
 
-    /// A recorder for `simulation`.
-    public init(simulation: HardwareSimulation, hardwareName: String, accsimVersion: String) {
+    /// A recorder for `simulation`, which needs hardware (a trace is of the mapped model).
+    public init(simulation: Simulation, hardwareName: String, accsimVersion: String) throws(ExecutionError) {
+        self.init(
+            simulation: try simulation.requireHardware(), hardwareName: hardwareName, accsimVersion: accsimVersion)
+    }
+
+    /// A recorder for an already mapped model (the package's tests build one directly).
+    package init(simulation: HardwareSimulation, hardwareName: String, accsimVersion: String) {
         self.simulation = simulation
         self.hardwareName = hardwareName
         self.accsimVersion = accsimVersion
