@@ -304,6 +304,51 @@ import Testing
         }
     }
 
+    /// The x86 depthwise kernel's branches, each on a fixed shape: the 3×3 unit-stride kernel
+    /// with every tail of its 4-pixel step (output widths 5…8), the general kernel (3×3 strided,
+    /// 7×7, 1×5, 5×1, an even width), a ring of 7 pair rows (dilation 3), asymmetric padding
+    /// wider than the kernel's reach, batches whose rows meet in one worker, channel tails of 8
+    /// and 16 lanes, zero points at the ends of their types, and 1, 2 and 5 threads (workers that
+    /// start mid-image).
+    @Test(arguments: [
+        // kernel h, w, stride, dilation, pad top/bottom/left/right, height, width, channels, batch
+        [3, 3, 1, 1, 1, 1, 1, 1, 6, 5, 24, 1], [3, 3, 1, 1, 1, 1, 1, 1, 7, 6, 8, 2],
+        [3, 3, 1, 1, 0, 2, 2, 0, 5, 7, 17, 1], [3, 3, 1, 1, 1, 1, 1, 1, 9, 8, 256, 1],
+        [3, 3, 2, 1, 1, 1, 1, 1, 11, 11, 40, 2], [7, 7, 1, 1, 3, 3, 3, 3, 9, 10, 7, 1],
+        [1, 5, 1, 1, 0, 0, 2, 2, 4, 9, 33, 1], [5, 1, 2, 1, 2, 2, 0, 0, 9, 4, 16, 2],
+        [3, 4, 1, 3, 3, 3, 4, 4, 8, 8, 9, 1], [2, 2, 2, 2, 0, 1, 1, 0, 9, 10, 64, 1],
+    ])
+    func depthwiseKernelShapesEqualReference(shape: [Int]) throws {
+        var random = FastTestRandom(seed: UInt64(truncatingIfNeeded: shape.reduce(17) { $0 &* 31 &+ $1 }))
+        let (channels, batch) = (shape[10], shape[11])
+        for (inputType, inputZeroPoint) in [(ElementType.int8, Int32(-128)), (.uint8, 255), (.int8, 3)] {
+            let x = IntTensor(
+                shape: [batch, shape[8], shape[9], channels], elementType: inputType,
+                values: random.values(batch * shape[8] * shape[9] * channels, inputType, extremes: inputZeroPoint != 3))
+            let weights = IntTensor(
+                shape: [channels, shape[0], shape[1], 1], elementType: .int8,
+                values: random.values(channels * shape[0] * shape[1], .int8, extremes: inputZeroPoint != 3))
+            let parameters = Conv2DParameters(
+                stride: Size2D(shape[2]), dilation: Size2D(shape[3]),
+                padding: Padding2D(top: shape[4], bottom: shape[5], left: shape[6], right: shape[7]), groups: channels,
+                requantizer: random.requantizer(.halfUp, channels: channels))
+            let bias = (0..<channels).map { _ in random.int32(Int32.min...Int32.max) }
+            let expected = ReferenceKernels.conv2DAccumulators(
+                input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: [0], bias: bias,
+                parameters: parameters, overflow: .wrap)
+            for path in KernelPath.available {
+                let fast = try #require(
+                    FastConvolution(
+                        conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
+                for threads in [1, 2, 5] {
+                    #expect(
+                        fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads) == expected,
+                        "\(path) \(threads) \(inputType.rawValue)")
+                }
+            }
+        }
+    }
+
     @Test func identicalForEveryThreadCount() throws {
         let c = Self.randomCase(seed: 3)
         var random = FastTestRandom(seed: 5)
