@@ -1,5 +1,6 @@
-import AccsimArithmetic
 import Testing
+
+@testable import AccsimArithmetic
 
 /// The fast convolution and fully connected kernels against the reference kernels (under `wrap`,
 /// where the order of the additions cannot matter): seeded random shapes with groups, depthwise,
@@ -346,6 +347,36 @@ import Testing
                         "\(path) \(threads) \(inputType.rawValue)")
                 }
             }
+        }
+    }
+
+    /// The GEMM's work split. 49 rows × 512 columns on two threads (ResNet-18's 1×1/2 256→512
+    /// @14): two row chunks would give the threads 30 and 19 rows (61 % of the work on one), so
+    /// the columns are split instead: one chunk of 54 rows, two pieces of 256, 50 % each. On one
+    /// thread: the fewest chunks, whole groups. Every plan covers the rows and columns exactly once
+    /// with chunks a multiple of 6 rows and pieces a multiple of 16 columns.
+    @Test func gemmPlanBalancesTheThreads() {
+        #expect(
+            FastConvolution.gemmPlan(rows: 49, groups: 1, groupOutChannels: 512, kp: 256, maxRows: 762, threads: 2)
+                == .init(chunkRows: 54, chunks: 1, pieceWidth: 256, pieces: 2))
+        #expect(
+            FastConvolution.gemmPlan(rows: 49, groups: 1, groupOutChannels: 512, kp: 256, maxRows: 762, threads: 1)
+                == .init(chunkRows: 54, chunks: 1, pieceWidth: 512, pieces: 1))
+        #expect(
+            FastConvolution.gemmPlan(rows: 3136, groups: 1, groupOutChannels: 64, kp: 576, maxRows: 330, threads: 1)
+                == .init(chunkRows: 318, chunks: 10, pieceWidth: 64, pieces: 1))
+        var random = FastTestRandom(seed: 77)
+        for _ in 0..<200 {
+            let rows = random.int(1...5000)
+            let columns = random.int(1...1024)
+            let maxRows = random.int(1...170) * 6
+            let plan = FastConvolution.gemmPlan(
+                rows: rows, groups: random.int(1...4), groupOutChannels: columns, kp: random.int(1...300) * 4,
+                maxRows: maxRows, threads: random.int(1...5))
+            #expect(plan.chunkRows % 6 == 0 && plan.chunkRows <= maxRows, "\(plan)")
+            #expect(plan.chunks * plan.chunkRows >= rows && (plan.chunks - 1) * plan.chunkRows < rows, "\(plan)")
+            #expect(plan.pieces == 1 ? plan.pieceWidth == columns : plan.pieceWidth % 16 == 0, "\(plan)")
+            #expect(plan.pieces * plan.pieceWidth >= columns && (plan.pieces - 1) * plan.pieceWidth < columns)
         }
     }
 
