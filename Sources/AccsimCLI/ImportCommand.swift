@@ -1,7 +1,7 @@
 import AccsimArithmetic
-import AccsimExecution
 import AccsimImport
 import AccsimModel
+import AccsimSimulation
 import ArgumentParser
 import Foundation
 
@@ -65,36 +65,25 @@ struct ImportCommand: ParsableCommand {
         print(line)
         for note in notes { print("note: \(note)") }
         if let samples, let labels {
-            let x = try Self.tensor(samples)
-            let y = try Self.tensor(labels).values.map(Int.init)
-            print("top-1 \(settings.requantPolicy.description): \(try Self.top1(graph, x, y))")
+            print("top-1 \(settings.requantPolicy.description): \(try top1(graph, samples, labels))")
             if URL(fileURLWithPath: input).pathExtension.lowercased() == "onnx", settings.requantPolicy != .default {
                 let baseline = try ModelFile.load(
                     input, settings: ModelFile.Settings(tfliteKernels: settings.tfliteKernels))
-                print("top-1 \(RequantPolicy.default.description): \(try Self.top1(baseline, x, y))")
+                print("top-1 \(RequantPolicy.default.description): \(try top1(baseline, samples, labels))")
             }
         }
     }
 
-    /// An integer .npy file as a tensor.
-    private static func tensor(_ path: String) throws -> IntTensor {
-        let array = try NPYFile.read(path: path)
-        guard let tensor = array.intTensor() else {
-            throw CLIError("\(path): expected an integer array, got dtype \(array.dtype)")
-        }
-        return tensor
-    }
-
-    /// "correct/total = p%" of `graph` on inputs `x` against `labels`.
-    private static func top1(_ graph: Graph, _ x: IntTensor, _ labels: [Int]) throws -> String {
-        let outputs = try GraphExecutor(graph: graph, kernels: .fast).run(
-            batch: x, threads: ProcessInfo.processInfo.activeProcessorCount)
+    /// "correct/total = p%" of `graph` (through the `Simulation` entry point, no hardware) on the
+    /// inputs in `inputs` against the labels in `labels`.
+    private func top1(_ graph: Graph, _ inputs: String, _ labels: String) throws -> String {
+        let batches = try ModelInputs.batch(npy: inputs, for: graph, model: input)
+        let outputs = try Simulation(model: graph, hardware: nil).run(
+            batches: batches, threads: ProcessInfo.processInfo.activeProcessorCount)
         guard let logits = outputs[graph.outputs[0]], logits.shape.count == 2 else {
             throw CLIError("--labels needs a model output shaped [N, classes]")
         }
-        guard labels.count == logits.shape[0] else {
-            throw CLIError("\(labels.count) labels for \(logits.shape[0]) samples")
-        }
+        let labels = try ModelInputs.labels(npy: labels, samples: logits.shape[0])
         let correct = Classification.correctCount(predictions: Classification.argmax(logits), labels: labels)
         return "\(correct)/\(labels.count) = \(String(format: "%.2f", 100 * Double(correct) / Double(labels.count))) %"
     }

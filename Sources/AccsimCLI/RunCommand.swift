@@ -121,32 +121,9 @@ struct RunCommand: ParsableCommand {
                 ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)
             (samples, inputSource) = (ModelInputs.sampleCount(batches), input ?? "generated, seed \(seed)")
             let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            let progress =
-                isatty(STDERR_FILENO) == 1
-                ? RunProgress(samples: samples, layers: graph.nodes.count) {
-                    FileHandle.standardError.write(Data($0.utf8))
-                }
-                : nil
-            var onLayer: (@Sendable () -> Void)?
-            if let progress { onLayer = { progress.layerDone() } }
-            outputs = try simulation.run(batches: batches, threads: workers, progress: onLayer)
-            progress?.finish()
-            let tracing = trace.path != nil && isatty(STDERR_FILENO) == 1
-            if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
-            defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-            if let note = try trace.record(
-                simulation: simulation, hardwareName: hardware?.name ?? "", batches: batches, overwrite: force)
-            {
-                notes.append(note)
-            }
-            if let reference = try simulation.runWithModelRequantizers(batches: batches, threads: workers) {
-                let (differ, total) = simulation.differingOutputs(outputs, reference)
-                notes.append(
-                    "--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers")
-                if let labels, let correct = try top1(reference, graph: graph, labels: labels, samples: samples) {
-                    notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
-                }
-            }
+            outputs = try compute(simulation, batches: batches, samples: samples, workers: workers)
+            notes += try recordTrace(simulation, hardwareName: hardware?.name ?? "", batches: batches)
+            notes += try adaptationNotes(simulation, outputs: outputs, batches: batches, workers: workers)
         }
         let accuracy = try labels.map { labels in
             guard let correct = try top1(outputs, graph: graph, labels: labels, samples: samples) else {
@@ -154,25 +131,71 @@ struct RunCommand: ParsableCommand {
             }
             return RunReport.Accuracy(correct: correct, total: samples)
         }
-        if let path = output, let primary = outputs[graph.outputs[0]] {
-            let array = graph.tensor(named: graph.outputs[0])?.frameworkArray(primary) ?? NPYArray(tensor: primary)
-            try NPYFile.write(array, to: path, overwrite: force)
-        }
+        try writeOutput(outputs, graph: graph)
         let runReport = RunReport(
             graph: simulation.graph, modelFile: model, hardware: hardware, performance: simulation.performance,
             samples: samples, inputSource: inputSource, outputs: outputs, accuracy: accuracy,
             accsimVersion: AccsimVersion.string)
-        if let report {
-            try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force)
-        }
-        if let html {
-            try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force)
-        }
+        if let report { try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force) }
+        if let html { try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force) }
         if hardware == nil { notes += ModelInspection.frameworkSemanticsNotes(graph) }
         for note in notes {
             FileHandle.standardError.write(Data("accsim: \(note)\n".utf8))
         }
         print(try format.render(runReport), terminator: "")
+    }
+
+    /// The outputs of `batches`, with a progress line on a terminal.
+    private func compute(_ simulation: Simulation, batches: [String: IntTensor], samples: Int, workers: Int) throws
+        -> [String: IntTensor]
+    {
+        let progress =
+            isatty(STDERR_FILENO) == 1
+            ? RunProgress(samples: samples, layers: simulation.graph.nodes.count) {
+                FileHandle.standardError.write(Data($0.utf8))
+            }
+            : nil
+        var onLayer: (@Sendable () -> Void)?
+        if let progress { onLayer = { progress.layerDone() } }
+        let outputs = try simulation.run(batches: batches, threads: workers, progress: onLayer)
+        progress?.finish()
+        return outputs
+    }
+
+    /// Records the `--trace`, if asked for; its summary for stderr.
+    private func recordTrace(_ simulation: Simulation, hardwareName: String, batches: [String: IntTensor]) throws
+        -> [String]
+    {
+        let tracing = trace.path != nil && isatty(STDERR_FILENO) == 1
+        if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
+        defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        let note = try trace.record(
+            simulation: simulation, hardwareName: hardwareName, batches: batches, overwrite: force)
+        return note.map { [$0] } ?? []
+    }
+
+    /// With `--adapt-requant`: how many outputs (and, with `--labels`, how much top-1) the
+    /// converted requantizers change against the model's own.
+    private func adaptationNotes(
+        _ simulation: Simulation, outputs: [String: IntTensor], batches: [String: IntTensor], workers: Int
+    ) throws -> [String] {
+        guard let reference = try simulation.runWithModelRequantizers(batches: batches, threads: workers) else {
+            return []
+        }
+        let (differ, total) = simulation.differingOutputs(outputs, reference)
+        var notes = ["--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers"]
+        let samples = ModelInputs.sampleCount(batches)
+        if let labels, let correct = try top1(reference, graph: simulation.model, labels: labels, samples: samples) {
+            notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
+        }
+        return notes
+    }
+
+    /// Writes the first graph output to `--output` (in the framework's layout), if asked for.
+    private func writeOutput(_ outputs: [String: IntTensor], graph: Graph) throws {
+        guard let path = output, let primary = outputs[graph.outputs[0]] else { return }
+        let array = graph.tensor(named: graph.outputs[0])?.frameworkArray(primary) ?? NPYArray(tensor: primary)
+        try NPYFile.write(array, to: path, overwrite: force)
     }
 
     /// Top-1 correct count of `outputs`' first graph output against the labels at `path` (checked

@@ -124,7 +124,10 @@ public struct GraphExecutor: Sendable {
         let inputInfos = graph.inputs.compactMap { infos[$0] }
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // One worker runs on this thread: inside `concurrentPerform` libdispatch runs the
+            // kernels' own nested `concurrentPerform` serially, so a single sample would get one
+            // thread however many it was given.
+            func work(_ worker: Int) {
                 var sample = worker
                 while sample < samples {
                     var inputs: [String: IntTensor] = [:]
@@ -140,6 +143,12 @@ public struct GraphExecutor: Sendable {
                     slots[sample] = engine.runSample(inputs, observe: observe, substitute: substitute)
                     sample += workers
                 }
+            }
+            if workers == 1 {
+                work(0)
+            } else {
+                nonisolated(unsafe) let work = work
+                DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
             }
         }
         var outputs: [String: IntTensor] = [:]

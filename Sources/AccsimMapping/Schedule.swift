@@ -1,7 +1,7 @@
 import AccsimHardware
 
 /// A graph mapped onto the hardware: where every tensor lives in DRAM and, per layer in node
-/// order, the DMA transfers and compute steps. A data-free value: the execution engine walks it to
+/// order, the DMA transfers and compute steps. A data-free value: the scheduled execution walks it to
 /// compute data, timing and traffic.
 public struct Schedule: Sendable, Hashable {
     /// The graph's name.

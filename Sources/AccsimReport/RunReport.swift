@@ -3,7 +3,8 @@ import AccsimJSON
 import AccsimMapping
 
 /// Everything `accsim run` reports, as a versioned, documented value (docs/report-format.md).
-/// Built by the CLI from what the engine and the graph counted; rendered by ``RunReportRenderer``.
+/// Built from the graph, the `Simulation`'s per-layer performance and the outputs; rendered by
+/// ``renderTable()``, ``renderJSON()``, ``renderCSV()`` and ``renderHTML()``.
 public struct RunReport: Sendable, Hashable, Encodable {
     /// Version of this report's JSON schema.
     public static let currentSchemaVersion = 1

@@ -17,12 +17,7 @@ public struct ParetoMetric: Sendable, Hashable, CustomStringConvertible {
     public static let derived = ["top1_error", "idle"]
 
     /// Row keys holding numbers that can be minimised.
-    public static let numericKeys = [
-        "cycles", "latency_us", "utilization", "mapping_efficiency", "compute_cycles", "stall_cycles", "stall_input",
-        "stall_weight", "stall_output", "stall_vector", "macs", "pes", "sram_bytes", "sram_read_bytes",
-        "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj", "samples", "correct",
-        "top1",
-    ]
+    public static let numericKeys = SweepRow.Metrics.keys + ["samples", "correct", "top1"]
 
     /// The metric called `name`: an alias, a derived metric, a numeric row key, or `values.KEY`
     /// (a varied key's value, when numeric).

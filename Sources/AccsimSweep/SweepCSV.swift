@@ -6,13 +6,9 @@ public enum SweepCSV {
     /// The columns before the varied keys.
     public static let leadingColumns = ["schema_version", "id", "index", "model", "model_file", "model_hash"]
     /// The columns after the varied keys (`error` last: it is free text).
-    public static let trailingColumns = [
-        "status", "config_hash", "setup_hash", "cycles", "latency_us", "utilization", "mapping_efficiency",
-        "compute_cycles",
-        "stall_cycles", "stall_input", "stall_weight", "stall_output", "stall_vector", "macs", "pes", "sram_bytes",
-        "sram_read_bytes", "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj",
-        "data_key", "output_crc32", "samples", "correct", "top1", "error",
-    ]
+    public static let trailingColumns =
+        ["status", "config_hash", "setup_hash"] + SweepRow.Metrics.keys
+        + ["data_key", "output_crc32", "samples", "correct", "top1", "error"]
 
     /// The header for a sweep varying `keys`.
     public static func header(keys: [String]) -> [String] {

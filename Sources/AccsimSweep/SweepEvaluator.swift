@@ -85,7 +85,7 @@ struct SweepEvaluator: Sendable {
     }
 
     /// Runs the input data through the point's ``Simulation`` (the tiled data path under
-    /// `saturate`, the engine's fast kernels under `wrap`) and summarises the outputs.
+    /// `saturate`, the graph executor's fast kernels under `wrap`) and summarises the outputs.
     private func computeData(simulation: Simulation, input: SweepInputData) -> Result<SweepDataSummary, SweepPointError>
     {
         let outputs: [String: IntTensor]

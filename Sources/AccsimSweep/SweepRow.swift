@@ -21,7 +21,7 @@ public struct SweepRow: Sendable, Hashable {
     public var model: String
     /// The model file.
     public var modelFile: String
-    /// Hash of the model file's bytes.
+    /// The model's identity (``ModelIdentity/hash(of:)``: FNV-1a-64 of the canonical `.q` encoding).
     public var modelHash: String
     /// The varied keys' values at this point.
     public var values: [SweepAssignment]
@@ -40,66 +40,65 @@ public struct SweepRow: Sendable, Hashable {
     /// The data key's digest and the output summary, when the sweep has input data.
     public var data: Data?
 
-    /// What a point costs on the hardware, per inference.
+    /// What a point costs on the hardware, per inference: the model's total of every counter of
+    /// the counter table with a sweep key (``PerformanceCounter/sweepKey``) and the hardware's
+    /// size, keyed as the rows state them.
     public struct Metrics: Sendable, Hashable {
-        /// Total cycles (`cycles`).
-        public var cycles: Int
-        /// `cycles / clock_mhz` (`latency_us`).
-        public var latencyMicroseconds: Double
-        /// `macs / (pes · cycles)`.
-        public var utilization: Double
-        /// How well the layers fill the array while data streams.
-        public var mappingEfficiency: Double
-        /// Cycles in which a unit computes.
-        public var computeCycles: Int
-        /// Stall cycles, all causes.
-        public var stallCycles: Int
-        /// Stalls waiting for input transfers.
-        public var stallInput: Int
-        /// Stalls waiting for weight transfers.
-        public var stallWeight: Int
-        /// Stalls waiting for output stores.
-        public var stallOutput: Int
-        /// Stalls of the vector unit.
-        public var stallVector: Int
-        /// Multiply-accumulates.
-        public var macs: Int
-        /// Processing elements: rows · cols.
+        /// The metric keys of format version 1, in row order: the table's sweep keys, with the
+        /// hardware's size (`pes`, `sram_bytes`) among them. Counters given a sweep key later
+        /// follow these, in table order.
+        public static let version1Keys = [
+            "cycles", "latency_us", "utilization", "mapping_efficiency", "compute_cycles", "stall_cycles",
+            "stall_input", "stall_weight", "stall_output", "stall_vector", "macs", "pes", "sram_bytes",
+            "sram_read_bytes", "sram_write_bytes", "dram_read_bytes", "dram_write_bytes", "dram_bytes", "energy_pj",
+        ]
+
+        /// Every metric key, in row order.
+        public static let keys: [String] =
+            version1Keys
+            + LayerPerformance.counters.compactMap(\.sweepKey).filter { !version1Keys.contains($0) }
+
+        /// The counters by sweep key.
+        static let counters: [String: PerformanceCounter] = Dictionary(
+            uniqueKeysWithValues: LayerPerformance.counters.compactMap { counter in
+                counter.sweepKey.map { ($0, counter) }
+            })
+
+        /// The model's performance, summed over its layers.
+        public var total: LayerPerformance
+        /// Processing elements: rows · cols (`pes`).
         public var processingElements: Int
-        /// SRAM capacity: the three buffers' bytes.
+        /// SRAM capacity: the three buffers' bytes (`sram_bytes`).
         public var sramBytes: Int
-        /// SRAM bytes read, all buffers.
-        public var sramReadBytes: Int
-        /// SRAM bytes written, all buffers.
-        public var sramWriteBytes: Int
-        /// DRAM bytes read.
-        public var dramReadBytes: Int
-        /// DRAM bytes written.
-        public var dramWriteBytes: Int
-        /// Energy in picojoules, when the config has an energy table.
-        public var energyPicojoules: Double?
 
         /// The metrics of `total` (summed over the layers) on `hardware`.
         public init(total: LayerPerformance, hardware: HardwareConfig) {
-            cycles = total.cycles.total
-            latencyMicroseconds = total.latencyMicroseconds
-            utilization = total.utilization
-            mappingEfficiency = total.mappingEfficiency
-            computeCycles = total.cycles.compute
-            stallCycles = total.cycles.stall.total
-            stallInput = total.cycles.stall.input
-            stallWeight = total.cycles.stall.weight
-            stallOutput = total.cycles.stall.output
-            stallVector = total.cycles.stall.vector
-            macs = total.macs
+            self.total = total
             processingElements = hardware.array.rows * hardware.array.cols
             sramBytes = hardware.sram.input.bytes + hardware.sram.weight.bytes + hardware.sram.output.bytes
-            sramReadBytes = total.sram.input.readBytes + total.sram.weight.readBytes + total.sram.output.readBytes
-            sramWriteBytes = total.sram.input.writeBytes + total.sram.weight.writeBytes + total.sram.output.writeBytes
-            dramReadBytes = total.dram.readBytes
-            dramWriteBytes = total.dram.writeBytes
-            energyPicojoules = total.energyPicojoules
         }
+
+        /// The value of metric `key`; nil when absent (energy without an energy table).
+        public subscript(key: String) -> JSONValue? {
+            switch key {
+            case "pes": .int(Int64(processingElements))
+            case "sram_bytes": .int(Int64(sramBytes))
+            default: Self.counters[key]?.value(total).json
+            }
+        }
+
+        /// Total cycles.
+        public var cycles: Int { total.cycles.total }
+        /// Stall cycles, all causes.
+        public var stallCycles: Int { total.cycles.stall.total }
+        /// `macs / (pes · cycles)`.
+        public var utilization: Double { total.utilization }
+        /// DRAM bytes read.
+        public var dramReadBytes: Int { total.dram.readBytes }
+        /// DRAM bytes written.
+        public var dramWriteBytes: Int { total.dram.writeBytes }
+        /// Energy in picojoules, when the config has an energy table.
+        public var energyPicojoules: Double? { total.energyPicojoules }
     }
 
     /// The outputs of a point.
@@ -151,26 +150,10 @@ public struct SweepRow: Sendable, Hashable {
         if let error { object["error"] = .string(error) }
         object["config_hash"] = .string(configHash)
         object["setup_hash"] = .string(setupHash)
-        if let m = metrics {
-            object["cycles"] = .int(Int64(m.cycles))
-            object["latency_us"] = .double(m.latencyMicroseconds)
-            object["utilization"] = .double(m.utilization)
-            object["mapping_efficiency"] = .double(m.mappingEfficiency)
-            object["compute_cycles"] = .int(Int64(m.computeCycles))
-            object["stall_cycles"] = .int(Int64(m.stallCycles))
-            object["stall_input"] = .int(Int64(m.stallInput))
-            object["stall_weight"] = .int(Int64(m.stallWeight))
-            object["stall_output"] = .int(Int64(m.stallOutput))
-            object["stall_vector"] = .int(Int64(m.stallVector))
-            object["macs"] = .int(Int64(m.macs))
-            object["pes"] = .int(Int64(m.processingElements))
-            object["sram_bytes"] = .int(Int64(m.sramBytes))
-            object["sram_read_bytes"] = .int(Int64(m.sramReadBytes))
-            object["sram_write_bytes"] = .int(Int64(m.sramWriteBytes))
-            object["dram_read_bytes"] = .int(Int64(m.dramReadBytes))
-            object["dram_write_bytes"] = .int(Int64(m.dramWriteBytes))
-            object["dram_bytes"] = .int(Int64(m.dramReadBytes + m.dramWriteBytes))
-            if let energy = m.energyPicojoules { object["energy_pj"] = .double(energy) }
+        if let metrics {
+            for key in Metrics.keys {
+                if let value = metrics[key] { object[key] = value }
+            }
         }
         if let data {
             object["data_key"] = .string(data.key)

@@ -1,6 +1,5 @@
 // The avx2 and avxvnni paths (see CAccsimKernels.h): the int8 GEMM on 256-bit registers, AVX2
-// requantizer rows, fused Add and max pool on 64-bit lanes, and the depthwise kernel shared by
-// every x86 path.
+// requantizer rows, fused Add and max pool on 64-bit lanes.
 //
 // The AVX2 GEMM is exact: it widens both operands to 16 bits (vpmovzxbw / vpmovsxbw) and
 // multiplies adjacent pairs with vpmaddwd, whose int32 pair sums (at most 2·255·128) cannot
@@ -368,69 +367,6 @@ AVX2_TARGET void accsim_max_pool_avx2(
 // one int32 lane per channel. Within each 128-bit half the unpacks take channels 0-3 (lo) and 4-7
 // (hi), so the accumulators hold channels [0-3 | 8-11] and [4-7 | 12-15]; the bias is loaded and
 // the sums stored through the same permutation.
-
-void accsim_depthwise_pack_avx2(const int16_t *weights, size_t taps, size_t cp, int16_t *packed) {
-    const size_t pairs = (taps + 1) / 2;
-    for (size_t p = 0; p < pairs; p++) {
-        const int16_t *w0 = weights + 2 * p * cp;
-        const int16_t *w1 = 2 * p + 1 < taps ? w0 + cp : NULL;
-        for (size_t block = 0; block < cp; block += 16) {
-            int16_t *out = packed + (p * cp + block) * 2;
-            for (size_t half = 0; half < 2; half++) {          // 128-bit half: channels 8·half ...
-                for (size_t part = 0; part < 2; part++) {      // unpack lo (part 0) / hi (part 1)
-                    for (size_t i = 0; i < 4; i++) {
-                        const size_t channel = block + 8 * half + 4 * part + i;
-                        int16_t *slot = out + part * 16 + half * 8 + 2 * i;
-                        slot[0] = w0[channel];
-                        slot[1] = w1 ? w1[channel] : 0;
-                    }
-                }
-            }
-        }
-    }
-}
-
-AVX2_TARGET void accsim_depthwise_avx2(
-    const int16_t *x, const int16_t *packed, const int32_t *bias, int32_t *out, const accsim_depthwise_geometry *g,
-    size_t first_row, size_t rows) {
-    const size_t cp = g->channels, taps = g->kernel_height * g->kernel_width, pairs = (taps + 1) / 2;
-    // One pointer per tap (2·pairs, the odd one to zeros): the pixel, or zeros outside the image.
-    const int16_t **tap = malloc(sizeof(*tap) * 2 * pairs);
-    int16_t *zeros = calloc(cp + 16, sizeof(int16_t));
-    if (tap == NULL || zeros == NULL) __builtin_trap();
-    for (size_t row = first_row; row < first_row + rows; row++) {
-        const size_t ox = row % g->out_width, oy = (row / g->out_width) % g->out_height;
-        const size_t b = row / (g->out_width * g->out_height);
-        for (size_t t = 0; t < 2 * pairs; t++) {
-            tap[t] = zeros;
-            if (t >= taps) continue;
-            const size_t ky = t / g->kernel_width, kx = t % g->kernel_width;
-            const ptrdiff_t iy = (ptrdiff_t)(oy * g->stride_height + ky * g->dilation_height) - (ptrdiff_t)g->pad_top;
-            const ptrdiff_t ix = (ptrdiff_t)(ox * g->stride_width + kx * g->dilation_width) - (ptrdiff_t)g->pad_left;
-            if (iy < 0 || iy >= (ptrdiff_t)g->height || ix < 0 || ix >= (ptrdiff_t)g->width) continue;
-            tap[t] = x + ((b * g->height + (size_t)iy) * g->width + (size_t)ix) * cp;
-        }
-        int32_t *destination = out + (row - first_row) * cp;
-        for (size_t c = 0; c < cp; c += 16) {
-            const __m256i b0 = _mm256_loadu_si256((const __m256i *)(bias + c));
-            const __m256i b1 = _mm256_loadu_si256((const __m256i *)(bias + c + 8));
-            __m256i lo = _mm256_permute2x128_si256(b0, b1, 0x20), hi = _mm256_permute2x128_si256(b0, b1, 0x31);
-            const int16_t *w = packed + c * 2;
-            for (size_t p = 0; p < pairs; p++, w += cp * 2) {
-                const __m256i x0 = _mm256_loadu_si256((const __m256i *)(tap[2 * p] + c));
-                const __m256i x1 = _mm256_loadu_si256((const __m256i *)(tap[2 * p + 1] + c));
-                lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
-                    _mm256_loadu_si256((const __m256i *)w)));
-                hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
-                    _mm256_loadu_si256((const __m256i *)(w + 16))));
-            }
-            _mm256_storeu_si256((__m256i *)(destination + c), _mm256_permute2x128_si256(lo, hi, 0x20));
-            _mm256_storeu_si256((__m256i *)(destination + c + 8), _mm256_permute2x128_si256(lo, hi, 0x31));
-        }
-    }
-    free(zeros);
-    free(tap);
-}
 
 // ---- Peak probes: independent chains from registers only.
 

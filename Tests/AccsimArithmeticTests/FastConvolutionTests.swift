@@ -1,5 +1,6 @@
-import AccsimArithmetic
 import Testing
+
+@testable import AccsimArithmetic
 
 /// The fast convolution and fully connected kernels against the reference kernels (under `wrap`,
 /// where the order of the additions cannot matter): seeded random shapes with groups, depthwise,
@@ -301,6 +302,81 @@ import Testing
                     fast.run(input: x, inputZeroPoint: inputZeroPoint, outputType: .int8, threads: threads) == expected,
                     "\(path) \(threads)")
             }
+        }
+    }
+
+    /// The x86 depthwise kernel's branches, each on a fixed shape: the 3×3 unit-stride kernel
+    /// with every tail of its 4-pixel step (output widths 5…8), the general kernel (3×3 strided,
+    /// 7×7, 1×5, 5×1, an even width), a ring of 7 pair rows (dilation 3), asymmetric padding
+    /// wider than the kernel's reach, batches whose rows meet in one worker, channel tails of 8
+    /// and 16 lanes, zero points at the ends of their types, and 1, 2 and 5 threads (workers that
+    /// start mid-image).
+    @Test(arguments: [
+        // kernel h, w, stride, dilation, pad top/bottom/left/right, height, width, channels, batch
+        [3, 3, 1, 1, 1, 1, 1, 1, 6, 5, 24, 1], [3, 3, 1, 1, 1, 1, 1, 1, 7, 6, 8, 2],
+        [3, 3, 1, 1, 0, 2, 2, 0, 5, 7, 17, 1], [3, 3, 1, 1, 1, 1, 1, 1, 9, 8, 256, 1],
+        [3, 3, 2, 1, 1, 1, 1, 1, 11, 11, 40, 2], [7, 7, 1, 1, 3, 3, 3, 3, 9, 10, 7, 1],
+        [1, 5, 1, 1, 0, 0, 2, 2, 4, 9, 33, 1], [5, 1, 2, 1, 2, 2, 0, 0, 9, 4, 16, 2],
+        [3, 4, 1, 3, 3, 3, 4, 4, 8, 8, 9, 1], [2, 2, 2, 2, 0, 1, 1, 0, 9, 10, 64, 1],
+    ])
+    func depthwiseKernelShapesEqualReference(shape: [Int]) throws {
+        var random = FastTestRandom(seed: UInt64(truncatingIfNeeded: shape.reduce(17) { $0 &* 31 &+ $1 }))
+        let (channels, batch) = (shape[10], shape[11])
+        for (inputType, inputZeroPoint) in [(ElementType.int8, Int32(-128)), (.uint8, 255), (.int8, 3)] {
+            let x = IntTensor(
+                shape: [batch, shape[8], shape[9], channels], elementType: inputType,
+                values: random.values(batch * shape[8] * shape[9] * channels, inputType, extremes: inputZeroPoint != 3))
+            let weights = IntTensor(
+                shape: [channels, shape[0], shape[1], 1], elementType: .int8,
+                values: random.values(channels * shape[0] * shape[1], .int8, extremes: inputZeroPoint != 3))
+            let parameters = Conv2DParameters(
+                stride: Size2D(shape[2]), dilation: Size2D(shape[3]),
+                padding: Padding2D(top: shape[4], bottom: shape[5], left: shape[6], right: shape[7]), groups: channels,
+                requantizer: random.requantizer(.halfUp, channels: channels))
+            let bias = (0..<channels).map { _ in random.int32(Int32.min...Int32.max) }
+            let expected = ReferenceKernels.conv2DAccumulators(
+                input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: [0], bias: bias,
+                parameters: parameters, overflow: .wrap)
+            for path in KernelPath.available {
+                let fast = try #require(
+                    FastConvolution(
+                        conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
+                for threads in [1, 2, 5] {
+                    #expect(
+                        fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads) == expected,
+                        "\(path) \(threads) \(inputType.rawValue)")
+                }
+            }
+        }
+    }
+
+    /// The GEMM's work split. 49 rows × 512 columns on two threads (ResNet-18's 1×1/2 256→512
+    /// @14): two row chunks would give the threads 30 and 19 rows (61 % of the work on one), so
+    /// the columns are split instead: one chunk of 54 rows, two pieces of 256, 50 % each. On one
+    /// thread: the fewest chunks, whole groups. Every plan covers the rows and columns exactly once
+    /// with chunks a multiple of 6 rows and pieces a multiple of 16 columns.
+    @Test func gemmPlanBalancesTheThreads() {
+        #expect(
+            FastConvolution.gemmPlan(rows: 49, groups: 1, groupOutChannels: 512, kp: 256, maxRows: 762, threads: 2)
+                == .init(chunkRows: 54, chunks: 1, pieceWidth: 256, pieces: 2))
+        #expect(
+            FastConvolution.gemmPlan(rows: 49, groups: 1, groupOutChannels: 512, kp: 256, maxRows: 762, threads: 1)
+                == .init(chunkRows: 54, chunks: 1, pieceWidth: 512, pieces: 1))
+        #expect(
+            FastConvolution.gemmPlan(rows: 3136, groups: 1, groupOutChannels: 64, kp: 576, maxRows: 330, threads: 1)
+                == .init(chunkRows: 318, chunks: 10, pieceWidth: 64, pieces: 1))
+        var random = FastTestRandom(seed: 77)
+        for _ in 0..<200 {
+            let rows = random.int(1...5000)
+            let columns = random.int(1...1024)
+            let maxRows = random.int(1...170) * 6
+            let plan = FastConvolution.gemmPlan(
+                rows: rows, groups: random.int(1...4), groupOutChannels: columns, kp: random.int(1...300) * 4,
+                maxRows: maxRows, threads: random.int(1...5))
+            #expect(plan.chunkRows % 6 == 0 && plan.chunkRows <= maxRows, "\(plan)")
+            #expect(plan.chunks * plan.chunkRows >= rows && (plan.chunks - 1) * plan.chunkRows < rows, "\(plan)")
+            #expect(plan.pieces == 1 ? plan.pieceWidth == columns : plan.pieceWidth % 16 == 0, "\(plan)")
+            #expect(plan.pieces * plan.pieceWidth >= columns && (plan.pieces - 1) * plan.pieceWidth < columns)
         }
     }
 

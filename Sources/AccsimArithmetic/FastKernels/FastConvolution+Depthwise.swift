@@ -1,54 +1,62 @@
 import CAccsimKernels
 
 /// The depthwise weights of ``FastConvolution`` on a C path: `w − zp_w` as int16 (|w − zp_w| ≤
-/// 255), channels padded to a multiple of 16, in the layout of the path's kernel (tap pairs
-/// interleaved for x86's `vpmaddwd`, `[tap][channel]` for NEON), and the bias padded alike.
+/// 255 for weights and zero points of the weight type), channels padded to a multiple of 16, in
+/// the layout of the path's kernel (x86: tap pairs of a kernel row in one int32 word for
+/// `vpmaddwd`/`vpdpwssd`; NEON: `[tap][channel]`), and the bias padded alike.
 struct DepthwiseWeights: Sendable {
     /// Channels rounded up to a multiple of 16 (the kernels' step).
     let paddedChannels: Int
     let taps: Int
+    /// NEON: `[tap][cp]` int16.
     let weights: [Int16]
+    /// x86: `accsim_depthwise_pack_pairs`' layout.
+    let pairs: [Int32]
+    /// x86: Σ over the taps of `w − zp_w` per channel (the input zero point's correction).
+    let sums: [Int32]
     let bias: [Int32]
 
     /// nil when some `w − zp_w` does not fit int16 (a weight zero point far outside the weight
     /// type's range): the direct path handles that.
     init?(
-        path: KernelPath, bytes: UnsafeRawBufferPointer, signed: Bool, channels: Int, taps: Int, zeroPoints: [Int32],
-        bias: [Int32]
+        path: KernelPath, bytes: UnsafeRawBufferPointer, signed: Bool, channels: Int, kernelHeight: Int,
+        kernelWidth: Int, zeroPoints: [Int32], bias: [Int32]
     ) {
         let cp = (channels + 15) / 16 * 16
+        let taps = kernelHeight * kernelWidth
         paddedChannels = cp
         self.taps = taps
         // OHWI with one input channel: weight (channel c, tap t) at byte c·taps + t.
         var plain = [Int16](repeating: 0, count: taps * cp)
+        var sums = [Int32](repeating: 0, count: cp)
         for c in 0..<channels {
             for t in 0..<taps {
                 let byte = bytes[c * taps + t]
                 let w = signed ? Int32(Int8(bitPattern: byte)) : Int32(byte)
                 guard let value = Int16(exactly: Int64(w) - Int64(zeroPoints[c])) else { return nil }
                 plain[t * cp + c] = value
+                sums[c] &+= Int32(value)
             }
         }
+        self.sums = sums
         switch path {
         case .avx512vnni, .avxvnni, .avx2:
-            #if arch(x86_64)
-            let pairs = (taps + 1) / 2
-            weights = [Int16](unsafeUninitializedCapacity: pairs * cp * 2) { out, initialized in
+            let count = kernelHeight * ((kernelWidth + 1) / 2) * cp
+            pairs = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
                 plain.withUnsafeBufferPointer {
-                    accsim_depthwise_pack_avx2($0.baseAddress!, taps, cp, out.baseAddress!)
+                    accsim_depthwise_pack_pairs($0.baseAddress!, kernelHeight, kernelWidth, cp, out.baseAddress!)
                 }
-                initialized = pairs * cp * 2
+                initialized = count
             }
-            #else
-            preconditionFailure("DepthwiseWeights: \(path.rawValue) exists only on x86-64")
-            #endif
+            weights = []
         case .neon, .portable:
             weights = plain
+            pairs = []
         }
         self.bias = bias + [Int32](repeating: 0, count: cp - channels)
     }
 
-    var byteCount: Int { weights.count * 2 + bias.count * 4 }
+    var byteCount: Int { weights.count * 2 + pairs.count * 4 + sums.count * 4 + bias.count * 4 }
 }
 
 extension FastConvolution {
@@ -58,6 +66,110 @@ extension FastConvolution {
     static let depthwiseRowsPerItem = 64
 
     func depthwiseConvolution(
+        _ depthwise: DepthwiseWeights, input: IntTensor, inputZeroPoint: Int32, geometry g: Geometry, threads: Int,
+        requantize: Bool, output: UnsafeMutablePointer<Int32>
+    ) {
+        switch path {
+        case .avx512vnni, .avxvnni, .avx2:
+            depthwisePairs(
+                depthwise, input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads,
+                requantize: requantize, output: output)
+        case .neon, .portable:
+            depthwisePixels(
+                depthwise, input: input, inputZeroPoint: inputZeroPoint, geometry: g, threads: threads,
+                requantize: requantize, output: output)
+        }
+    }
+
+    /// The x86 kernel: one output row per work item; each worker keeps the pair rows of the input
+    /// rows its next output rows read (`accsim_depthwise_pairs_avx2`), so an input row is turned
+    /// into pairs once per worker, not once per output row that reads it.
+    private func depthwisePairs(
+        _ depthwise: DepthwiseWeights, input: IntTensor, inputZeroPoint: Int32, geometry g: Geometry, threads: Int,
+        requantize: Bool, output: UnsafeMutablePointer<Int32>
+    ) {
+        let cp = depthwise.paddedChannels
+        let cout = outChannels
+        // Taps outside the image read the zero point; Σ (x − zp)·w = Σ x·w − zp·Σ w.
+        let bias = (0..<cp).map { depthwise.bias[$0] &- inputZeroPoint &* depthwise.sums[$0] }
+        var geometry = accsim_depthwise_pairs_geometry(
+            height: g.height, width: g.width, channels: cout, cp: cp, out_height: g.outHeight, out_width: g.outWidth,
+            kernel_height: kernelHeight, kernel_width: kernelWidth, stride_height: stride.height,
+            stride_width: stride.width, dilation_height: dilation.height, dilation_width: dilation.width,
+            pad_top: padding.top, pad_left: padding.left,
+            pair_width: (g.outWidth - 1) * stride.width + (kernelWidth - 1) * dilation.width + 1,
+            ring_rows: (kernelHeight - 1) * dilation.height + 1, zero_point: inputZeroPoint)
+        let rowWords = geometry.pair_width * cp
+        let ringWords = geometry.ring_rows * rowWords
+        let outWords = g.outWidth * cp
+        let ringRows = geometry.ring_rows
+        let padPair = Int32(bitPattern: UInt32(UInt16(truncatingIfNeeded: inputZeroPoint)) * 0x1_0001)
+        let outWidth = g.outWidth
+        let path = path
+        input.values.withUnsafeBufferPointer { x in
+            depthwise.pairs.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { bias in
+                    withUnsafePointer(to: &geometry) { geometry in
+                        nonisolated(unsafe) let output = output
+                        FastKernels.parallelFor(
+                            g.batch * g.outHeight, threads: threads,
+                            scratch: { _ in
+                                // 64-byte aligned: the AVX-512 kernel's loads then stay within one cache line.
+                                let words = UnsafeMutableRawPointer.allocate(
+                                    byteCount: (ringWords + rowWords + outWords) * 4, alignment: 64
+                                ).bindMemory(to: Int32.self, capacity: ringWords + rowWords + outWords)
+                                (words + ringWords).initialize(repeating: padPair, count: rowWords)
+                                let tags = UnsafeMutablePointer<Int64>.allocate(capacity: ringRows)
+                                tags.initialize(repeating: -1, count: ringRows)
+                                return (words, tags)
+                            },
+                            { scratch, row in
+                                let (words, tags) = scratch
+                                let accumulators = words + ringWords + rowWords
+                                Self.depthwisePairsKernel(
+                                    path, x.baseAddress!, w.baseAddress!, bias.baseAddress!, geometry, row, words,
+                                    tags, words + ringWords, accumulators)
+                                let destination = output + row * outWidth * cout
+                                if requantize {
+                                    requantizer.apply(
+                                        accumulators, sourceStride: cp, destination, destinationStride: cout,
+                                        rows: outWidth, columns: cout, firstChannel: 0)
+                                } else {
+                                    for r in 0..<outWidth {
+                                        (destination + r * cout).update(from: accumulators + r * cp, count: cout)
+                                    }
+                                }
+                            },
+                            finish: { scratch in
+                                scratch.0.deallocate()
+                                scratch.1.deallocate()
+                            })
+                    }
+                }
+            }
+        }
+    }
+
+    /// `path`'s instance of `accsim_depthwise_pairs_avx2`.
+    private static func depthwisePairsKernel(
+        _ path: KernelPath, _ x: UnsafePointer<Int32>, _ w: UnsafePointer<Int32>, _ bias: UnsafePointer<Int32>,
+        _ geometry: UnsafePointer<accsim_depthwise_pairs_geometry>, _ row: Int, _ ring: UnsafeMutablePointer<Int32>,
+        _ tags: UnsafeMutablePointer<Int64>, _ padRow: UnsafePointer<Int32>, _ out: UnsafeMutablePointer<Int32>
+    ) {
+        #if arch(x86_64)
+        switch path {
+        case .avx512vnni: accsim_depthwise_pairs_avx512vnni(x, w, bias, geometry, row, ring, tags, padRow, out)
+        case .avxvnni: accsim_depthwise_pairs_avxvnni(x, w, bias, geometry, row, ring, tags, padRow, out)
+        case .avx2: accsim_depthwise_pairs_avx2(x, w, bias, geometry, row, ring, tags, padRow, out)
+        case .neon, .portable: preconditionFailure("depthwise pairs: \(path.rawValue) is not an x86 path")
+        }
+        #else
+        preconditionFailure("depthwise pairs: the x86 kernels exist only on x86-64")
+        #endif
+    }
+
+    /// The NEON kernel: items of `depthwiseRowsPerItem` output pixels over `x − zp` as int16.
+    private func depthwisePixels(
         _ depthwise: DepthwiseWeights, input: IntTensor, inputZeroPoint: Int32, geometry g: Geometry, threads: Int,
         requantize: Bool, output: UnsafeMutablePointer<Int32>
     ) {
@@ -116,27 +228,17 @@ extension FastConvolution {
         }
     }
 
-    /// The depthwise kernel of `path` (see `accsim_depthwise_avx2`).
+    /// The NEON depthwise kernel (see `accsim_depthwise_neon`).
     private static func depthwiseKernel(
         _ path: KernelPath, _ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>,
         _ out: UnsafeMutablePointer<Int32>, _ geometry: UnsafePointer<accsim_depthwise_geometry>, _ firstRow: Int,
         _ rows: Int
     ) {
-        switch path {
-        case .avx512vnni, .avxvnni, .avx2:
-            #if arch(x86_64)
-            accsim_depthwise_avx2(x, w, bias, out, geometry, firstRow, rows)
-            #else
-            preconditionFailure("depthwise: \(path.rawValue) exists only on x86-64")
-            #endif
-        case .neon:
-            #if arch(arm64)
-            accsim_depthwise_neon(x, w, bias, out, geometry, firstRow, rows)
-            #else
-            preconditionFailure("depthwise: neon exists only on AArch64")
-            #endif
-        case .portable:
-            preconditionFailure("depthwise: the portable path uses the direct kernel")
-        }
+        #if arch(arm64)
+        precondition(path == .neon, "depthwise: \(path.rawValue) has no per-pixel kernel")
+        accsim_depthwise_neon(x, w, bias, out, geometry, firstRow, rows)
+        #else
+        preconditionFailure("depthwise: neon exists only on AArch64")
+        #endif
     }
 }

@@ -38,25 +38,13 @@ extension FastConvolution {
                     bias[oc] &- x0 &* sums[j] &+ Int32(truncatingIfNeeded: reduction) &* weightOffsets[oc] &* x0
             }
         }
-        // Tiles: chunks of output rows (A chunk ≈ 192 KiB, L2-resident) × column pieces of the group.
-        // With several threads the (group, chunk) count is raised to a multiple of the thread count
-        // (as far as chunks of at least 6 rows allow), so the contiguous per-thread ranges of
-        // `parallelFor` are equal; columns are split only when rows cannot give every thread work.
+        // Tiles: chunks of output rows (A chunk ≈ 192 KiB, L2-resident) × column pieces of the group;
+        // `gemmPlan` balances them over the threads.
         let maxRows = max(6, min(1020, 196_608 / lda) / 6 * 6)
-        var chunks = (g.rows + maxRows - 1) / maxRows
-        if threads > 1 {
-            let balanced = ((groups * chunks + threads - 1) / threads * threads + groups - 1) / groups
-            chunks = max(chunks, min(balanced, (g.rows + 5) / 6))
-        }
-        let chunkRows = ((g.rows + chunks - 1) / chunks + 5) / 6 * 6
-        chunks = (g.rows + chunkRows - 1) / chunkRows
-        // Few row tiles for the threads: split the columns into pieces of ≥ 64 (multiples of 16).
-        var pieces = 1
-        while threads > 1 && groups * chunks * pieces < 2 * threads && groupOutChannels / (pieces * 2) >= 64 {
-            pieces *= 2
-        }
-        let pieceWidth = pieces == 1 ? groupOutChannels : ((groupOutChannels + pieces - 1) / pieces + 15) & ~15
-        pieces = (groupOutChannels + pieceWidth - 1) / pieceWidth
+        let plan = Self.gemmPlan(
+            rows: g.rows, groups: groups, groupOutChannels: groupOutChannels, kp: kp, maxRows: maxRows, threads: threads
+        )
+        let (chunkRows, chunks, pieceWidth, pieces) = (plan.chunkRows, plan.chunks, plan.pieceWidth, plan.pieces)
         let items = groups * chunks * pieces
         let x0Byte = UInt8(truncatingIfNeeded: x0)
 
@@ -230,5 +218,76 @@ extension FastConvolution {
             for k in 0..<kp { sum &+= Int32(row[k]) }
             sums[r] = sum
         }
+    }
+}
+
+extension FastConvolution {
+    /// How the GEMM path cuts a layer into work items: row chunks of `chunkRows` (a multiple of
+    /// 6, at most `maxRows`) × column pieces of `pieceWidth` (a multiple of 16, at least 64 unless
+    /// the group is narrower), items ordered (group, chunk, piece).
+    struct GEMMPlan: Equatable {
+        let chunkRows, chunks, pieceWidth, pieces: Int
+    }
+
+    /// The plan whose busiest thread has the least work under `parallelFor`'s contiguous ranges:
+    /// each item costs its multiply-accumulates, plus its gather (`kp` bytes a row, weighted as
+    /// 16 MACs a byte) when its worker has not gathered that (group, chunk) just before, plus a
+    /// fixed cost. One thread: the fewest chunks, whole groups. The plan changes only how work is
+    /// cut, never a result.
+    static func gemmPlan(
+        rows: Int, groups: Int, groupOutChannels: Int, kp: Int, maxRows: Int, threads: Int
+    ) -> GEMMPlan {
+        func plan(chunks wanted: Int, pieces wantedPieces: Int) -> GEMMPlan {
+            let chunkRows = min(maxRows, ((rows + wanted - 1) / wanted + 5) / 6 * 6)
+            let pieceWidth =
+                wantedPieces == 1 ? groupOutChannels : ((groupOutChannels + wantedPieces - 1) / wantedPieces + 15) & ~15
+            return GEMMPlan(
+                chunkRows: chunkRows, chunks: (rows + chunkRows - 1) / chunkRows, pieceWidth: pieceWidth,
+                pieces: (groupOutChannels + pieceWidth - 1) / pieceWidth)
+        }
+        let fewest = (rows + maxRows - 1) / maxRows
+        guard threads > 1 else { return plan(chunks: fewest, pieces: 1) }
+        func busiest(_ p: GEMMPlan) -> Int {
+            let items = groups * p.chunks * p.pieces
+            // Many items (grouped layers) balance by themselves; not worth the evaluation.
+            if items > 4 * threads * 64 { return Int.max }
+            let workers = min(threads, items)
+            var worst = 0
+            for worker in 0..<workers {
+                var cost = 0
+                var loaded = -1
+                for item in (worker * items / workers)..<((worker + 1) * items / workers) {
+                    let piece = item % p.pieces
+                    let chunk = (item / p.pieces) % p.chunks
+                    let group = item / (p.pieces * p.chunks)
+                    let chunkRows = min(p.chunkRows, rows - chunk * p.chunkRows)
+                    let width = min(p.pieceWidth, groupOutChannels - piece * p.pieceWidth)
+                    cost += chunkRows * width * kp + 2_000
+                    if loaded != group * p.chunks + chunk {
+                        cost += chunkRows * kp * 16
+                        loaded = group * p.chunks + chunk
+                    }
+                }
+                worst = max(worst, cost)
+            }
+            return worst
+        }
+        var best = plan(chunks: fewest, pieces: 1)
+        var bestCost = groups * best.chunks >= 4 * threads * 64 ? 0 : busiest(best)
+        // Candidates: the fewest chunks; (group, chunk) counts a multiple of the thread count; twice
+        // that; each with the columns whole or in 2, 4 or 8 pieces.
+        let most = (rows + 5) / 6
+        let balanced = ((groups * fewest + threads - 1) / threads * threads + groups - 1) / groups
+        for chunks in Set([fewest, balanced, 2 * balanced]).map({ min($0, most) }).sorted() {
+            for pieces in [1, 2, 4, 8] where pieces == 1 || groupOutChannels / pieces >= 64 {
+                let candidate = plan(chunks: chunks, pieces: pieces)
+                let cost = busiest(candidate)
+                if cost < bestCost {
+                    best = candidate
+                    bestCost = cost
+                }
+            }
+        }
+        return best
     }
 }

@@ -13,7 +13,8 @@
 ///   packed weights, corrected by per-column (and, with non-zero weight offsets, per-row) terms,
 ///   then requantized row by row into the output.
 /// - Depthwise (one input and one output channel per group) on the C paths: channels across the
-///   SIMD lanes, `x − zp` and `w − zp_w` as int16 (``FastConvolution+Depthwise.swift``).
+///   SIMD lanes, int16 activations and `w − zp_w`, pairs of taps per `vpmaddwd`/`vpdpwssd` on x86
+///   with the weights in registers (``FastConvolution+Depthwise.swift``).
 /// - Direct (other groups of fewer than 4 output channels, and depthwise on the portable path):
 ///   int32 multiply-adds over the taps, vectorised across output channels.
 public struct FastConvolution: Sendable {
@@ -155,8 +156,8 @@ public struct FastConvolution: Sendable {
         let groupOutChannels = outChannels / groups
         if groups > 1 && groupInChannels == 1 && groupOutChannels == 1 && path.usesBlockedLayout,
             let weights = DepthwiseWeights(
-                path: path, bytes: bytes, signed: weightType == .int8, channels: outChannels, taps: taps,
-                zeroPoints: zeroPoints, bias: self.bias)
+                path: path, bytes: bytes, signed: weightType == .int8, channels: outChannels,
+                kernelHeight: kernelHeight, kernelWidth: kernelWidth, zeroPoints: zeroPoints, bias: self.bias)
         {
             depthwise = weights
             directWeights = []

@@ -6,78 +6,89 @@ import AccsimTiming
 /// has an energy table) energy. Counted from the schedule and its timeline; nothing here reads
 /// data. Every counter is named once, in ``counters``, from which the reports and traces derive.
 public struct LayerPerformance: Sendable, Hashable {
-    public var cycles: Cycles
-    public var macs: Int
+    public var cycles: Cycles = Cycles()
+    public var macs: Int = 0
     /// MACs / (rows · cols · total cycles).
-    public var utilization: Double
+    public var utilization: Double = 0
     /// MACs / (rows · cols · Σ over folds of the fold's stream length): how well the layer's
     /// shape fills the array while data streams, independent of memory stalls.
-    public var mappingEfficiency: Double
-    public var sram: SRAMTraffic
-    public var dram: DRAMTraffic
-    public var requantizerOps: Int
-    public var vectorOps: Int
+    public var mappingEfficiency: Double = 0
+    public var sram: SRAMTraffic = SRAMTraffic()
+    public var dram: DRAMTraffic = DRAMTraffic()
+    public var requantizerOps: Int = 0
+    public var vectorOps: Int = 0
     /// Total cycles at the configured clock, in microseconds.
-    public var latencyMicroseconds: Double
+    public var latencyMicroseconds: Double = 0
     /// Energy in picojoules, when the config has an energy table.
     public var energyPicojoules: Double?
     /// The chosen mapping of a conv or fully connected layer (nil for other layers and totals).
     public var mapping: LayerMapping?
 
     /// Array folds run (Σ over compute tiles of their folds).
-    public var arrayFolds: Int
+    public var arrayFolds: Int = 0
     /// DMA transfers of the schedule.
-    public var dmaTransfers: Int
+    public var dmaTransfers: Int = 0
     /// Compute steps of the schedule.
-    public var computeSteps: Int
+    public var computeSteps: Int = 0
 
     /// Cycles: `total = prologue + compute + stall.total + epilogue`.
     public struct Cycles: Sendable, Hashable {
-        public var total: Int
-        public var compute: Int
-        public var stall: Stalls
+        public var total: Int = 0
+        public var compute: Int = 0
+        public var stall: Stalls = Stalls()
         /// Exposed DMA time before the first compute step.
-        public var prologue: Int
+        public var prologue: Int = 0
         /// Exposed DMA time after the last compute step.
-        public var epilogue: Int
+        public var epilogue: Int = 0
         /// Array cycles within `compute` (all phases of all folds).
-        public var array: Int
+        public var array: Int = 0
+        /// Array cycles within `array` that fill the PEs with stationary operands (preload) or
+        /// drain finished outputs from them: `array` minus these is the streaming time.
+        public var arrayFillDrain: Int = 0
         /// Requantizer cycles within `compute`.
-        public var requantizer: Int
+        public var requantizer: Int = 0
         /// Vector-unit cycles within `compute`.
-        public var vector: Int
+        public var vector: Int = 0
     }
 
     /// Stall cycles by cause.
     public struct Stalls: Sendable, Hashable {
-        public var total: Int
-        public var input: Int
-        public var weight: Int
-        public var output: Int
-        public var vector: Int
+        public var total: Int = 0
+        public var input: Int = 0
+        public var weight: Int = 0
+        public var output: Int = 0
+        public var vector: Int = 0
     }
 
     /// Bytes read and written in one buffer.
     public struct Bytes: Sendable, Hashable {
-        public var readBytes: Int
-        public var writeBytes: Int
+        public var readBytes: Int = 0
+        public var writeBytes: Int = 0
     }
 
     public struct SRAMTraffic: Sendable, Hashable {
-        public var input: Bytes
-        public var weight: Bytes
-        public var output: Bytes
+        public var input: Bytes = Bytes()
+        public var weight: Bytes = Bytes()
+        public var output: Bytes = Bytes()
+
+        /// Bytes read from the three buffers.
+        public var readBytes: Int { input.readBytes + weight.readBytes + output.readBytes }
+        /// Bytes written to the three buffers.
+        public var writeBytes: Int { input.writeBytes + weight.writeBytes + output.writeBytes }
     }
 
     /// DRAM bytes at the real element widths, with the reads broken down.
     public struct DRAMTraffic: Sendable, Hashable {
-        public var readBytes: Int
-        public var writeBytes: Int
-        public var inputReadBytes: Int
-        public var weightReadBytes: Int
-        public var biasReadBytes: Int
-        public var partialSumReadBytes: Int
-        public var partialSumWriteBytes: Int
+        public var readBytes: Int = 0
+        public var writeBytes: Int = 0
+        public var inputReadBytes: Int = 0
+        public var weightReadBytes: Int = 0
+        public var biasReadBytes: Int = 0
+        public var partialSumReadBytes: Int = 0
+        public var partialSumWriteBytes: Int = 0
+
+        /// Bytes read and written.
+        public var bytes: Int { readBytes + writeBytes }
     }
 
     /// The performance of `layer`, whose timeline and traffic are `result`, on `hardware`.
@@ -97,7 +108,8 @@ public struct LayerPerformance: Sendable, Hashable {
         var streamSlots = 0
         var folds = 0
         for step in layer.steps {
-            guard let tile = step.compute?.tile else { continue }
+            guard let compute = step.compute, let tile = compute.tile else { continue }
+            cycles.arrayFillDrain += compute.arrayPhases.preload + compute.arrayPhases.drain
             folds += tile.folds.count
             for fold in tile.folds {
                 streamSlots += hardware.array.dataflow.foldDimensions(of: fold.shape).stream
@@ -136,42 +148,16 @@ public struct LayerPerformance: Sendable, Hashable {
         mapping = LayerMapping(layer)
     }
 
-    /// The sum of `layers` (layers run one after another), on `hardware`.
+    /// The sum of `layers` (layers run one after another), on `hardware`: every integer counter
+    /// of the table stored in a property (``PerformanceCounter/summed``) is summed, the ratios and
+    /// the latency are recomputed from the sums, energy is summed when the layers have it.
     public static func total(_ layers: [LayerPerformance], hardware: HardwareConfig) -> LayerPerformance {
-        var sum = LayerPerformance.zero
+        var sum = LayerPerformance()
         var streamSlotMACs = 0.0
         for layer in layers {
-            sum.cycles.total += layer.cycles.total
-            sum.cycles.compute += layer.cycles.compute
-            sum.cycles.prologue += layer.cycles.prologue
-            sum.cycles.epilogue += layer.cycles.epilogue
-            sum.cycles.array += layer.cycles.array
-            sum.cycles.requantizer += layer.cycles.requantizer
-            sum.cycles.vector += layer.cycles.vector
-            sum.cycles.stall.total += layer.cycles.stall.total
-            sum.cycles.stall.input += layer.cycles.stall.input
-            sum.cycles.stall.weight += layer.cycles.stall.weight
-            sum.cycles.stall.output += layer.cycles.stall.output
-            sum.cycles.stall.vector += layer.cycles.stall.vector
-            sum.macs += layer.macs
-            sum.sram.input.readBytes += layer.sram.input.readBytes
-            sum.sram.input.writeBytes += layer.sram.input.writeBytes
-            sum.sram.weight.readBytes += layer.sram.weight.readBytes
-            sum.sram.weight.writeBytes += layer.sram.weight.writeBytes
-            sum.sram.output.readBytes += layer.sram.output.readBytes
-            sum.sram.output.writeBytes += layer.sram.output.writeBytes
-            sum.dram.readBytes += layer.dram.readBytes
-            sum.dram.writeBytes += layer.dram.writeBytes
-            sum.dram.inputReadBytes += layer.dram.inputReadBytes
-            sum.dram.weightReadBytes += layer.dram.weightReadBytes
-            sum.dram.biasReadBytes += layer.dram.biasReadBytes
-            sum.dram.partialSumReadBytes += layer.dram.partialSumReadBytes
-            sum.dram.partialSumWriteBytes += layer.dram.partialSumWriteBytes
-            sum.requantizerOps += layer.requantizerOps
-            sum.vectorOps += layer.vectorOps
-            sum.arrayFolds += layer.arrayFolds
-            sum.dmaTransfers += layer.dmaTransfers
-            sum.computeSteps += layer.computeSteps
+            for counter in counters {
+                counter.summed?(&sum, layer)
+            }
             if let energy = layer.energyPicojoules { sum.energyPicojoules = (sum.energyPicojoules ?? 0) + energy }
             if layer.mappingEfficiency > 0 { streamSlotMACs += Double(layer.macs) / layer.mappingEfficiency }
         }
@@ -182,37 +168,6 @@ public struct LayerPerformance: Sendable, Hashable {
         return sum
     }
 
-    static let zero = LayerPerformance(
-        cycles: Cycles(
-            total: 0, compute: 0, stall: Stalls(total: 0, input: 0, weight: 0, output: 0, vector: 0), prologue: 0,
-            epilogue: 0, array: 0, requantizer: 0, vector: 0),
-        macs: 0, utilization: 0, mappingEfficiency: 0,
-        sram: SRAMTraffic(
-            input: Bytes(readBytes: 0, writeBytes: 0), weight: Bytes(readBytes: 0, writeBytes: 0),
-            output: Bytes(readBytes: 0, writeBytes: 0)),
-        dram: DRAMTraffic(
-            readBytes: 0, writeBytes: 0, inputReadBytes: 0, weightReadBytes: 0, biasReadBytes: 0,
-            partialSumReadBytes: 0, partialSumWriteBytes: 0),
-        requantizerOps: 0, vectorOps: 0, arrayFolds: 0, dmaTransfers: 0, computeSteps: 0, latencyMicroseconds: 0,
-        energyPicojoules: nil)
-
-    private init(
-        cycles: Cycles, macs: Int, utilization: Double, mappingEfficiency: Double, sram: SRAMTraffic, dram: DRAMTraffic,
-        requantizerOps: Int, vectorOps: Int, arrayFolds: Int, dmaTransfers: Int, computeSteps: Int,
-        latencyMicroseconds: Double, energyPicojoules: Double?
-    ) {
-        self.cycles = cycles
-        self.macs = macs
-        self.utilization = utilization
-        self.mappingEfficiency = mappingEfficiency
-        self.sram = sram
-        self.dram = dram
-        self.requantizerOps = requantizerOps
-        self.vectorOps = vectorOps
-        self.arrayFolds = arrayFolds
-        self.dmaTransfers = dmaTransfers
-        self.computeSteps = computeSteps
-        self.latencyMicroseconds = latencyMicroseconds
-        self.energyPicojoules = energyPicojoules
-    }
+    /// Every counter 0 (the start of a sum).
+    init() {}
 }

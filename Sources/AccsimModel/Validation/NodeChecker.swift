@@ -15,18 +15,30 @@ struct NodeChecker {
         case .fullyConnected(let p): try checkFullyConnected(p)
         case .add(let p): try checkAdd(p)
         case .concat(let p): try checkConcat(p)
-        case .maxPool(let p):
-            try expectOperands(1)
-            try expectActivation(inputs[0], field: "inputs[0]", rank: 4)
-            try expectSameType(inputs[0], output)
-            try checkWindow(window: p.window, stride: p.stride, padding: p.padding)
-            try checkClamp(min: p.clampMin, max: p.clampMax, field: "attributes.clamp", type: output.elementType)
-            try expectShape(poolShape(window: p.window, stride: p.stride, padding: p.padding))
-        case .avgPool(let p):
-            try expectOperands(1)
-            try expectActivation(inputs[0], field: "inputs[0]", rank: 4)
-            try expectSameType(inputs[0], output)
-            try checkWindow(window: p.window, stride: p.stride, padding: p.padding)
+        case .maxPool(let p): try checkMaxPool(p)
+        case .avgPool(let p): try checkAvgPool(p)
+        case .mean(let p): try checkMean(p)
+        case .clamp(let p): try checkClamp(p)
+        case .leakyRelu(let p): try checkLeakyRelu(p)
+        case .lookupTable(let p): try checkLookupTable(p)
+        case .requantize(let p): try checkRequantize(p)
+        case .reshape(let p): try checkReshape(p)
+        case .pad(let p): try checkPad(p)
+        case .softmax(let p): try checkSoftmax(p)
+        }
+    }
+
+    // MARK: Operations without weights
+
+    private func checkMaxPool(_ p: MaxPoolParameters) throws(ModelError) {
+        try checkPool(
+            window: p.window, stride: p.stride, padding: p.padding, clampMin: p.clampMin, clampMax: p.clampMax)
+    }
+
+    private func checkAvgPool(_ p: AvgPoolParameters) throws(ModelError) {
+        try checkPool(
+            window: p.window, stride: p.stride, padding: p.padding, clampMin: p.clampMin, clampMax: p.clampMax
+        ) { () throws(ModelError) in
             if p.rounding.usesQ31Multiplier {
                 throw ModelError(
                     field: "attributes.rounding",
@@ -39,117 +51,147 @@ struct NodeChecker {
                     "aidge_running_mean rounds half away and counts in-image taps only (rounding half_away, count_include_pad false)"
                 )
             }
-            try checkClamp(min: p.clampMin, max: p.clampMax, field: "attributes.clamp", type: output.elementType)
-            try expectShape(poolShape(window: p.window, stride: p.stride, padding: p.padding))
-        case .mean(let p):
-            try expectOperands(1)
-            try expectActivation(inputs[0], field: "inputs[0]", rank: 4)
-            try checkRequantizer(p.requantizer, field: "attributes.requantizer", channels: inputs[0].shape[3])
-            let s = inputs[0].shape
-            try expectShape(p.keepDims ? [s[0], 1, 1, s[3]] : [s[0], s[3]])
-        case .clamp(let p):
-            try expectOperands(1)
-            try expectSameType(inputs[0], output)
-            try checkClamp(min: p.min, max: p.max, field: "attributes", type: output.elementType)
-            try expectShape(inputs[0].shape)
-        case .leakyRelu(let p):
-            try expectOperands(1)
-            try expectActivation(inputs[0], field: "inputs[0]", rank: nil)
-            let slope = Requantizer(multiplier: p.slopeMultiplier, shift: p.slopeShift, rounding: p.rounding)
-            for problem in slope.problems() {
-                throw ModelError(
-                    field: "attributes.slope_" + (problem.field.hasPrefix("shift") ? "shift" : "multiplier"),
-                    problem.message)
-            }
-            try expectShape(inputs[0].shape)
-        case .lookupTable(let p):
-            try expectOperands(1)
-            guard inputs[0].elementType == .int8 || inputs[0].elementType == .uint8 else {
-                throw ModelError(
-                    field: "inputs[0]", "a lookup table reads int8 or uint8, not \(inputs[0].elementType.rawValue)")
-            }
-            if p.table.count != 256 {
-                throw ModelError(field: "attributes.table", "has \(p.table.count) entries; a lookup table has 256")
-            }
-            for (i, entry) in p.table.enumerated() where !output.elementType.contains(Int64(entry)) {
-                throw ModelError(
-                    field: "attributes.table[\(i)]",
-                    "entry \(entry) does not fit the output type \(output.elementType.rawValue)")
-            }
-            try expectShape(inputs[0].shape)
-        case .requantize(let r):
-            try expectOperands(1)
-            try expectActivation(inputs[0], field: "inputs[0]", rank: nil)
-            try checkRequantizer(r, field: "attributes.requantizer", channels: inputs[0].shape.last ?? 1)
-            try expectShape(inputs[0].shape)
-        case .reshape(let p):
-            try expectOperands(1)
-            try expectSameType(inputs[0], output)
-            if p.shape.contains(where: { $0 <= 0 }) {
-                throw ModelError(field: "attributes.shape", "extents must be positive, got \(p.shape)")
-            }
-            let count = checkedProduct(p.shape)
-            if count != inputs[0].elementCount {
-                throw ModelError(
-                    field: "attributes.shape",
-                    "\(p.shape) holds \(count.map(String.init) ?? "too many") elements but the input \(inputs[0].shape) holds \(inputs[0].elementCount)"
-                )
-            }
-            if p.shape.first != inputs[0].shape.first {
-                throw ModelError(
-                    field: "attributes.shape",
-                    "the batch dimension must be kept (input \(inputs[0].shape), target \(p.shape))")
-            }
-            try expectShape(p.shape)
-        case .pad(let p):
-            try expectOperands(1)
-            try expectSameType(inputs[0], output)
-            let shape = inputs[0].shape
-            if p.padding.count != shape.count {
-                throw ModelError(
-                    field: "attributes.padding", "has \(p.padding.count) entries for a rank-\(shape.count) input")
-            }
-            var padded: [Int] = []
-            for (axis, pair) in p.padding.enumerated() {
-                guard pair.count == 2, pair[0] >= 0, pair[1] >= 0 else {
-                    throw ModelError(
-                        field: "attributes.padding[\(axis)]",
-                        "must be [before, after] with non-negative values, got \(pair)")
-                }
-                if axis == 0 && (pair[0] != 0 || pair[1] != 0) {
-                    throw ModelError(field: "attributes.padding[0]", "the batch dimension cannot be padded")
-                }
-                guard pair[0] <= 1 << 24, pair[1] <= 1 << 24 else {
-                    throw ModelError(field: "attributes.padding[\(axis)]", "padding \(pair) is unreasonably large")
-                }
-                padded.append(shape[axis] + pair[0] + pair[1])
-            }
-            if !output.elementType.contains(Int64(p.value)) {
-                throw ModelError(
-                    field: "attributes.value", "pad value \(p.value) does not fit \(output.elementType.rawValue)")
-            }
-            try expectShape(padded)
-        case .softmax(let p):
-            try expectOperands(1)
-            guard inputs[0].elementType == .int8, output.elementType == .int8 else {
-                throw ModelError(
-                    field: "inputs[0]",
-                    "softmax reads and writes int8 (got \(inputs[0].elementType.rawValue) → \(output.elementType.rawValue))"
-                )
-            }
-            guard inputs[0].shape.count == 2 else {
-                throw ModelError(field: "inputs[0]", "softmax expects a [N, D] input, got \(inputs[0].shape)")
-            }
-            if p.inputMultiplier < 0 { throw ModelError(field: "attributes.input_multiplier", "must be non-negative") }
-            if !(0...31).contains(p.inputLeftShift) {
-                throw ModelError(field: "attributes.input_left_shift", "must lie in 0...31")
-            }
-            if p.diffMin > 0 { throw ModelError(field: "attributes.diff_min", "must be ≤ 0") }
-            try expectShape(inputs[0].shape)
         }
     }
 
-    // MARK: Operations with weights
+    /// What max and average pooling share: one rank-4 activation, the element type kept, a
+    /// window that always sees the image, the clamp and the pooled shape, in that order;
+    /// `specific` (average pooling's rounding rules) runs after the window check.
+    private func checkPool(
+        window: Size2D, stride: Size2D, padding: Padding2D, clampMin: Int32, clampMax: Int32,
+        specific: () throws(ModelError) -> Void = {}
+    ) throws(ModelError) {
+        try expectOperands(1)
+        try expectActivation(inputs[0], field: "inputs[0]", rank: 4)
+        try expectSameType(inputs[0], output)
+        try checkWindow(window: window, stride: stride, padding: padding)
+        try specific()
+        try checkClamp(min: clampMin, max: clampMax, field: "attributes.clamp", type: output.elementType)
+        try expectShape(poolShape(window: window, stride: stride, padding: padding))
+    }
+
+    private func checkMean(_ p: MeanParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectActivation(inputs[0], field: "inputs[0]", rank: 4)
+        try checkRequantizer(p.requantizer, field: "attributes.requantizer", channels: inputs[0].shape[3])
+        let s = inputs[0].shape
+        try expectShape(p.keepDims ? [s[0], 1, 1, s[3]] : [s[0], s[3]])
+    }
+
+    private func checkClamp(_ p: ClampParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectSameType(inputs[0], output)
+        try checkClamp(min: p.min, max: p.max, field: "attributes", type: output.elementType)
+        try expectShape(inputs[0].shape)
+    }
+
+    private func checkLeakyRelu(_ p: LeakyReluParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectActivation(inputs[0], field: "inputs[0]", rank: nil)
+        let slope = Requantizer(multiplier: p.slopeMultiplier, shift: p.slopeShift, rounding: p.rounding)
+        for problem in slope.problems() {
+            throw ModelError(
+                field: "attributes.slope_" + (problem.field.hasPrefix("shift") ? "shift" : "multiplier"),
+                problem.message)
+        }
+        try expectShape(inputs[0].shape)
+    }
+
+    private func checkLookupTable(_ p: LookupTableParameters) throws(ModelError) {
+        try expectOperands(1)
+        guard inputs[0].elementType == .int8 || inputs[0].elementType == .uint8 else {
+            throw ModelError(
+                field: "inputs[0]", "a lookup table reads int8 or uint8, not \(inputs[0].elementType.rawValue)")
+        }
+        if p.table.count != 256 {
+            throw ModelError(field: "attributes.table", "has \(p.table.count) entries; a lookup table has 256")
+        }
+        for (i, entry) in p.table.enumerated() where !output.elementType.contains(Int64(entry)) {
+            throw ModelError(
+                field: "attributes.table[\(i)]",
+                "entry \(entry) does not fit the output type \(output.elementType.rawValue)")
+        }
+        try expectShape(inputs[0].shape)
+    }
+
+    private func checkRequantize(_ p: Requantizer) throws(ModelError) {
+        try expectOperands(1)
+        try expectActivation(inputs[0], field: "inputs[0]", rank: nil)
+        try checkRequantizer(p, field: "attributes.requantizer", channels: inputs[0].shape.last ?? 1)
+        try expectShape(inputs[0].shape)
+    }
+
+    private func checkReshape(_ p: ReshapeParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectSameType(inputs[0], output)
+        if p.shape.contains(where: { $0 <= 0 }) {
+            throw ModelError(field: "attributes.shape", "extents must be positive, got \(p.shape)")
+        }
+        let count = checkedProduct(p.shape)
+        if count != inputs[0].elementCount {
+            throw ModelError(
+                field: "attributes.shape",
+                "\(p.shape) holds \(count.map(String.init) ?? "too many") elements but the input \(inputs[0].shape) holds \(inputs[0].elementCount)"
+            )
+        }
+        if p.shape.first != inputs[0].shape.first {
+            throw ModelError(
+                field: "attributes.shape",
+                "the batch dimension must be kept (input \(inputs[0].shape), target \(p.shape))")
+        }
+        try expectShape(p.shape)
+    }
+
+    private func checkPad(_ p: PadParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectSameType(inputs[0], output)
+        let shape = inputs[0].shape
+        if p.padding.count != shape.count {
+            throw ModelError(
+                field: "attributes.padding", "has \(p.padding.count) entries for a rank-\(shape.count) input")
+        }
+        var padded: [Int] = []
+        for (axis, pair) in p.padding.enumerated() {
+            guard pair.count == 2, pair[0] >= 0, pair[1] >= 0 else {
+                throw ModelError(
+                    field: "attributes.padding[\(axis)]",
+                    "must be [before, after] with non-negative values, got \(pair)")
+            }
+            if axis == 0 && (pair[0] != 0 || pair[1] != 0) {
+                throw ModelError(field: "attributes.padding[0]", "the batch dimension cannot be padded")
+            }
+            guard pair[0] <= 1 << 24, pair[1] <= 1 << 24 else {
+                throw ModelError(field: "attributes.padding[\(axis)]", "padding \(pair) is unreasonably large")
+            }
+            padded.append(shape[axis] + pair[0] + pair[1])
+        }
+        if !output.elementType.contains(Int64(p.value)) {
+            throw ModelError(
+                field: "attributes.value", "pad value \(p.value) does not fit \(output.elementType.rawValue)")
+        }
+        try expectShape(padded)
+    }
+
+    private func checkSoftmax(_ p: SoftmaxParameters) throws(ModelError) {
+        try expectOperands(1)
+        guard inputs[0].elementType == .int8, output.elementType == .int8 else {
+            throw ModelError(
+                field: "inputs[0]",
+                "softmax reads and writes int8 (got \(inputs[0].elementType.rawValue) → \(output.elementType.rawValue))"
+            )
+        }
+        guard inputs[0].shape.count == 2 else {
+            throw ModelError(field: "inputs[0]", "softmax expects a [N, D] input, got \(inputs[0].shape)")
+        }
+        if p.inputMultiplier < 0 { throw ModelError(field: "attributes.input_multiplier", "must be non-negative") }
+        if !(0...31).contains(p.inputLeftShift) {
+            throw ModelError(field: "attributes.input_left_shift", "must lie in 0...31")
+        }
+        if p.diffMin > 0 { throw ModelError(field: "attributes.diff_min", "must be ≤ 0") }
+        try expectShape(inputs[0].shape)
+    }
+
+    // MARK: Operations with weights, and the joining operations
 
     private func checkConv2D(_ p: Conv2DParameters) throws(ModelError) {
         guard inputs.count == 2 || inputs.count == 3 else {
@@ -284,205 +326,5 @@ struct NodeChecker {
             }
         }
         try expectShape(shape)
-    }
-
-    // MARK: Helpers
-
-    /// The product of `extents`, or nil if it overflows.
-    private func checkedProduct(_ extents: [Int]) -> Int? {
-        var product = 1
-        for extent in extents {
-            let (next, overflow) = product.multipliedReportingOverflow(by: extent)
-            if overflow { return nil }
-            product = next
-        }
-        return product
-    }
-
-    private func expectOperands(_ count: Int) throws(ModelError) {
-        if inputs.count != count {
-            throw ModelError(
-                field: "inputs",
-                "\(node.operation.kind.rawValue) takes \(count) input\(count == 1 ? "" : "s"), got \(inputs.count)")
-        }
-    }
-
-    private func expectActivation(_ tensor: TensorInfo, field: String, rank: Int?) throws(ModelError) {
-        if let rank, tensor.shape.count != rank {
-            throw ModelError(
-                field: field,
-                "\(node.operation.kind.rawValue) expects a rank-\(rank) input, '\(tensor.name)' has shape \(tensor.shape)"
-            )
-        }
-        if !tensor.elementType.isActivationType {
-            throw ModelError(
-                field: field, "'\(tensor.name)' is \(tensor.elementType.rawValue); activations are int8, uint8 or int16"
-            )
-        }
-        if let q = tensor.quantization, q.zeroPoints.count > 1 {
-            throw ModelError(
-                field: field,
-                "'\(tensor.name)' is an activation with per-channel quantization, which accsim does not support")
-        }
-    }
-
-    private func expectWeights(_ tensor: TensorInfo, rank: Int) throws(ModelError) {
-        guard constants[tensor.name] != nil else {
-            throw ModelError(field: "inputs[1]", "weights '\(tensor.name)' must be a constant")
-        }
-        if tensor.shape.count != rank {
-            throw ModelError(field: "inputs[1]", "weights '\(tensor.name)' must have rank \(rank), got \(tensor.shape)")
-        }
-        if !tensor.elementType.isWeightType {
-            throw ModelError(
-                field: "inputs[1]",
-                "weights '\(tensor.name)' are \(tensor.elementType.rawValue); weights are int4, int8, uint8 or int16")
-        }
-    }
-
-    /// The accumulator: int32 or int64; int64 needs a plain rounding mode (the TFLite modes
-    /// multiply an int32 accumulator); int32 needs every product `(w − zp_w)·(x − zp_x)` to fit
-    /// int32, which int16 × int16 operands with zero points do not.
-    private func checkAccumulator(_ accumulator: ElementType?, requantizer: Requantizer) throws(ModelError) {
-        let type = accumulator ?? .int32
-        guard type == .int32 || type == .int64 else {
-            throw ModelError(field: "attributes.accumulator", "is \(type.rawValue); accumulators are int32 or int64")
-        }
-        if type == .int64 {
-            switch requantizer.rounding {
-            case .halfUp, .halfAway, .halfEven, .floor, .doubleHalfAway: break
-            default:
-                throw ModelError(
-                    field: "attributes.requantizer.rounding",
-                    "\(requantizer.rounding.rawValue) requantizes an int32 accumulator; an int64 accumulator needs half_up, half_away, half_even, floor or double_half_away"
-                )
-            }
-            return
-        }
-        let bound = Self.magnitudeBound(inputs[0]) * Self.magnitudeBound(inputs[1])
-        if bound > Int64(Int32.max) {
-            throw ModelError(
-                field: "attributes.accumulator",
-                "\(inputs[0].elementType.rawValue) × \(inputs[1].elementType.rawValue) products with these zero points reach \(bound), beyond int32: use an int64 accumulator"
-            )
-        }
-    }
-
-    /// The largest `|q − zp|` of a tensor over its type's range and zero points.
-    private static func magnitudeBound(_ tensor: TensorInfo) -> Int64 {
-        let type = tensor.elementType
-        let zeroPoints = tensor.quantization?.zeroPoints ?? [0]
-        return zeroPoints.map { max(Int64($0) - type.lowerBound, type.upperBound - Int64($0)) }.max() ?? 0
-    }
-
-    private func checkWeightQuantization(_ w: TensorInfo) throws(ModelError) {
-        // The per-channel count was checked against shape[axis] with the tensor itself.
-        if let q = w.quantization, q.zeroPoints.count > 1, q.axis != 0 {
-            throw ModelError(
-                field: "inputs[1]", "per-channel weights '\(w.name)' must be quantized along axis 0 (output channels)")
-        }
-    }
-
-    private func checkBias(count: Int, accumulator: ElementType?) throws(ModelError) {
-        guard inputs.count == 3 else { return }
-        let bias = inputs[2]
-        guard constants[bias.name] != nil else {
-            throw ModelError(field: "inputs[2]", "bias '\(bias.name)' must be a constant")
-        }
-        if bias.elementType != .int32 && bias.elementType != .int64 {
-            throw ModelError(
-                field: "inputs[2]", "bias '\(bias.name)' is \(bias.elementType.rawValue); biases are int32 or int64")
-        }
-        if bias.elementType == .int64 && accumulator != .int64 {
-            throw ModelError(
-                field: "inputs[2]",
-                "bias '\(bias.name)' is int64 but the layer accumulates in \((accumulator ?? .int32).rawValue); set attributes.accumulator to int64"
-            )
-        }
-        if bias.shape != [count] {
-            throw ModelError(field: "inputs[2]", "bias '\(bias.name)' has shape \(bias.shape); expected [\(count)]")
-        }
-    }
-
-    private func checkRequantizer(_ r: Requantizer, field: String, channels: Int, matchOutputZeroPoint: Bool = true)
-        throws(ModelError)
-    {
-        for problem in r.problems() {
-            throw ModelError(field: "\(field).\(problem.field)", problem.message)
-        }
-        if r.channelCount != 1 && r.channelCount != channels {
-            throw ModelError(
-                field: "\(field).multipliers",
-                "has \(r.channelCount) entries; expected 1 or \(channels) (one per output channel)")
-        }
-        try checkClamp(min: r.clampMin, max: r.clampMax, field: "\(field).clamp", type: output.elementType)
-        if !output.elementType.contains(Int64(r.zeroPoint)) {
-            throw ModelError(
-                field: "\(field).zero_point",
-                "zero point \(r.zeroPoint) does not fit the output type \(output.elementType.rawValue)")
-        }
-        if matchOutputZeroPoint, let q = output.quantization, q.zeroPoints.count == 1, q.zeroPoints[0] != r.zeroPoint {
-            throw ModelError(
-                field: "\(field).zero_point",
-                "is \(r.zeroPoint) but output tensor '\(output.name)' has zero point \(q.zeroPoints[0])")
-        }
-    }
-
-    private func checkClamp(min: Int32, max: Int32, field: String, type: ElementType) throws(ModelError) {
-        if min > max { throw ModelError(field: field, "clamp range [\(min), \(max)] is empty") }
-        if !type.contains(Int64(min)) || !type.contains(Int64(max)) {
-            throw ModelError(
-                field: field,
-                "clamp range [\(min), \(max)] exceeds the \(type.rawValue) range [\(type.minValue), \(type.maxValue)]")
-        }
-    }
-
-    private func checkWindow(window: Size2D, stride: Size2D, padding: Padding2D) throws(ModelError) {
-        if window.height <= 0 || window.width <= 0 { throw ModelError(field: "attributes.window", "must be positive") }
-        if stride.height <= 0 || stride.width <= 0 { throw ModelError(field: "attributes.stride", "must be positive") }
-        if !padding.isNonNegative { throw ModelError(field: "attributes.padding", "must be non-negative") }
-        // Padding smaller than the window on every side guarantees each window an in-image tap.
-        if padding.top >= window.height || padding.bottom >= window.height || padding.left >= window.width
-            || padding.right >= window.width
-        {
-            throw ModelError(
-                field: "attributes.padding",
-                "padding must be smaller than the window on every side (a window would see padding only)")
-        }
-    }
-
-    private func poolShape(window: Size2D, stride: Size2D, padding: Padding2D) throws(ModelError) -> [Int] {
-        let x = inputs[0].shape
-        guard
-            let oh = slidingWindowOutputExtent(
-                input: x[1], padBefore: padding.top, padAfter: padding.bottom, kernel: window.height,
-                stride: stride.height, dilation: 1),
-            let ow = slidingWindowOutputExtent(
-                input: x[2], padBefore: padding.left, padAfter: padding.right, kernel: window.width,
-                stride: stride.width, dilation: 1)
-        else {
-            throw ModelError(
-                field: "attributes.window",
-                "the \(window.height)x\(window.width) window does not fit the padded \(x[1])x\(x[2]) input")
-        }
-        return [x[0], oh, ow, x[3]]
-    }
-
-    private func expectSameType(_ a: TensorInfo, _ b: TensorInfo) throws(ModelError) {
-        if a.elementType != b.elementType {
-            throw ModelError(
-                field: "outputs[0]",
-                "\(node.operation.kind.rawValue) keeps the element type: input is \(a.elementType.rawValue), output '\(b.name)' is \(b.elementType.rawValue)"
-            )
-        }
-    }
-
-    private func expectShape(_ shape: [Int]) throws(ModelError) {
-        if output.shape != shape {
-            throw ModelError(
-                field: "outputs[0]",
-                "output '\(output.name)' is declared \(output.shape) but \(node.operation.kind.rawValue) produces \(shape)"
-            )
-        }
     }
 }

@@ -2,7 +2,8 @@
 // per instruction set behind run-time CPU detection (`accsim_cpu_features`, cpu.c):
 // - x86_avx512.c: the avx512vnni path (512-bit vpdpbusd GEMM, AVX-512 requantizer, Add, max pool);
 // - x86_avx2.c: the avxvnni GEMM (256-bit vpdpbusd), the exact avx2 GEMM (vpmaddwd), AVX2
-//   requantizer, Add and max pool, and the depthwise kernel of every x86 path;
+//   requantizer, Add and max pool;
+// - x86_depthwise.c (+ x86_depthwise_body.h): the depthwise kernel of the three x86 paths;
 // - arm_neon.c: the neon path (SDOT / USDOT GEMM, NEON depthwise).
 // Every kernel has one contract (the comments below) and a pure Swift equivalent in
 // AccsimArithmetic/FastKernels; the tests compare every path the machine runs with the reference.
@@ -191,21 +192,51 @@ typedef struct {
     size_t pad_top, pad_left;
 } accsim_depthwise_geometry;
 
-/// Packs depthwise weights `[tap][cp]` (int16, `w − zp_w`) for `accsim_depthwise_avx2`:
-/// `packed` holds `(taps + 1) / 2 · cp · 2` values (tap pairs interleaved per channel).
-void accsim_depthwise_pack_avx2(const int16_t *weights, size_t taps, size_t cp, int16_t *packed);
+/// The geometry of the x86 depthwise kernel: an NHWC int32 input of `channels` channels
+/// (values of an 8-bit type) with zero point `zero_point`; `cp` is `channels` rounded up to a
+/// multiple of 16. `pair_width` = (out_width − 1)·stride_width + (kernel_width − 1)·dilation_width
+/// + 1 words per pair row, `ring_rows` = (kernel_height − 1)·dilation_height + 1 pair rows.
+typedef struct {
+    size_t height, width, channels, cp;
+    size_t out_height, out_width;
+    size_t kernel_height, kernel_width;
+    size_t stride_height, stride_width;
+    size_t dilation_height, dilation_width;
+    size_t pad_top, pad_left;
+    size_t pair_width, ring_rows;
+    int32_t zero_point;
+} accsim_depthwise_pairs_geometry;
 
-/// Depthwise accumulators of output pixels `first_row ..< first_row + rows` (flattened over
-/// batch, output row and column): `out[(row − first_row)·cp + c] = bias[c] + Σ_taps x[tap][c] · w[tap][c]` in
-/// wrapping int32, where `x` is the input minus its zero point (int16, taps outside the image
-/// contribute nothing) and `w` the weights packed by `accsim_depthwise_pack_avx2`. Needs
-/// `ACCSIM_CPU_AVX2`; `bias` holds `cp` values.
-void accsim_depthwise_avx2(
-    const int16_t *x, const int16_t *packed, const int32_t *bias, int32_t *out, const accsim_depthwise_geometry *geometry,
-    size_t first_row, size_t rows);
+/// Packs depthwise weights `[tap][cp]` (int16, `w − zp_w`, taps row-major over kh × kw) for
+/// `accsim_depthwise_pairs_*`: `packed[(ky·ceil(kw/2) + q)·cp + c]` holds w(ky, 2q) in its low
+/// and w(ky, 2q + 1) (0 past the row) in its high 16 bits.
+void accsim_depthwise_pack_pairs(const int16_t *weights, size_t kh, size_t kw, size_t cp, int32_t *packed);
 
-/// `accsim_depthwise_avx2` on NEON (needs `ACCSIM_CPU_NEON`), with the weights unpacked
-/// (`[tap][cp]` int16, as given to `accsim_depthwise_pack_avx2`).
+/// The depthwise accumulators of output row `row` (batch · out_height + output y):
+/// `out[ox·cp + c] = bias[c] + Σ_taps x(tap, c) · w(tap, c)` in wrapping int32, x the input
+/// values (taps outside the image read `zero_point`), w the weights packed by
+/// `accsim_depthwise_pack_pairs`. With `bias[c]` = the layer's bias − zero_point · Σ_taps w(tap, c)
+/// these are the reference's accumulators Σ (x − zp)·w + bias. Scratch, kept across the calls of one
+/// worker (whose rows should come in increasing order): `ring` (ring_rows · pair_width · cp
+/// words), `tags` (ring_rows values, −1 before the first call), `pad_row` (pair_width · cp words,
+/// each zero_point in both halves). `out` holds out_width · cp words. The suffix names the path
+/// and the CPU feature it needs: `_avx2` (ACCSIM_CPU_AVX2), `_avxvnni` (ACCSIM_CPU_AVX_VNNI),
+/// `_avx512vnni` (ACCSIM_CPU_AVX512_VNNI).
+void accsim_depthwise_pairs_avx2(
+    const int32_t *input, const int32_t *pairs, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
+void accsim_depthwise_pairs_avxvnni(
+    const int32_t *input, const int32_t *pairs, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
+void accsim_depthwise_pairs_avx512vnni(
+    const int32_t *input, const int32_t *pairs, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
+
+/// The NEON depthwise kernel (needs `ACCSIM_CPU_NEON`): accumulators of output pixels
+/// `first_row ..< first_row + rows` (flattened over batch, output row and column),
+/// `out[(row − first_row)·cp + c] = bias[c] + Σ_taps x[tap][c] · w[tap][c]` in wrapping int32, where
+/// `x` is the input minus its zero point (int16, channels padded to `cp` = `geometry.channels`; taps
+/// outside the image contribute nothing) and `w` the weights `[tap][cp]` (int16, `w − zp_w`).
 void accsim_depthwise_neon(
     const int16_t *x, const int16_t *weights, const int32_t *bias, int32_t *out, const accsim_depthwise_geometry *geometry,
     size_t first_row, size_t rows);

@@ -1,2 +1,0 @@
-// AccsimReport renders results the engine counted: terminal tables and JSON. It computes no
-// statistics of its own.
