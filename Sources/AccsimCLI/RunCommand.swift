@@ -116,6 +116,7 @@ struct RunCommand: ParsableCommand {
         var outputs: [String: IntTensor] = [:]
         var (samples, inputSource) = (0, "none (--no-data)")
         if !noData {
+            if input == nil { try ModelInputs.checkBatchMemory(for: graph, samples: batch, what: "--batch \(batch)") }
             let batches =
                 try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
                 ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)

@@ -1,3 +1,4 @@
+import AccsimModel
 import AccsimTestSupport
 import Foundation
 import Testing
@@ -60,5 +61,36 @@ import Testing
         let dump = try CLI.run(["trace", "dump", trace])
         #expect(dump.status == 0)
         #expect(dump.stdout.contains("# traced_layers: 0,2,4\n"))
+    }
+}
+
+/// Sizes that cannot fit are refused before anything is allocated (issue 19, item 3).
+@Suite struct BoundedResourceTests {
+    /// digits: 64 input + 10 output elements a sample, 4 B each = 296 B; 10⁹ samples = 275.7 GiB.
+    @Test func batchTooLargeForMemoryIsAClearError() throws {
+        let result = try CLI.run(["--hw", "8x8", "Models/digits.q", "--batch", "1000000000"])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.hasPrefix(
+                "accsim: error: --batch 1000000000: the batch's inputs and outputs need "
+                    + "275.7 GiB (1000000000 samples × 296 B), over the limit of "))
+        #expect(
+            result.stderr.hasSuffix(
+                " (ACCSIM_BATCH_MEMORY_MIB, by default half the physical memory); "
+                    + "run fewer samples\n"))
+    }
+
+    @Test func batchMemoryLimitIsSetByTheEnvironment() throws {
+        #expect(
+            ModelInputs.bytesPerSample(
+                of: try QModelReader.read(path: CLI.root.appendingPathComponent("Models/digits.q").path)) == 296)
+        try ModelInputs.checkBatchMemory(
+            for: try QModelReader.read(path: CLI.root.appendingPathComponent("Models/digits.q").path), samples: 3542,
+            what: "--batch 3542", limit: 1 << 20)
+        #expect(throws: ModelError.self) {
+            try ModelInputs.checkBatchMemory(
+                for: try QModelReader.read(path: CLI.root.appendingPathComponent("Models/digits.q").path),
+                samples: 3543, what: "--batch 3543", limit: 1 << 20)
+        }
     }
 }
