@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "AccsimTrace", targets: ["AccsimTrace"]),
         .library(name: "AccsimSweep", targets: ["AccsimSweep"]),
         .library(name: "AccsimPlot", targets: ["AccsimPlot"]),
+        .library(name: "AccsimSuggestions", targets: ["AccsimSuggestions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -48,9 +49,12 @@ let package = Package(
         // Integer semantics: rounding modes, requantizer, reference kernels (the oracle) and the
         // fast kernels that must equal them. No files, no cycles.
         .target(name: "AccsimArithmetic", dependencies: ["CAccsimKernels"], swiftSettings: strictSwift),
+        // "Did you mean …?": one edit distance and one typo rule for every error that suggests a
+        // name (config keys, bundled configs, layers, ops). Depends on nothing.
+        .target(name: "AccsimSuggestions", swiftSettings: strictSwift),
         // Exact JSON: ordered values, a strict Decoder (unknown keys are errors) and a deterministic
         // Encoder. Used by the .q manifest, hardware configs, reports and sweep results.
-        .target(name: "AccsimJSON", swiftSettings: strictSwift),
+        .target(name: "AccsimJSON", dependencies: ["AccsimSuggestions"], swiftSettings: strictSwift),
         // CRC-32 through zlib (the one checksum of the .q container, traces and output CRCs) and
         // FNV-1a 64 (the one hash of stable identifiers: config hashes, model identity, point ids).
         .target(name: "AccsimChecksum", dependencies: ["CZlib"], swiftSettings: strictSwift),
@@ -59,11 +63,13 @@ let package = Package(
         .target(name: "AccsimFiles", swiftSettings: strictSwift),
         // Graph IR, validation, the .q container and .npy I/O. No hardware.
         .target(
-            name: "AccsimModel", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
+            name: "AccsimModel",
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum", "AccsimFiles", "AccsimSuggestions"],
             swiftSettings: strictSwift),
         // Hardware configuration schema, defaults, validation and overrides. Computes nothing.
         .target(
-            name: "AccsimHardware", dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],
+            name: "AccsimHardware",
+            dependencies: ["AccsimArithmetic", "AccsimJSON", "AccsimChecksum", "AccsimSuggestions"],
             swiftSettings: strictSwift),
         // Array timing: analytic per-tile cycles per dataflow and the cycle-stepped model that checks them.
         .target(
@@ -71,12 +77,15 @@ let package = Package(
         // Lowering a graph onto the hardware: tiling that fits the SRAMs, loop order, the Schedule.
         .target(
             name: "AccsimMapping",
-            dependencies: ["AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming", "AccsimJSON"],
+            dependencies: [
+                "AccsimModel", "AccsimArithmetic", "AccsimHardware", "AccsimTiming", "AccsimJSON", "AccsimSuggestions",
+            ],
             swiftSettings: strictSwift),
         // Golden-model traces: records, gzip-framed chunked files, reader, dump, diff, VCD, memory
         // images. Knows nothing of the simulator (the recorder is AccsimTracing).
         .target(
-            name: "AccsimTrace", dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum", "AccsimFiles"],
+            name: "AccsimTrace",
+            dependencies: ["CZlib", "AccsimJSON", "AccsimChecksum", "AccsimFiles", "AccsimSuggestions"],
             swiftSettings: strictSwift),
         // Computing a graph's data: the graph executor (node by node, reference or fast kernels) and
         // the scheduled execution on mapped hardware (conv/FC tile by tile, fold by fold).
@@ -116,7 +125,7 @@ let package = Package(
             dependencies: [
                 "AccsimArithmetic", "AccsimJSON", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution",
                 "AccsimChecksum",
-                "AccsimSimulation", "AccsimPlot", "AccsimFiles",
+                "AccsimSimulation", "AccsimPlot", "AccsimFiles", "AccsimSuggestions",
             ],
             swiftSettings: strictSwift),
         // Rendering results: terminal tables, JSON, CSV and the self-contained HTML report.
@@ -132,7 +141,7 @@ let package = Package(
             dependencies: [
                 "AccsimArithmetic", "AccsimModel", "AccsimHardware", "AccsimMapping", "AccsimExecution", "AccsimReport",
                 "AccsimImport", "AccsimTrace", "AccsimSweep", "AccsimFiles", "AccsimJSON", "AccsimSimulation",
-                "AccsimTracing", "CAccsimBenchReference",
+                "AccsimTracing", "AccsimSuggestions", "CAccsimBenchReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -150,6 +159,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift),
         .testTarget(name: "AccsimJSONTests", dependencies: ["AccsimJSON"], swiftSettings: strictSwift),
+        .testTarget(name: "AccsimSuggestionsTests", dependencies: ["AccsimSuggestions"], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimModelTests",
             dependencies: ["AccsimTestSupport", "AccsimModel", "AccsimArithmetic", "AccsimJSON", "AccsimChecksum"],

@@ -21,7 +21,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SOURCES = ["accsim_top.v", "ws_array.v", "os_array.v", "requant.v"]
+SOURCES = ["accsim_top.v", "ws_array.v", "os_array.v", "operand_reg.v", "pe_multiply.v", "requant.v"]
 BUGS = {"signed": 1, "skew": 2, "narrow_acc": 3, "rounding": 4}
 DATAFLOWS = {"weight_stationary": 0, "output_stationary": 1}
 MAX_EVENTS = 40  # trace events of the diverging cycle shown in the report

@@ -20,7 +20,8 @@
 //                                silent, as in the trace).
 //   clear                        synchronous reset of every register.
 //
-// Widths: DW-bit signed operands, ACC_W-bit wrapping accumulators sign-extended to 32 bits.
+// Widths: DW-bit signed operands, ACC_W-bit wrapping accumulators sign-extended to 32 bits. The
+// operand registers (operand_reg.v) and the multiplier (pe_multiply.v) are shared with ws_array.v.
 //
 // BUG selects a deliberately broken variant (0 = none):
 //   1 "signed"     PE(BUG_ROW, BUG_COL) reads its weight (the B operand) as an unsigned 8-bit value.
@@ -50,17 +51,10 @@ module os_array #(
     generate
         // The skew variant's extra operand register in front of row BUG_ROW.
         if (BUG == 2) begin : late
-            reg [DW-1:0] data;
-            reg          ok;
-            always @(posedge clk) begin
-                if (clear) begin
-                    data <= {DW{1'b0}};
-                    ok <= 1'b0;
-                end else begin
-                    data <= left_data[BUG_ROW*DW +: DW];
-                    ok <= left_valid[BUG_ROW];
-                end
-            end
+            wire [DW-1:0] data;
+            wire          ok;
+            operand_reg #(.DW(DW)) delay (.clk(clk), .clear(clear), .in_valid(left_valid[BUG_ROW]),
+                                          .in_data(left_data[BUG_ROW*DW +: DW]), .valid(ok), .data(data));
         end
     endgenerate
 
@@ -70,10 +64,10 @@ module os_array #(
             for (c = 0; c < COLS; c = c + 1) begin : pe
                 localparam integer SIGNED_BUG = (BUG == 1 && r == BUG_ROW && c == BUG_COL) ? 1 : 0;
                 /* verilator lint_off UNUSEDSIGNAL */  // operands leaving the last column / row
-                reg [DW-1:0]    a;        // A operand, passed right
-                reg             a_ok;
-                reg [DW-1:0]    b;        // B operand (weight), passed down
-                reg             b_ok;
+                wire [DW-1:0]   a;        // A operand, passed right (operand_reg.v)
+                wire            a_ok;
+                wire [DW-1:0]   b;        // B operand (weight), passed down
+                wire            b_ok;
                 /* verilator lint_on UNUSEDSIGNAL */
                 reg [ACC_W-1:0] acc;      // the stationary output
                 reg             acc_ok;   // it has taken at least one product
@@ -106,26 +100,21 @@ module os_array #(
                     assign a_ok_in = left_valid[r];
                 end
 
-                wire signed [ACC_W-1:0] weight = (SIGNED_BUG != 0)
-                    ? $signed({{(ACC_W-8){1'b0}}, b_in[7:0]})
-                    : $signed({{(ACC_W-DW){b_in[DW-1]}}, b_in});
-                wire signed [ACC_W-1:0] operand = $signed({{(ACC_W-DW){a_in[DW-1]}}, a_in});
-                wire signed [ACC_W-1:0] product = weight * operand;
+                wire [ACC_W-1:0] product;
+                pe_multiply #(.DW(DW), .ACC_W(ACC_W), .UNSIGNED_WEIGHT(SIGNED_BUG))
+                    mul (.weight(b_in), .operand(a_in), .product(product));
                 wire mac = a_ok_in & b_ok_in;
+
+                operand_reg #(.DW(DW)) a_reg (.clk(clk), .clear(clear), .in_valid(a_ok_in), .in_data(a_in),
+                                              .valid(a_ok), .data(a));
+                operand_reg #(.DW(DW)) b_reg (.clk(clk), .clear(clear), .in_valid(b_ok_in), .in_data(b_in),
+                                              .valid(b_ok), .data(b));
 
                 always @(posedge clk) begin
                     if (clear) begin
-                        a <= {DW{1'b0}};
-                        a_ok <= 1'b0;
-                        b <= {DW{1'b0}};
-                        b_ok <= 1'b0;
                         acc <= {ACC_W{1'b0}};
                         acc_ok <= 1'b0;
                     end else begin
-                        a <= a_in;
-                        a_ok <= a_ok_in;
-                        b <= b_in;
-                        b_ok <= b_ok_in;
                         if (drain) begin
                             acc <= acc_above;
                             acc_ok <= acc_ok_above;

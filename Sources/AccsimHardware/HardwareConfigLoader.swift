@@ -1,4 +1,5 @@
 import AccsimJSON
+import AccsimSuggestions
 import Foundation
 
 /// A hardware config as resolved for a run: where it came from, the config itself and its hash.
@@ -79,7 +80,8 @@ public enum HardwareConfigLoader {
         do {
             config = try StrictJSONDecoder().decode(HardwareConfig.self, from: tree)
         } catch {
-            throw HardwareConfigError(keyPath: error.path.isEmpty ? nil : error.path, error.message)
+            throw HardwareConfigError(
+                keyPath: error.path.isEmpty ? nil : error.path, withSuggestion(error.message, error, in: tree))
         }
         try config.validate()
         return config
@@ -138,11 +140,35 @@ public enum HardwareConfigLoader {
         }
         guard var child = object[key] else {
             let known = object.keys.joined(separator: ", ")
-            throw HardwareConfigError(keyPath: fullPath, "--set: unknown key '\(key)' (known here: \(known))")
+            let prefix = fullPath.split(separator: ".").prefix(while: { $0 != key }).joined(separator: ".")
+            let suggestion = Suggestion.closest(to: key, among: object.keys).map {
+                "did you mean '\(prefix.isEmpty ? $0 : prefix + "." + $0)'? "
+            }
+            throw HardwareConfigError(
+                keyPath: fullPath, "--set: unknown key '\(key)' (\(suggestion ?? "")known here: \(known))")
         }
         try set(value, at: keys.dropFirst(), in: &child, fullPath: fullPath)
         object[key] = child
         tree = .object(object)
+    }
+
+    /// An unknown key's message with the closest key of its object. The decoder cannot suggest one
+    /// here: the file is merged over the defaults, so the key meant (`rows` for `rwos`) is present.
+    static func withSuggestion(_ message: String, _ error: JSONError, in tree: JSONValue) -> String {
+        guard error.kind == .unknownKey, !message.contains("did you mean"), message.hasSuffix(")") else {
+            return message
+        }
+        var parts = error.path.split(separator: ".").map(String.init)
+        guard let key = parts.popLast() else { return message }
+        var node = tree
+        for part in parts {
+            guard let child = node[part] else { return message }
+            node = child
+        }
+        guard case .object(let object) = node, let suggestion = Suggestion.closest(to: key, among: object.keys) else {
+            return message
+        }
+        return message.dropLast() + "; did you mean '\(suggestion)'?)"
     }
 
     /// `top` layered over `base`: objects merge key by key (recursively), anything else replaces.
@@ -159,19 +185,33 @@ public enum HardwareConfigLoader {
     static func locate(_ pathOrName: String) throws(HardwareConfigError) -> String {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: pathOrName) { return pathOrName }
-        if pathOrName.contains("/") {
-            throw HardwareConfigError(file: pathOrName, "no such file")
+        let bundled = bundledConfigs()
+        if !pathOrName.contains("/") {
+            let name = pathOrName.hasSuffix(".json") ? String(pathOrName.dropLast(5)) : pathOrName
+            if let found = bundled.first(where: { $0.name == name }) { return found.path }
         }
-        let fileName = pathOrName.hasSuffix(".json") ? pathOrName : pathOrName + ".json"
-        for directory in bundledDirectories() {
-            let candidate = directory + "/" + fileName
-            if fileManager.fileExists(atPath: candidate) { return candidate }
+        throw HardwareConfigError(file: pathOrName, notFoundMessage(pathOrName, bundled: bundled))
+    }
+
+    /// `no such file …` with the bundled config whose name is closest to the file's stem
+    /// (`configs/8x8.json`: `did you mean 8x8, HardwareConfigs/8x8.json?`), else the bundled names.
+    static func notFoundMessage(_ pathOrName: String, bundled: [(name: String, path: String)]) -> String {
+        let what = pathOrName.contains("/") ? "no such file" : "no such file, and no bundled config of that name"
+        let wanted = stem(of: pathOrName)
+        let names = bundled.map(\.name)
+        if let name = names.contains(wanted) ? wanted : Suggestion.closest(to: wanted, among: names),
+            let path = bundled.first(where: { $0.name == name })?.path
+        {
+            return what + " (did you mean \(name), \(displayPath(path))?)"
         }
-        let names = bundledNames()
-        throw HardwareConfigError(
-            file: pathOrName,
-            "no such file, and no bundled config of that name"
-                + (names.isEmpty ? "" : " (bundled: \(names.joined(separator: ", ")))"))
+        guard !bundled.isEmpty else { return what }
+        return what + " (bundled: \(bundled.map(\.name).joined(separator: ", ")))"
+    }
+
+    /// `path` relative to the current directory when it lies below it.
+    private static func displayPath(_ path: String) -> String {
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path + "/"
+        return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
     }
 
     /// Directories holding bundled configs: `$ACCSIM_CONFIG_PATH`, then `HardwareConfigs/` in the
@@ -202,12 +242,20 @@ public enum HardwareConfigLoader {
 
     /// Names of the bundled configs found, sorted.
     public static func bundledNames() -> [String] {
-        var names = Set<String>()
+        bundledConfigs().map(\.name)
+    }
+
+    /// The bundled configs found, by name (sorted), each with the first file of that name in the
+    /// search order of ``bundledDirectories()``.
+    public static func bundledConfigs() -> [(name: String, path: String)] {
+        var paths: [String: String] = [:]
         for directory in bundledDirectories() {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            for file in files where file.hasSuffix(".json") { names.insert(String(file.dropLast(5))) }
+            for file in files.sorted() where file.hasSuffix(".json") && paths[String(file.dropLast(5))] == nil {
+                paths[String(file.dropLast(5))] = directory + "/" + file
+            }
         }
-        return names.sorted()
+        return paths.keys.sorted().map { ($0, paths[$0]!) }
     }
 
     private static func stem(of path: String) -> String {

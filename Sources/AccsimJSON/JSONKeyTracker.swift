@@ -1,3 +1,5 @@
+import AccsimSuggestions
+
 /// Remembers every object a keyed container was opened on while one value is decoded, which keys
 /// the decoded type accepts and which it asked for, so that unknown keys are reported (with the
 /// keys the type expected) once the type has finished decoding.
@@ -48,29 +50,7 @@ final class JSONKeyTracker {
 
         /// The requested key nearest to `key` by edit distance, when it is a plausible typo.
         private func closestKey(to key: String) -> String? {
-            let limit = min(2, max(1, key.count / 3))
-            var best: (key: String, distance: Int)?
-            for candidate in requested where !keys.contains(candidate) {
-                let distance = editDistance(Array(key.unicodeScalars), Array(candidate.unicodeScalars))
-                if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
-            }
-            return best?.key
-        }
-
-        private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-            if a.isEmpty { return b.count }
-            if b.isEmpty { return a.count }
-            var previous = Array(0...b.count)
-            var current = [Int](repeating: 0, count: b.count + 1)
-            for i in 1...a.count {
-                current[0] = i
-                for j in 1...b.count {
-                    let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                    current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-                }
-                swap(&previous, &current)
-            }
-            return previous[b.count]
+            Suggestion.closest(to: key, among: requested.filter { !keys.contains($0) })
         }
     }
 

@@ -1,6 +1,7 @@
 import AccsimArithmetic
 import AccsimHardware
 import AccsimModel
+import AccsimSuggestions
 import AccsimTiming
 
 /// Maps a validated graph onto a hardware config: lowers every node (conv and fully connected to
@@ -90,7 +91,8 @@ public struct Mapper: Sendable {
     /// objective, best first, each built and timed (for `accsim map`); nil for another operation.
     public func rankTilings(of name: String, in graph: Graph, count: Int) throws(MappingError) -> TilingRanking? {
         guard let index = graph.nodes.firstIndex(where: { $0.name == name }) else {
-            throw MappingError(layer: name, "no such node in the graph")
+            throw MappingError(
+                layer: name, "no such node in the graph" + Suggestion.didYouMean(name, among: graph.nodes.map(\.name)))
         }
         let node = graph.nodes[index]
         guard let lowering = try GEMMLowering.lower(node, in: graph) else { return nil }

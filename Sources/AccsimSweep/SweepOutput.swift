@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a sweep's rows go: a results file (created, or resumed into) or standard output. Each
 /// row is one `write` of one complete line, so an interrupted sweep leaves whole lines (and at
 /// most one torn last line, which resuming drops); ``finish()`` fsyncs a file.
@@ -60,7 +66,9 @@ public final class SweepOutput: @unchecked Sendable {
         var doneSlots = 0
         var resumed = 0
         var keepLength = 0
-        if fileManager.fileExists(atPath: path) && !force {
+        let existed = fileManager.fileExists(atPath: path)
+        let handle = try lockedHandle(path)
+        if existed && !force {
             do throws(SweepError) {
                 let reader = try SweepRecordReader(path: path, format: format)
                 if let columns = reader.header, columns != SweepCSV.header(keys: keys) {
@@ -86,11 +94,6 @@ public final class SweepOutput: @unchecked Sendable {
                     "\(path) exists and is not a \(format.rawValue) sweep results file (\(error.message)); pass --force to overwrite it"
                 )
             }
-        } else if !fileManager.createFile(atPath: path, contents: nil) {
-            throw SweepError(.file, "\(path): cannot create the file")
-        }
-        guard let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw SweepError(.file, "\(path): cannot open the file for writing")
         }
         do {
             try handle.truncate(atOffset: UInt64(keepLength))
@@ -103,6 +106,29 @@ public final class SweepOutput: @unchecked Sendable {
             resumedRows: resumed)
         if keepLength == 0 && format == .csv { try output.write(bytes: SweepCSV.headerLine(keys: keys)) }
         return output
+    }
+
+    /// `path` opened for reading and writing (created when missing) under an exclusive advisory
+    /// lock (`flock`), held until the output is finished or the process ends: a second sweep
+    /// writing the same file refuses instead of interleaving lines. The lock is on the file itself,
+    /// so no stale lock file is left behind by a killed sweep.
+    private static func lockedHandle(_ path: String) throws(SweepError) -> FileHandle {
+        let descriptor = openForUpdate(path)
+        guard descriptor >= 0 else {
+            throw SweepError(.file, "\(path): cannot open the file for writing (\(String(cString: strerror(errno))))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(descriptor)
+            if reason == EWOULDBLOCK {
+                throw SweepError(
+                    .usage,
+                    "\(path) is being written by another accsim sweep (it holds the file's lock); "
+                        + "wait for it to finish or use another --out")
+            }
+            throw SweepError(.file, "\(path): cannot lock the file (\(String(cString: strerror(reason))))")
+        }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Appends `row` as one line, in one write.
@@ -130,4 +156,9 @@ public final class SweepOutput: @unchecked Sendable {
             throw SweepError(.file, "cannot write a row: \(error.localizedDescription)")
         }
     }
+}
+
+/// `open(2)` for reading and writing, creating the file (at file scope, where `open` is the C call).
+private func openForUpdate(_ path: String) -> Int32 {
+    open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
 }

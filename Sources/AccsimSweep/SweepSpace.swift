@@ -1,4 +1,5 @@
 import AccsimJSON
+import AccsimSuggestions
 
 /// The grid of a sweep: every model × the cartesian product of the dimensions, in *grid order* —
 /// models outermost (in the order given), then the dimensions in order, the last one fastest.
@@ -89,9 +90,12 @@ public struct SweepSpace: Sendable, Hashable {
             }
             guard let child = object[part] else {
                 let place = walked.isEmpty ? "the config" : "'\(walked.joined(separator: "."))'"
+                let suggestion = Suggestion.closest(to: part, among: object.keys).map {
+                    "did you mean '\((walked + [$0]).joined(separator: "."))'? "
+                }
                 throw SweepError(
-                    "\(source): unknown key '\(key)': no '\(part)' in \(place) (known: \(object.keys.joined(separator: ", ")))"
-                )
+                    "\(source): unknown key '\(key)': no '\(part)' in \(place) "
+                        + "(\(suggestion ?? "")known: \(object.keys.joined(separator: ", ")))")
             }
             walked.append(part)
             node = child

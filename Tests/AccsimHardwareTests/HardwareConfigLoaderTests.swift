@@ -101,6 +101,38 @@ private let bundledFolder = Repository.path("HardwareConfigs")
         expectError("{}", overrides: ["array.colums=4"], keyPath: "array.colums", "unknown key 'colums'")
     }
 
+    @Test func overrideOfMisspelledKeySuggestsTheKeyPath() {
+        do {
+            _ = try resolve("{}", overrides: ["array.rwos=8"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.keyPath == "array.rwos")
+            #expect(
+                error.message
+                    == "--set: unknown key 'rwos' (did you mean 'array.rows'? known here: rows, cols, dataflow, "
+                    + "input_type, weight_type, accumulator_bits, overflow)")
+        }
+        do {
+            _ = try resolve("{}", overrides: ["clok_mhz=400"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.hasPrefix("--set: unknown key 'clok_mhz' (did you mean 'clock_mhz'? known here: "))
+        }
+    }
+
+    @Test func misspelledFileKeySuggestsTheKey() {
+        do {
+            _ = try resolve(#"{"array": {"rwos": 16}}"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.keyPath == "array.rwos")
+            #expect(
+                error.message
+                    == "unknown key 'rwos' (expected one of: rows, cols, dataflow, input_type, weight_type, "
+                    + "accumulator_bits, overflow; did you mean 'rows'?)")
+        }
+    }
+
     @Test func overrideWithoutEqualsIsRejected() {
         expectError("{}", overrides: ["array.rows"], keyPath: nil, "expected key.path=value")
     }
@@ -150,7 +182,35 @@ private let bundledFolder = Repository.path("HardwareConfigs")
             Issue.record("expected an error")
         } catch {
             #expect(error.file == "/nonexistent/hw.json")
-            #expect(error.message == "no such file")
+            let names = HardwareConfigLoader.bundledNames().joined(separator: ", ")
+            #expect(error.message == "no such file (bundled: \(names))")
+            #expect(names.hasPrefix("16x16-is, 16x16-os, 16x16-ws, 32x32-is"))
+        }
+    }
+
+    /// The path as users type it (`configs/8x8.json`) is answered with the bundled config of that
+    /// name and where it is (tests run in the repository's root, so the path is relative).
+    @Test func missingFileSuggestsTheBundledConfigOfTheClosestName() {
+        let cases = [
+            ("configs/8x8.json", "no such file (did you mean 8x8, HardwareConfigs/8x8.json?)"),
+            ("HardwareConfigs/16x16-w.json", "no such file (did you mean 16x16-ws, HardwareConfigs/16x16-ws.json?)"),
+            (
+                "8x9",
+                "no such file, and no bundled config of that name (did you mean 8x8, HardwareConfigs/8x8.json?)"
+            ),
+            (
+                "32X32-OS",
+                "no such file, and no bundled config of that name (did you mean 32x32-os, HardwareConfigs/32x32-os.json?)"
+            ),
+        ]
+        for (given, expected) in cases {
+            do {
+                _ = try HardwareConfigLoader.load(given)
+                Issue.record("expected an error for \(given)")
+            } catch {
+                #expect(error.file == given)
+                #expect(error.message == expected)
+            }
         }
     }
 }

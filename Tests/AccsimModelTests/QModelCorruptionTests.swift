@@ -230,6 +230,21 @@ struct QModelCorruptionTests {
                 == ModelError(file: "m.q", node: "add0", field: "op", "unknown op 'add3d' (known ops: \(known))"))
     }
 
+    @Test("a misspelled op is answered with the op it resembles")
+    func misspelledOp() throws {
+        let bytes = try Support.edited { manifest in
+            Support.editElement(&manifest, key: "nodes", index: 3) { node in
+                node = Support.replacing(node, key: "op", with: "ad")
+            }
+        }
+        let known = Operation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(
+            Support.decodeError(bytes, file: "m.q")
+                == ModelError(
+                    file: "m.q", node: "add0", field: "op",
+                    "unknown op 'ad' (did you mean 'add'?) (known ops: \(known))"))
+    }
+
     @Test("missing keys and mistyped values name their path")
     func missingAndMistyped() throws {
         let missing = try Support.edited { manifest in

@@ -1,4 +1,5 @@
 import AccsimJSON
+import AccsimMapping
 import AccsimSweep
 import Foundation
 import Testing
@@ -76,5 +77,21 @@ struct SweepFormatTests {
         #expect(SweepProgress.line(done: 200, total: 200, elapsed: 1) == "sweep: 200/200 points (100.0%), 200 points/s")
         #expect(SweepProgress.duration(125) == "2m05s")
         #expect(SweepProgress.duration(7300) == "2h01m")
+    }
+}
+
+/// Sweep rows' metrics come from the counter table (format v1 order kept).
+@Suite struct SweepMetricTableTests {
+    /// Every metric key of format v1 but the hardware's size is the sweep key of exactly one
+    /// table row, no row has a sweep key outside v1 yet, and the CSV and Pareto lists follow.
+    @Test func everySweepMetricHasATableRow() {
+        let keyed = LayerPerformance.counters.compactMap(\.sweepKey)
+        for key in SweepRow.Metrics.version1Keys where key != "pes" && key != "sram_bytes" {
+            #expect(keyed.filter { $0 == key }.count == 1, "\(key)")
+        }
+        #expect(Set(keyed).count == 17)
+        #expect(SweepRow.Metrics.keys == SweepRow.Metrics.version1Keys)
+        #expect(SweepCSV.trailingColumns[3..<22].elementsEqual(SweepRow.Metrics.keys))
+        #expect(ParetoMetric.numericKeys.prefix(19).elementsEqual(SweepRow.Metrics.keys))
     }
 }

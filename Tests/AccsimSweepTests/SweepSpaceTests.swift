@@ -60,7 +60,9 @@ struct SweepSpaceTests {
             try bad.checkKeys(against: tree)
         } throws: { error in
             let message = (error as? SweepError)?.message ?? ""
-            return message.contains("--vary 'array.rowz=8,16'") && message.contains("rowz") && message.contains("rows")
+            return message
+                == "--vary 'array.rowz=8,16': unknown key 'array.rowz': no 'rowz' in 'array' (did you mean "
+                + "'array.rows'? known: rows, cols, dataflow, input_type, weight_type, accumulator_bits, overflow)"
         }
         try space().checkKeys(against: tree)
         #expect(throws: SweepError.self) {

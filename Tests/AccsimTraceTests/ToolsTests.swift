@@ -10,6 +10,21 @@ import Testing
         #expect(TraceLayerSet([0, 1, 2, 7]).description == "0-2,7")
         #expect(throws: TraceError.self) { try TraceLayerSet(parsing: "3-1") }
         #expect(throws: TraceError.self) { try TraceLayerSet(parsing: "a") }
+        let layers = [("conv1", "conv2d"), ("pool1", "max_pool"), ("conv2", "conv2d"), ("fc", "fully_connected")]
+        #expect(try TraceLayerSet(parsing: "fc,0", layers: layers).indices == [0, 3])
+        #expect(try TraceLayerSet(parsing: "conv2d, 1", layers: layers).indices == [0, 1, 2])
+        #expect {
+            try TraceLayerSet(parsing: "0,fcc", layers: layers)
+        } throws: { error in
+            (error as? TraceError)?.message
+                == "layer list '0,fcc': no layer or op 'fcc' in the model (did you mean 'fc'?) "
+                + "(layers and ops: conv1, pool1, conv2, fc, conv2d, max_pool, fully_connected)"
+        }
+        #expect {
+            try TraceLayerSet(parsing: "2-", layers: layers)
+        } throws: { error in
+            (error as? TraceError)?.message == "layer list '2-': '2-' is not an index or a range like 3-5"
+        }
         #expect(try CycleWindow(parsing: "100:200") == CycleWindow(from: 100, to: 200))
         #expect(try CycleWindow(parsing: "100:") == CycleWindow(from: 100))
         #expect(try CycleWindow(parsing: ":50") == CycleWindow(from: 0, to: 50))

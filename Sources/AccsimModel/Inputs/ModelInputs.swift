@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import Foundation
 
 /// The data a run feeds a model, prepared in one place for `run`, `sweep`, `export-mem` and
 /// `bench`: one `[N, …]` batch per graph input, read from `.npy` or generated from a seed, and
@@ -33,6 +34,56 @@ public enum ModelInputs {
             batches[name] = IntTensor(shape: shape, elementType: info.elementType, values: values)
         }
         return batches
+    }
+
+    /// Environment variable setting ``batchMemoryLimit`` in MiB.
+    public static let batchMemoryVariable = "ACCSIM_BATCH_MEMORY_MIB"
+
+    /// The most memory a batch's tensors may take: `$ACCSIM_BATCH_MEMORY_MIB` MiB when set, else
+    /// half the machine's physical memory.
+    public static var batchMemoryLimit: Int {
+        if let text = ProcessInfo.processInfo.environment[batchMemoryVariable], let mib = Int(text), mib > 0 {
+            return mib.multipliedReportingOverflow(by: 1 << 20).overflow ? .max : mib << 20
+        }
+        return Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+    }
+
+    /// The bytes one sample takes for the whole of a batch's run: its inputs and the model's
+    /// outputs, held for every sample at once at 4 bytes an element as ``IntTensor`` holds them
+    /// (layers in between run a few samples at a time, so they do not grow with the batch).
+    public static func bytesPerSample(of graph: Graph) -> Int {
+        func saturating(_ a: Int, _ b: Int) -> Int {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow ? .max : product
+        }
+        var total = 0
+        for tensor in graph.tensors where graph.inputs.contains(tensor.name) || graph.outputs.contains(tensor.name) {
+            let elements = tensor.shape.dropFirst().reduce(1) { saturating($0, max($1, 1)) }
+            let (sum, overflow) = total.addingReportingOverflow(saturating(elements, 4))
+            total = overflow ? .max : sum
+        }
+        return total
+    }
+
+    /// Checks, before anything is allocated, that a batch of `samples` fits in `limit` bytes
+    /// (``batchMemoryLimit``); the error names `what` (`--batch 1000000000`) and the limit.
+    public static func checkBatchMemory(for graph: Graph, samples: Int, what: String, limit: Int = batchMemoryLimit)
+        throws(ModelError)
+    {
+        let perSample = bytesPerSample(of: graph)
+        let (needed, overflow) = perSample.multipliedReportingOverflow(by: samples)
+        guard overflow || needed > limit else { return }
+        let size = overflow ? "more than 8 EiB" : mebibytes(needed)
+        throw ModelError(
+            "\(what): the batch's inputs and outputs need \(size) (\(samples) samples × \(perSample) B), over the "
+                + "limit of \(mebibytes(limit)) (\(batchMemoryVariable), by default half the physical memory); "
+                + "run fewer samples")
+    }
+
+    private static func mebibytes(_ bytes: Int) -> String {
+        bytes >= 1 << 30
+            ? String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
+            : String(format: "%.1f MiB", Double(bytes) / Double(1 << 20))
     }
 
     /// The labels in the `.npy` file at `path`, one integer per sample of a batch of `samples`.

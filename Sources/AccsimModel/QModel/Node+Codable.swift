@@ -1,4 +1,5 @@
 import AccsimArithmetic
+import AccsimSuggestions
 
 /// A node in the manifest: `{ "name", "op", "inputs", "outputs", "attributes" }` with `op` the
 /// operation's ``Operation/Kind`` name and `attributes` its parameter struct (for `requantize`,
@@ -15,7 +16,10 @@ extension Node: Codable {
         guard let kind = Operation.Kind(rawValue: op) else {
             let known = Operation.Kind.allCases.map(\.rawValue).joined(separator: ", ")
             throw DecodingError.dataCorruptedError(
-                forKey: .op, in: container, debugDescription: "unknown op '\(op)' (known ops: \(known))")
+                forKey: .op, in: container,
+                debugDescription: "unknown op '\(op)'"
+                    + "\(Suggestion.didYouMean(op, among: Operation.Kind.allCases.map(\.rawValue))) (known ops: \(known))"
+            )
         }
         let inputs = try container.decode([String].self, forKey: .inputs)
         let outputs = try container.decode([String].self, forKey: .outputs)

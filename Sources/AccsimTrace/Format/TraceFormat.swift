@@ -17,4 +17,12 @@ public enum TraceFormat {
     /// Uncompressed payload bytes after which the writer closes a chunk (256 KiB: large enough for
     /// deflate and cheap framing, small enough that a damaged file loses little).
     public static let defaultChunkBytes = 1 << 18
+    /// The largest chunk payload a reader accepts (64 MiB, 256 × what the writer closes chunks at):
+    /// a larger declared length is an error before anything is allocated or inflated.
+    public static let maxChunkBytes = 1 << 26
+    /// The largest file header JSON a reader accepts (16 MiB).
+    public static let maxHeaderBytes = 1 << 24
+    /// Deflate's largest expansion (about 1,032 : 1): a declared length the compressed file cannot
+    /// hold at that ratio is an error naming the file's size.
+    public static let maxInflateRatio = 1_032
 }

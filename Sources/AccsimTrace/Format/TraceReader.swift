@@ -66,6 +66,7 @@ public final class TraceReader {
                 "format version \(version) is newer than this accsim reads (\(TraceFormat.version)); update accsim")
         }
         let length = Int(u32(at: 12))
+        try checkDeclared(length, field: "the file header's length", limit: TraceFormat.maxHeaderBytes, chunk: 0, at: 0)
         guard fill(16 + length + 4, chunk: 0) else {
             throw failure(chunk: 0, at: 0, truncated: "the file ends inside the file header")
         }
@@ -140,6 +141,14 @@ public final class TraceReader {
                 .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
                 "found chunk \(storedIndex) where chunk \(index) belongs (a chunk is missing or out of order)")
         }
+        try checkDeclared(
+            length, field: "chunk \(index)'s payload length", limit: TraceFormat.maxChunkBytes, chunk: index, at: start)
+        guard count <= length else {
+            throw TraceError(
+                .corrupt, file: name, chunk: index, offset: memberOffset(start), uncompressedOffset: start,
+                "chunk \(index)'s header counts \(count) records in \(length) payload bytes (a record takes at least 1)"
+            )
+        }
         let payloadStart = cursor + TraceFormat.chunkHeaderBytes
         guard fill(payloadStart + length, chunk: index) else {
             throw failure(
@@ -198,6 +207,25 @@ public final class TraceReader {
         var records: [TraceRecord] = []
         try reader.forEachRecord { records.append($0) }
         return (reader.header, records)
+    }
+
+    /// Checks a length the file declares before it is read: at most `limit`, and no more than the
+    /// compressed file could inflate to.
+    private func checkDeclared(_ length: Int, field: String, limit: Int, chunk: Int, at start: Int)
+        throws(TraceError)
+    {
+        if length > limit {
+            let constant = chunk == 0 ? "maxHeaderBytes" : "maxChunkBytes"
+            throw TraceError(
+                .corrupt, file: name, chunk: chunk, offset: memberOffset(start), uncompressedOffset: start,
+                "\(field) is \(length) bytes, over the limit of \(limit) bytes (TraceFormat.\(constant))")
+        }
+        let (possible, overflow) = compressedBytes.multipliedReportingOverflow(by: TraceFormat.maxInflateRatio)
+        if !overflow && length > possible {
+            throw TraceError(
+                .corrupt, file: name, chunk: chunk, offset: memberOffset(start), uncompressedOffset: start,
+                "\(field) is \(length) bytes, more than the \(compressedBytes)-byte file can inflate to")
+        }
     }
 
     // MARK: - Buffering

@@ -24,18 +24,6 @@ public struct LayerCounters: Sendable, Hashable {
         self.values = values
     }
 
-    /// Counters by name; names not listed are 0, unknown names are a caller bug.
-    public init(_ named: KeyValuePairs<String, Int>) {
-        var values = [Int](repeating: 0, count: Self.names.count)
-        for (name, value) in named {
-            guard let index = Self.names.firstIndex(of: name) else {
-                preconditionFailure("unknown layer counter '\(name)'")
-            }
-            values[index] = value
-        }
-        self.values = values
-    }
-
     /// The name of counter `index` (`counter_N` past the known ones).
     public static func name(at index: Int) -> String {
         index < names.count ? names[index] : "counter_\(index)"
