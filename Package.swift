@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "accsim", targets: ["accsim"]),
+        .executable(name: "accsim-fuzz-replay", targets: ["accsim-fuzz-replay"]),
+        .library(name: "AccsimFuzzTargets", targets: ["AccsimFuzzTargets"]),
         .library(name: "AccsimArithmetic", targets: ["AccsimArithmetic"]),
         .library(name: "AccsimJSON", targets: ["AccsimJSON"]),
         .library(name: "AccsimChecksum", targets: ["AccsimChecksum"]),
@@ -146,6 +148,14 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // One entry per reader of untrusted files, for libFuzzer (Fuzz/) and corpus replay.
+        .target(
+            name: "AccsimFuzzTargets",
+            dependencies: ["AccsimHardware", "AccsimImport", "AccsimModel", "AccsimSweep", "AccsimTrace"],
+            swiftSettings: strictSwift),
+        // Replays fuzz inputs through a reader in a normal build: accsim-fuzz-replay TARGET FILE….
+        .executableTarget(
+            name: "accsim-fuzz-replay", dependencies: ["AccsimFuzzTargets"], swiftSettings: strictSwift),
         // The executable: a one-line entry point into AccsimCLI.
         .executableTarget(name: "accsim", dependencies: ["AccsimCLI"], swiftSettings: strictSwift),
         // What the tests share: the repository root, the CLI subprocess harness, fixture folders
@@ -211,7 +221,9 @@ let package = Package(
         // Runs the built `accsim` executable as a subprocess: exit codes, stdout and stderr as users see them.
         .testTarget(
             name: "AccsimCLITests",
-            dependencies: ["AccsimTestSupport", "accsim", "AccsimCLI", "AccsimModel", "AccsimJSON"],
+            dependencies: [
+                "AccsimTestSupport", "accsim", "AccsimCLI", "AccsimModel", "AccsimJSON", "AccsimFuzzTargets",
+            ],
             swiftSettings: strictSwift),
     ]
 )
