@@ -33,8 +33,10 @@ public struct Mapper: Sendable {
         var layers: [LayerSchedule] = []
         layers.reserveCapacity(graph.nodes.count)
         var sequence = 0
+        var choices = ChoiceMemo()
         for (index, node) in graph.nodes.enumerated() {
-            let layer = try schedule(node: node, index: index, in: graph, memory: memory, firstSequence: sequence)
+            let layer = try schedule(
+                node: node, index: index, in: graph, memory: memory, firstSequence: sequence, choices: &choices)
             sequence += layer.steps.count
             layers.append(layer)
         }
@@ -45,6 +47,38 @@ public struct Mapper: Sendable {
     public func schedule(node: Node, index: Int, in graph: Graph, memory: DRAMMemoryMap, firstSequence: Int)
         throws(MappingError) -> LayerSchedule
     {
+        var choices = ChoiceMemo()
+        return try schedule(
+            node: node, index: index, in: graph, memory: memory, firstSequence: firstSequence, choices: &choices)
+    }
+
+    /// The searched choice of every mapping problem met so far, keyed by the lowering without its tensor
+    /// names: ResNet repeats layer shapes, and a repeated shape on the same hardware is the same problem,
+    /// so its search (bounds, candidates built) runs once and later layers build only the chosen tiling.
+    struct ChoiceMemo {
+        struct Choice {
+            var tiling: GEMMTiling
+            var estimates: [DRAMReadEstimate]
+            var candidates: Int
+            var evaluated: Int
+        }
+        var choices: [GEMMLowering: Choice] = [:]
+
+        /// The key of `lowering`: its shape, geometry, element sizes and bias presence, not its names.
+        static func key(_ lowering: GEMMLowering) -> GEMMLowering {
+            var key = lowering
+            key.input = ""
+            key.weights = ""
+            key.output = ""
+            key.bias = lowering.bias == nil ? nil : ""
+            return key
+        }
+    }
+
+    func schedule(
+        node: Node, index: Int, in graph: Graph, memory: DRAMMemoryMap, firstSequence: Int,
+        choices: inout ChoiceMemo
+    ) throws(MappingError) -> LayerSchedule {
         let spaces = BufferSpace.all(of: hardware)
         let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
@@ -59,20 +93,37 @@ public struct Mapper: Sendable {
                     operandBits: w.elementType == .uint8 ? 8 : w.elementType.bitWidth,
                     multiplierBits: hardware.array.weightType.bitWidth)
             }
-            let search = gemmSearch(lowering, layout: layout, spaces: spaces)
-            let choice = try search.choose(layer: node.name) { tiling in
-                let layer = gemmLayer(
-                    node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+            let key = ChoiceMemo.key(lowering)
+            var layer: LayerSchedule
+            var score: MappingScore
+            let known: ChoiceMemo.Choice
+            if let memo = choices.choices[key] {
+                layer = gemmLayer(
+                    node: node, index: index, lowering: lowering, tiling: memo.tiling, layout: layout,
                     memory: memory, emitter: emitter, firstSequence: firstSequence)
-                return (layer, score(of: layer))
+                score = self.score(of: layer)
+                known = memo
+            } else {
+                let search = gemmSearch(lowering, layout: layout, spaces: spaces)
+                let choice = try search.choose(layer: node.name) { tiling in
+                    let layer = gemmLayer(
+                        node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
+                        memory: memory, emitter: emitter, firstSequence: firstSequence)
+                    return (layer, self.score(of: layer))
+                }
+                layer = choice.best.built
+                score = choice.best.score
+                known = ChoiceMemo.Choice(
+                    tiling: choice.best.tiling, estimates: choice.estimates, candidates: choice.candidates,
+                    evaluated: choice.evaluated)
+                choices.choices[key] = known
             }
-            var layer = choice.best.built
             if case .gemm(var plan) = layer.work {
-                plan.estimates = choice.estimates
+                plan.estimates = known.estimates
                 plan.objective = hardware.mapping.objective
-                plan.score = choice.best.score
-                plan.candidates = choice.candidates
-                plan.evaluated = choice.evaluated
+                plan.score = score
+                plan.candidates = known.candidates
+                plan.evaluated = known.evaluated
                 layer.work = .gemm(plan)
             }
             return layer
