@@ -93,11 +93,13 @@ def edit_mixed(model, schema):
 #    of its sigmoid table: input i = 0..254 outputs entry i − 32768 (sample 0 is 0..255);
 #  - pot16: LOGISTIC and TANH with the power-of-two input scale 2^-12, where LiteRT's optimized
 #    kernels use gemmlowp fixed point and its reference kernels the table;
-#  - quantize_8to16: QUANTIZE int8 (zero point 2) → int16.
+#  - quantize_8to16: QUANTIZE int8 (zero point 2) → int16;
+#  - softmax16: SOFTMAX with β = 1 and β = 0.3 over rows of 256 (input range about ±9.8).
 SINGLE_OP = {
     "tanh_probe16": ("int16", float(np.float32(1.0 / 48)), [("TANH", "int16", 1.0 / 32768, 0)]),
     "pot16": ("int16", 2.0**-12, [("LOGISTIC", "int16", 1.0 / 32768, 0), ("TANH", "int16", 1.0 / 32768, 0)]),
     "quantize_8to16": ("int8", 0.05, [("QUANTIZE", "int16", 0.001, 0)]),
+    "softmax16": ("int16", 3e-4, [("SOFTMAX", "int16", 1.0 / 32768, 0), ("SOFTMAX_BETA_0.3", "int16", 1.0 / 32768, 0)]),
 }
 
 
@@ -167,7 +169,13 @@ def single_op_model(name):
     outputs = []
     for k, (op, out_type, out_scale, out_zero_point) in enumerate(ops):
         y = add_tensor(model, schema, f"y{k}_{op.lower()}", [1, 256], types[out_type], out_scale, out_zero_point)
-        add_op(model, schema, getattr(schema.BuiltinOperator, op), [x], [y])
+        builtin, _, beta = op.partition("_BETA_")
+        add_op(model, schema, getattr(schema.BuiltinOperator, builtin), [x], [y])
+        if builtin == "SOFTMAX":
+            options = schema.SoftmaxOptionsT()
+            options.beta = float(beta or 1.0)
+            graph.operators[-1].builtinOptionsType = schema.BuiltinOptions.SoftmaxOptions
+            graph.operators[-1].builtinOptions = options
         outputs.append(y)
     graph.inputs = np.array([x], dtype=np.int32)
     graph.outputs = np.array(outputs, dtype=np.int32)
@@ -189,6 +197,7 @@ MODELS = {
     "tanh_probe16": None,
     "pot16": None,
     "quantize_8to16": None,
+    "softmax16": None,
 }
 EDITS = {"mixed16": edit_mixed}
 

@@ -1,5 +1,6 @@
 import AccsimArithmetic
 import AccsimExecution
+import AccsimHardware
 import AccsimImport
 import AccsimModel
 import AccsimTestSupport
@@ -28,7 +29,7 @@ struct TFLiteInt16Tests {
 
     static let imported = [
         "conv16", "fc16", "pool16", "add16", "mean16", "logistic_tanh16", "fc_softmax16", "mixed16", "tanh_probe16",
-        "quantize_8to16",
+        "quantize_8to16", "softmax16",
     ]
     /// Every fixture with both kernel variants, and pot16 (power-of-two input scales) with the
     /// reference kernels: the optimized ones are refused (``refusedOptimizedPowerOfTwo()``).
@@ -131,5 +132,21 @@ struct TFLiteInt16Tests {
             }
         }
         #expect(differing == [3544, 2545])
+    }
+
+    @Test(
+        "graphs of int16 vector layers run on the hardware model and still equal LiteRT",
+        arguments: ["tanh_probe16", "quantize_8to16", "pot16", "softmax16"])
+    func onHardware(name: String) throws {
+        let fixture = try Self.fixture(name)
+        let graph = try TFLiteImporter.importModel(
+            path: Self.directory + "/" + fixture.model, options: .init(kernels: .reference))
+        let input = try Self.tensor(fixture.input)
+        let simulation = try HardwareSimulation(graph: graph, hardware: .standard)
+        let outputs = try simulation.run(batches: [graph.inputs[0]: input], threads: 2, tiled: .always)
+        for (k, output) in graph.outputs.enumerated() {
+            let expected = try Self.tensor(fixture.outputs[k]["reference"] ?? "")
+            #expect(outputs[output]?.values == expected.values, "\(name) output \(k)")
+        }
     }
 }
