@@ -109,9 +109,10 @@ extension RunReport {
 }
 
 extension RunReport {
-    /// The memory one listed prediction takes while the JSON report is built and rendered: the
-    /// integer, its node in the JSON tree and its text (measured with `/usr/bin/time -v` on
-    /// `accsim run --format json`, rounded up).
+    /// A bound on the memory one listed prediction takes while the JSON report is built and
+    /// rendered: the integer (8 B), its node in the JSON tree, and its text in the encoded bytes and
+    /// in the String (a few bytes each), rounded up. (10⁵ digits samples with `--format json` peak
+    /// 0.8 MiB above `--format table`: the report reuses memory the chunks freed.)
     public static let bytesPerListedPrediction = 64
 
     /// Checks that the predictions the JSON report lists, one per sample of every `[N, classes]`
