@@ -160,7 +160,8 @@ struct RunCommand: ParsableCommand {
         let graph = simulation.model
         let samples = source.sampleCount
         let what = input ?? "--batch \(batch)"
-        let chunkSamples = try ModelInputs.chunkSamples(for: graph, what: what)
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let chunkSamples = try ModelInputs.chunkSamples(for: graph, threads: workers, what: what)
         let listsPredictions = format == .json || report != nil
         if listsPredictions { try RunReport.checkPredictionMemory(for: graph, samples: samples, what: what) }
         let primaryName = graph.outputs[0]
@@ -177,7 +178,6 @@ struct RunCommand: ParsableCommand {
                 path: path, shape: primary?.frameworkShape(samples: samples) ?? [samples],
                 dtype: NPYDType(primary?.elementType ?? .int8), overwrite: force)
         }
-        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var summaries = RunReport.OutputAccumulator(
             graph: graph, samples: samples, predictionLimit: listsPredictions ? nil : RunReport.tablePredictionLimit)
         var (correct, referenceCorrect, differ, total) = (0, 0, 0, 0)

@@ -235,6 +235,9 @@ import Testing
         #expect(ModelInputs.bytesPerSample(of: digits) == 296)
         #expect(try ModelInputs.chunkSamples(for: digits, what: "--batch 5", limit: 1 << 30) == 16384)
         #expect(try ModelInputs.chunkSamples(for: digits, what: "--batch 5", limit: 2960) == 10)
+        // 16 MiB / 296 B = 56,680 samples, capped at 16,384; a multiple of the workers.
+        #expect(try ModelInputs.chunkSamples(for: digits, threads: 3, what: "--batch 5", limit: 1 << 30) == 16383)
+        #expect(try ModelInputs.chunkSamples(for: digits, threads: 4, what: "--batch 5", limit: 2960) == 10)
         #expect(throws: ModelError.self) { try ModelInputs.chunkSamples(for: digits, what: "--batch 5", limit: 295) }
         do {
             _ = try ModelInputs.chunkSamples(for: digits, what: "--batch 5", limit: 295)

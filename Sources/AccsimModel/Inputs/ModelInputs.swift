@@ -112,12 +112,14 @@ public enum ModelInputs {
     /// The most samples a chunk holds by default (a small model's samples are a few hundred bytes).
     public static let chunkSampleLimit = 16384
 
-    /// The samples of one chunk of a run of `graph` (``BatchSource``): `$ACCSIM_CHUNK_SAMPLES`
-    /// when set, else ``chunkBytes`` worth (at least 4, at most ``chunkSampleLimit``), and never
-    /// more than `limit` (``batchMemoryLimit``) holds. When one sample does not fit `limit`, the
-    /// error names `what` and the limit.
-    public static func chunkSamples(for graph: Graph, what: String, limit: Int = batchMemoryLimit) throws(ModelError)
-        -> Int
+    /// The samples of one chunk of a run of `graph` (``BatchSource``) on `threads` workers:
+    /// `$ACCSIM_CHUNK_SAMPLES` when set, else ``chunkBytes`` worth (at least 4, at most
+    /// ``chunkSampleLimit``) rounded down to a multiple of `threads` (each worker runs as many
+    /// samples of a chunk, so none waits at its end), and never more than `limit`
+    /// (``batchMemoryLimit``) holds. When one sample does not fit `limit`, the error names `what`
+    /// and the limit. Results do not depend on the chunk size.
+    public static func chunkSamples(for graph: Graph, threads: Int = 1, what: String, limit: Int = batchMemoryLimit)
+        throws(ModelError) -> Int
     {
         let perSample = max(1, bytesPerSample(of: graph))
         guard perSample <= limit else {
@@ -129,7 +131,10 @@ public enum ModelInputs {
         if let text = ProcessInfo.processInfo.environment[chunkSamplesVariable], let samples = Int(text), samples > 0 {
             return min(samples, fitting)
         }
-        return min(max(chunkBytes / perSample, 4), chunkSampleLimit, fitting)
+        let workers = max(1, threads)
+        let samples = min(max(chunkBytes / perSample, 4), chunkSampleLimit)
+        let balanced = samples >= workers ? samples - samples % workers : samples
+        return min(balanced, fitting)
     }
 
     /// `bytes` in B below 1 MiB, else as ``mebibytes(_:)``.
