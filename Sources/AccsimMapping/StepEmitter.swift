@@ -22,6 +22,7 @@ struct StepEmitter {
     /// numbering steps from `firstSequence`.
     func emit(parameterLoads: [PendingTransfer], items: [WorkItem], firstSequence: Int) -> [ScheduleStep] {
         var state = EmissionState(firstSequence: firstSequence, itemCount: items.count)
+        state.steps.reserveCapacity(items.reduce(parameterLoads.count) { $0 + $1.loads.count + 1 + $1.stores.count })
         for load in parameterLoads {
             let sequence = state.append(
                 .transfer(
@@ -56,7 +57,7 @@ struct StepEmitter {
     /// Emits item `index`'s loads into the buffers whose double-buffering equals `doubleBuffered`
     /// (all buffers when nil).
     private func emitLoads(of index: Int, items: [WorkItem], doubleBuffered: Bool?, state: inout EmissionState) {
-        var offsets: [BufferKind: Int] = [:]
+        var offsets = PerBuffer(0)
         for load in items[index].loads {
             let space = space(load.buffer)
             if let doubleBuffered, space.config.doubleBuffered != doubleBuffered { continue }
@@ -65,12 +66,12 @@ struct StepEmitter {
             var after: Int?
             if generation - depth >= 0 {
                 // The last user of generation g is the item before the first user of g + 1.
-                let lastUser = state.firstItem[load.buffer, default: []][generation - depth + 1] - 1
+                let lastUser = state.firstItem[load.buffer][generation - depth + 1] - 1
                 after = state.computeSequence[lastUser]
             }
             let half = space.config.doubleBuffered ? generation % 2 : 0
-            let address = space.base(half: half) + offsets[load.buffer, default: 0]
-            offsets[load.buffer, default: 0] += load.pattern.bytes
+            let address = space.base(half: half) + offsets[load.buffer]
+            offsets[load.buffer] += load.pattern.bytes
             let sequence = state.append(
                 .transfer(
                     DMATransfer(
@@ -126,9 +127,10 @@ private struct EmissionState {
     var loadSequences: [[Int]]
     var computeSequence: [Int]
     /// Per buffer: the first item of every generation.
-    var firstItem: [BufferKind: [Int]] = [:]
-    /// Per buffer: the item that started the current generation (so one item's loads share one).
-    var generationStarter: [BufferKind: Int] = [:]
+    var firstItem = PerBuffer<[Int]>([])
+    /// Per buffer: the item that started the current generation (so one item's loads share one;
+    /// −1 before the first).
+    var generationStarter = PerBuffer(-1)
     /// The current output generation (−1 before the first) and the stores of every generation.
     var outputGeneration = -1
     var outputStores: [[Int]] = []
@@ -152,8 +154,43 @@ private struct EmissionState {
     mutating func generation(of buffer: BufferKind, startedBy item: Int) -> Int {
         if generationStarter[buffer] != item {
             generationStarter[buffer] = item
-            firstItem[buffer, default: []].append(item)
+            firstItem[buffer].append(item)
         }
-        return firstItem[buffer, default: []].count - 1
+        return firstItem[buffer].count - 1
+    }
+}
+
+/// One value per buffer kind, stored inline (the emitter looks these up for every transfer).
+private struct PerBuffer<Value> {
+    var input: Value
+    var weight: Value
+    var output: Value
+    var parameters: Value
+
+    init(_ value: Value) {
+        input = value
+        weight = value
+        output = value
+        parameters = value
+    }
+
+    subscript(kind: BufferKind) -> Value {
+        get {
+            switch kind {
+            case .input: input
+            case .weight: weight
+            case .output: output
+            case .parameters: parameters
+            }
+        }
+        // In place, so appending to an array value does not copy it.
+        _modify {
+            switch kind {
+            case .input: yield &input
+            case .weight: yield &weight
+            case .output: yield &output
+            case .parameters: yield &parameters
+            }
+        }
     }
 }
