@@ -11,8 +11,7 @@ struct TileRequirement: Sendable, Hashable {
 
     /// Whether the requirement fits every buffer (``shortfalls(input:weight:output:)`` is empty),
     /// without formatting the messages.
-    func fits(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace) -> Bool
-    {
+    func fits(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace) -> Bool {
         input <= inputSpace.tileBytes && weight <= weightSpace.tileBytes && output <= outputSpace.tileBytes
     }
 

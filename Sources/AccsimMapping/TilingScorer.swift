@@ -29,8 +29,6 @@ struct TilingScorer {
     let dma: DMACostModel
     let energy: EnergyConfig
     let foldCycles: FoldCycleFunction
-    /// Fold cycles per shape, shared by every candidate of the layer.
-    private let cache = FoldCycleCache()
 
     init(
         lowering: GEMMLowering, layout: FoldLayout, input: BufferSpace, weight: BufferSpace, output: BufferSpace,
@@ -49,10 +47,6 @@ struct TilingScorer {
         self.foldCycles = foldCycles
     }
 
-    final class FoldCycleCache {
-        var cycles: [GEMMShape: Int] = [:]
-    }
-
     /// What one tile of a given size costs and does, apart from its loads and store.
     private struct TileClass {
         /// Array + requantizer cycles of a tile whose stream range starts at 0.
@@ -68,26 +62,41 @@ struct TilingScorer {
     }
 
     /// The class of a tile of `m × k × n` that starts the reduction (`first`) and/or completes it
-    /// (`last`).
+    /// (`last`): its fold shapes are those of ``FoldLayout/foldShapes(m:k:n:tileStartsReduction:)``
+    /// (full and remainder chunks of the row and column extents), walked without making the list.
     private func tileClass(m: Int, k: Int, n: Int, first: Bool, last: Bool) -> TileClass {
         var result = TileClass()
         var array = 0
         var folds = 0
-        for (shape, count, starting) in layout.foldShapes(m: m, k: k, n: n, tileStartsReduction: first) {
-            let cycles: Int
-            if let known = cache.cycles[shape] {
-                cycles = known
-            } else {
-                cycles = foldCycles(shape).total
-                cache.cycles[shape] = cycles
+        let dataflow = layout.dataflow
+        let d = dataflow.foldDimensions(of: GEMMShape(m: m, k: k, n: n))
+        let kSpansRows = dataflow != .outputStationary
+        let rowChunks = Self.chunks(d.rows, layout.rows)
+        let colChunks = Self.chunks(d.cols, layout.cols)
+        for rowPiece in 0..<2 {
+            let row = rowPiece == 0 ? rowChunks.full : rowChunks.rest
+            guard row.count > 0 else { continue }
+            // The first row chunk: the full ones if any, else the remainder.
+            let rowIsFirst = rowPiece == 0 || rowChunks.full.count == 0
+            for colPiece in 0..<2 {
+                let col = colPiece == 0 ? colChunks.full : colChunks.rest
+                guard col.count > 0 else { continue }
+                let shape = dataflow.shape(of: FoldDimensions(rows: row.size, cols: col.size, stream: d.stream))
+                let count = row.count * col.count
+                var starting = 0
+                if first {
+                    // With k on the rows, only the folds of row chunk 0 (one per column chunk) start it.
+                    starting = kSpansRows ? (rowIsFirst ? col.count : 0) : count
+                }
+                array += foldCycles(shape).total * (count * lowering.passes)
+                folds += count
+                result.inputReads += count * shape.m * shape.k * lowering.inputElementBytes * lowering.weightSlices
+                result.weightReads +=
+                    count * shape.k * shape.n * lowering.weightElementBytes * lowering.activationSlices
+                result.outputWrites += count * shape.m * shape.n * 4
+                result.outputReads += (count - starting) * shape.m * shape.n * 4
+                result.macs += count * shape.macs
             }
-            array += cycles * (count * lowering.passes)
-            folds += count
-            result.inputReads += count * shape.m * shape.k * lowering.inputElementBytes * lowering.weightSlices
-            result.weightReads += count * shape.k * shape.n * lowering.weightElementBytes * lowering.activationSlices
-            result.outputWrites += count * shape.m * shape.n * 4
-            result.outputReads += (count - starting) * shape.m * shape.n * 4
-            result.macs += count * shape.macs
         }
         var requantizer = 0
         if last {
@@ -97,10 +106,16 @@ struct TilingScorer {
             result.outputWrites += outputs * lowering.outputElementBytes
             result.storeBytes = outputs * lowering.outputElementBytes
         }
-        let stream = layout.dataflow.foldDimensions(of: GEMMShape(m: m, k: k, n: n)).stream
         result.cycles = array + requantizer
-        result.continuingCycles = folds * lowering.passes * stream + requantizer
+        result.continuingCycles = folds * lowering.passes * d.stream + requantizer
         return result
+    }
+
+    /// `extent` in chunks of `size`: the full chunks and the remainder, with counts.
+    private static func chunks(_ extent: Int, _ size: Int) -> (
+        full: (size: Int, count: Int), rest: (size: Int, count: Int)
+    ) {
+        ((size, extent / size), (extent % size, extent % size > 0 ? 1 : 0))
     }
 
     /// The score of the layer built with `tiling`.
@@ -268,7 +283,9 @@ struct TilingScorer {
             if kIndex == 0 {
                 // A new output tile: it waits for the store of the tile `depth` before it.
                 outputGeneration += 1
-                if outputGeneration >= outputDepth { ready = max(ready, outputDepth == 2 ? olderStoreEnd : newerStoreEnd) }
+                if outputGeneration >= outputDepth {
+                    ready = max(ready, outputDepth == 2 ? olderStoreEnd : newerStoreEnd)
+                }
             }
             var cycles = c.cycles
             if continuesStreams {

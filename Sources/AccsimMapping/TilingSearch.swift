@@ -228,13 +228,8 @@ struct TilingSearch {
             }
         }
         var result: [Candidate] = []
-        triples.sort()
         result.reserveCapacity(2 * triples.count)
-        var previous: Triple?
-        for triple in triples {
-            // Each distinct triple once, in lexicographic order.
-            if triple == previous { continue }
-            previous = triple
+        for triple in Self.sortedDistinct(triples) {
             let (m, k, n) = (triple.m, triple.k, triple.n)
             guard fits(m: m, kUnits: k, n: n, memo: memo) else { continue }
             var compute: Int?
@@ -260,6 +255,32 @@ struct TilingSearch {
         static func < (a: Triple, b: Triple) -> Bool {
             (a.m, a.k, a.n) < (b.m, b.k, b.n)
         }
+    }
+
+    /// Each distinct triple once, in lexicographic order. The triples are packed into one integer
+    /// each (21 bits per size) when they fit, which sorts several times faster than the structs.
+    static func sortedDistinct(_ triples: [Triple]) -> [Triple] {
+        let limit = 1 << 21
+        guard triples.allSatisfy({ $0.m < limit && $0.k < limit && $0.n < limit }) else {
+            var sorted = triples.sorted()
+            var write = 0
+            for index in sorted.indices where index == 0 || sorted[index] != sorted[write - 1] {
+                sorted[write] = sorted[index]
+                write += 1
+            }
+            return Array(sorted.prefix(write))
+        }
+        var keys = triples.map { UInt64($0.m) << 42 | UInt64($0.k) << 21 | UInt64($0.n) }
+        keys.sort()
+        var result: [Triple] = []
+        result.reserveCapacity(keys.count)
+        var previous: UInt64?
+        for key in keys where key != previous {
+            previous = key
+            let mask: UInt64 = (1 << 21) - 1
+            result.append(Triple(m: Int(key >> 42), k: Int(key >> 21 & mask), n: Int(key & mask)))
+        }
+        return result
     }
 
     /// `extent` cut into tiles of `tile`: (size, count) of the full tiles and the remainder; a
@@ -469,22 +490,24 @@ struct TilingSearch {
         let memo = RowMemo()
         let all = candidates(memo: memo)
         guard !all.isEmpty else { throw noFit(layer: layer, memo: memo) }
-        let values = all.map { $0.bound.value(objective) }
-        let ordered = all.indices.sorted { a, b in
-            values[a] != values[b] ? values[a] < values[b] : a < b
-        }
+        // Candidates in increasing order of (bound, position), taken from a heap: the search
+        // usually stops after a few, so sorting them all would be wasted.
+        var queue = BoundQueue(all.map { $0.bound.value(objective) })
+        let values = queue.values
         let scorer = self.scorer
         let score = score ?? { scorer.score($0) }
         var ranked: [(key: [Double], value: Evaluated)] = []
         var evaluated = 0
-        for index in ordered {
+        while let index = queue.pop() {
             let candidate = all[index]
             if ranked.count >= keep, let worst = ranked.last, values[index] > worst.value.score.value(objective) {
                 break
             }
             let measured = score(candidate.tiling)
             evaluated += 1
-            let entry = (key: key(measured, candidate.tiling), value: Evaluated(tiling: candidate.tiling, score: measured))
+            let entry = (
+                key: key(measured, candidate.tiling), value: Evaluated(tiling: candidate.tiling, score: measured)
+            )
             let position = ranked.firstIndex { entry.key.lexicographicallyPrecedes($0.key) } ?? ranked.count
             if position < keep {
                 ranked.insert(entry, at: position)
@@ -512,6 +535,52 @@ struct TilingSearch {
         let what = aligned ? "the smallest SCALE-Sim-aligned tile " : "the smallest tile "
         return MappingError(
             layer: layer, buffer: problems.first?.key, what + problems.map(\.message).joined(separator: "; and "))
+    }
+}
+
+/// Candidate indices in increasing order of (value, index): a binary min-heap, so taking the
+/// first few of thousands costs little more than building it.
+struct BoundQueue {
+    let values: [Double]
+    private var heap: [Int]
+
+    init(_ values: [Double]) {
+        self.values = values
+        heap = Array(values.indices)
+        var node = heap.count / 2 - 1
+        while node >= 0 {
+            siftDown(node)
+            node -= 1
+        }
+    }
+
+    private func precedes(_ a: Int, _ b: Int) -> Bool {
+        values[a] != values[b] ? values[a] < values[b] : a < b
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var node = start
+        while true {
+            let left = 2 * node + 1
+            guard left < heap.count else { return }
+            var smallest = node
+            if precedes(heap[left], heap[smallest]) { smallest = left }
+            if left + 1 < heap.count, precedes(heap[left + 1], heap[smallest]) { smallest = left + 1 }
+            if smallest == node { return }
+            heap.swapAt(node, smallest)
+            node = smallest
+        }
+    }
+
+    /// The next index, or nil when all were taken.
+    mutating func pop() -> Int? {
+        guard let first = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return first
     }
 }
 
