@@ -183,7 +183,10 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimImportTests",
-            dependencies: ["AccsimTestSupport", "AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic"],
+            dependencies: [
+                "AccsimTestSupport", "AccsimImport", "AccsimModel", "AccsimExecution", "AccsimArithmetic",
+                "AccsimHardware",
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(
             name: "AccsimTraceTests",

@@ -246,6 +246,10 @@ public struct GraphExecutor: Sendable {
             return ReferenceKernels.pad(operand(0), parameters: p)
         case .softmax(let p):
             return ReferenceKernels.softmax(operand(0), parameters: p)
+        case .int16Activation(let p):
+            return ReferenceKernels.int16Activation(operand(0), parameters: p)
+        case .int16Softmax(let p):
+            return ReferenceKernels.int16Softmax(operand(0), parameters: p)
         }
     }
 

@@ -54,10 +54,10 @@ struct VectorPlanner {
         case .clamp, .leakyRelu, .requantize:
             opClass = .requantize
             chunks = try elementwise(node, inputs, out)
-        case .lookupTable:
+        case .lookupTable, .int16Activation:
             opClass = .lookupTable
             chunks = try elementwise(node, inputs, out)
-        case .softmax:
+        case .softmax, .int16Softmax:
             opClass = .softmax
             chunks = try elementwise(node, inputs, out, wholeRowsOf: Self.perSample(out))
         case .maxPool(let p):

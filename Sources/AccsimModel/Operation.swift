@@ -23,6 +23,10 @@ public enum Operation: Sendable, Hashable {
     case reshape(ReshapeParameters)
     case pad(PadParameters)
     case softmax(SoftmaxParameters)
+    /// LiteRT's int16 LOGISTIC / TANH (table interpolation, int16 in and out).
+    case int16Activation(Int16ActivationParameters)
+    /// LiteRT's int16 SOFTMAX (exp and reciprocal tables, int16 in and out).
+    case int16Softmax(Int16SoftmaxParameters)
 
     /// The operation's name in the model file (`"op"` field).
     public var kind: Kind {
@@ -41,6 +45,8 @@ public enum Operation: Sendable, Hashable {
         case .reshape: .reshape
         case .pad: .pad
         case .softmax: .softmax
+        case .int16Activation: .int16Activation
+        case .int16Softmax: .int16Softmax
         }
     }
 
@@ -60,6 +66,8 @@ public enum Operation: Sendable, Hashable {
         case reshape
         case pad
         case softmax
+        case int16Activation = "int16_activation"
+        case int16Softmax = "int16_softmax"
     }
 
     /// The requantizer that produces this operation's output, if it has one.

@@ -165,4 +165,32 @@ import Testing
         #expect(layer.vector?.opClass == .pool)
         #expect(result.vectorCycles == 6)
     }
+
+    /// LiteRT's int16 LOGISTIC/TANH and SOFTMAX run on the vector unit like their int8
+    /// counterparts: 16 elements = 2 lane-wide operations of lookup_table (4) and softmax (5)
+    /// cycles; each int16 element moves 2 bytes (a load and a store of 32 B).
+    @Test func int16ActivationsUseTheirInt8Classes() throws {
+        var hardware = MappingFixtures.hardware()
+        hardware.vectorUnit.cyclesPerOp.lookupTable = 4
+        hardware.vectorUnit.cyclesPerOp.softmax = 5
+        let q15 = Quantization(scale: 1.0 / 32768, zeroPoint: 0)
+        let cases: [(AccsimModel.Operation, Int, VectorOpClass)] = [
+            (
+                .int16Activation(Int16ActivationParameters(function: .tanh, inputMultiplier: 0, inputLeftShift: 0)), 8,
+                .lookupTable
+            ),
+            (.int16Softmax(Int16SoftmaxParameters.litert(inputScale: 0.01, beta: 1)), 10, .softmax),
+        ]
+        for (operation, cycles, opClass) in cases {
+            var graph = Self.graph(operation, inputs: [[1, 16]], output: [1, 16])
+            graph.tensors = graph.tensors.map {
+                TensorInfo(name: $0.name, shape: $0.shape, elementType: .int16, quantization: q15)
+            }
+            try graph.validate()
+            let (layer, result) = try Self.layer(graph, hardware)
+            #expect(layer.vector?.opClass == opClass, "\(operation.kind)")
+            #expect(result.vectorCycles == cycles, "\(operation.kind)")
+            #expect(layer.transfers.map(\.bytes) == [32, 32], "\(operation.kind)")
+        }
+    }
 }

@@ -10,10 +10,47 @@ import Testing
 struct QModelRoundTripTests {
     private let graph = QModelTestSupport.everyOperationGraph()
 
-    @Test("the test graph uses every operation and is valid")
+    /// The version-2-only operations (LiteRT's int16 kernels); ``int16Operations()`` covers them.
+    static let versionTwoKinds: Set<AccsimModel.Operation.Kind> = [.int16Activation, .int16Softmax]
+
+    @Test("the test graph uses every version-1 operation and is valid")
     func coverage() throws {
+        #expect(
+            Set(graph.nodes.map(\.operation.kind)) == Set(Operation.Kind.allCases).subtracting(Self.versionTwoKinds))
+        try graph.validate()
+    }
+
+    @Test("int16 LOGISTIC/TANH and SOFTMAX nodes make a version-2 file that reads back equal")
+    func int16Operations() throws {
+        var graph = self.graph
+        let q15 = Quantization(scale: 1.0 / 32768, zeroPoint: 0)
+        graph.tensors += ["tanh_i16", "probs_i16"].map {
+            TensorInfo(name: $0, shape: [1, 10], elementType: .int16, quantization: q15)
+        }
+        graph.nodes += [
+            Node(
+                name: "tanh16",
+                operation: .int16Activation(
+                    Int16ActivationParameters(function: .tanh, inputMultiplier: 29491, inputLeftShift: 3)),
+                inputs: ["out_i16"], outputs: ["tanh_i16"]),
+            Node(
+                name: "softmax16", operation: .int16Softmax(Int16SoftmaxParameters.litert(inputScale: 0.3, beta: 1)),
+                inputs: ["out_i16"], outputs: ["probs_i16"]),
+        ]
+        graph.outputs += ["tanh_i16", "probs_i16"]
         #expect(Set(graph.nodes.map(\.operation.kind)) == Set(Operation.Kind.allCases))
         try graph.validate()
+        let bytes = try QModelWriter.encode(graph)
+        #expect(QModelTestSupport.readUInt32(bytes, at: 8) == 2)
+        #expect(try QModelReader.decode(bytes) == graph)
+        // A table of the wrong length is named with its node and field.
+        graph.nodes[graph.nodes.count - 1].operation = .int16Softmax(
+            Int16SoftmaxParameters(inputMultiplier: 1 << 30, inputShift: 0, expTable: [0], reciprocalTable: []))
+        #expect {
+            try graph.validate()
+        } throws: { error in
+            "\(error)".contains("softmax16") && "\(error)".contains("attributes.exp_table")
+        }
     }
 
     @Test("encode then decode gives the same graph")

@@ -106,13 +106,21 @@ extension TFLiteGraphBuilder {
         addNode(context.nodeName, .concat(parameters), inputs: names, output: y.name)
     }
 
-    /// QUANTIZE int8 → int8 → `requantize` with `s_in / s_out`. The optimized kernel's tail (see
-    /// ``TFLiteKernelSemantics/quantize(elements:_:)``) is recorded as inexact.
+    /// QUANTIZE between integer types → `requantize` with `s_in / s_out`, clamped to the output
+    /// type: int8 → int8 (the optimized kernel's tail, see
+    /// ``TFLiteKernelSemantics/quantize(elements:_:)``, is recorded as inexact), and int8 → int16,
+    /// int16 → int8 and int16 → int16, which both LiteRT 2.3.0 kernel variants compute with the
+    /// scalar `tflite` rounding (`MultiplyByQuantizedMultiplier`, measured on the `mixed16` and
+    /// `quantize_8to16` fixtures).
     mutating func convertQuantize(_ context: OperatorContext) throws(ModelError) {
         let source = try input(context, 0)
-        guard source.tensorType == .int8 else {
+        let target = try output(context)
+        switch (source.tensorType, target.tensorType) {
+        case (.int8, .int8), (.int8, .int16), (.int16, .int8), (.int16, .int16):
+            break
+        default:
             throw context.error(
-                "QUANTIZE from \(TFLiteSchema.TensorType.name(of: source.type)) \(source.label) is not supported; accsim imports int8 → int8 requantization only (a model with float inputs must be converted with int8 inputs)"
+                "QUANTIZE from \(TFLiteSchema.TensorType.name(of: source.type)) \(source.label) to \(TFLiteSchema.TensorType.name(of: target.type)) is not supported; accsim imports requantization between int8 and int16 (a model with float inputs must be converted with integer inputs)"
             )
         }
         let x = try activationInput(context, 0)
@@ -121,11 +129,15 @@ extension TFLiteGraphBuilder {
         guard try intShape(x.tensor, context) == shape else {
             throw context.error("input \(x.tensor.label) and output \(y.tensor.label) have different shapes")
         }
-        let split = TFLiteKernelSemantics.quantize(elements: shape.reduce(1, *), kernels)
+        let outputType = activationType(y.tensor)
+        let split =
+            source.tensorType == .int8 && outputType == .int8
+            ? TFLiteKernelSemantics.quantize(elements: shape.reduce(1, *), kernels)
+            : TFLiteKernelSemantics.Split(rounding: .tflite, tail: nil)
         let requantizer = try TFLiteQuantizationMath.requantizer(
             reals: [Double(x.scale) / Double(y.scale)], rounding: split.rounding, zeroPoint: y.zeroPoint,
-            clamp: (-128, 127), what: "output", context)
-        noteTail(split, context, clampMin: -128, zeroPoint: y.zeroPoint, what: "elements (flattened)")
+            clamp: (outputType.minValue, outputType.maxValue), what: "output", context)
+        noteTail(split, context, clampMin: outputType.minValue, zeroPoint: y.zeroPoint, what: "elements (flattened)")
         addNode(context.nodeName, .requantize(requantizer), inputs: [x.name], output: y.name)
     }
 }

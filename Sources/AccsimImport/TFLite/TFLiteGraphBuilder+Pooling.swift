@@ -46,7 +46,7 @@ extension TFLiteGraphBuilder {
 
     /// MEAN over axes {1, 2} of a 4-D tensor → `mean`. Two LiteRT kernels exist:
     ///
-    /// - the reference kernel, and the optimized one without keep_dims: `Σq − zp_in·n` through
+    /// - the reference kernel, the optimized one without keep_dims, and both for int16: `Σq − zp_in·n` through
     ///   `(M', sh')` folded from `QuantizeMultiplier(s_in / s_out)` and `n = H·W`
     ///   (`k = min(floor(log2 n), 32, 31 + sh)`, `M' = (M·2^k) div n`, `sh' = sh − k`), `tflite`;
     /// - the optimized kernel with keep_dims: the raw sum `Σq` through
@@ -71,7 +71,10 @@ extension TFLiteGraphBuilder {
         guard try intShape(y.tensor, context) == expected else {
             throw context.error("output \(y.tensor.label) has shape \(y.tensor.shape); expected \(expected)")
         }
-        if kernels == .optimized && options.keepDims {
+        // int16 MEAN takes the reference path in both LiteRT variants (its optimized 4-D kernel
+        // exists for int8 and uint8 only).
+        let outputType = activationType(y.tensor)
+        if kernels == .optimized && options.keepDims && outputType == .int8 {
             try convertRawSumMean(
                 context, x: (x.name, x.scale, x.zeroPoint), y: (y.name, y.scale, y.zeroPoint), shape: inShape,
                 output: expected)
@@ -86,7 +89,8 @@ extension TFLiteGraphBuilder {
             throw context.error("the mean multiplier \(Double(x.scale) / Double(y.scale)) / \(count) is out of range")
         }
         let requantizer = Requantizer(
-            multiplier: Int32(folded), shift: Int32(foldedShift), rounding: .tflite, zeroPoint: y.zeroPoint)
+            multiplier: Int32(folded), shift: Int32(foldedShift), rounding: .tflite, zeroPoint: y.zeroPoint,
+            clampMin: outputType.minValue, clampMax: outputType.maxValue)
         addNode(
             context.nodeName, .mean(MeanParameters(requantizer: requantizer, keepDims: options.keepDims)),
             inputs: [x.name], output: y.name)

@@ -204,7 +204,8 @@ struct TFLiteGraphBuilder {
 
     /// The TFLite operators whose int16x8 kernels accsim imports bit-exactly (docs/import-tflite.md).
     static let int16Operators: Set<TFLiteBuiltinOperator> = [
-        .conv2D, .depthwiseConv2D, .fullyConnected, .add, .maxPool2D, .averagePool2D, .reshape, .quantize,
+        .conv2D, .depthwiseConv2D, .fullyConnected, .add, .maxPool2D, .averagePool2D, .reshape, .quantize, .mean,
+        .logistic, .tanh, .softmax,
     ]
 
     /// Declares the int8 or int16 activation `tensor` in the graph (once) and returns its graph name.

@@ -21,6 +21,9 @@ extension Operation {
         case .reshape: .reshape(try container.decode(ReshapeParameters.self, forKey: key))
         case .pad: .pad(try container.decode(PadParameters.self, forKey: key))
         case .softmax: .softmax(try container.decode(SoftmaxParameters.self, forKey: key))
+        case .int16Activation:
+            .int16Activation(try container.decode(Int16ActivationParameters.self, forKey: key))
+        case .int16Softmax: .int16Softmax(try container.decode(Int16SoftmaxParameters.self, forKey: key))
         }
     }
 
@@ -41,6 +44,8 @@ extension Operation {
         case .reshape(let p): try container.encode(p, forKey: key)
         case .pad(let p): try container.encode(p, forKey: key)
         case .softmax(let p): try container.encode(p, forKey: key)
+        case .int16Activation(let p): try container.encode(p, forKey: key)
+        case .int16Softmax(let p): try container.encode(p, forKey: key)
         }
     }
 }

@@ -5,7 +5,8 @@ public enum QModelFormat {
     public static let version: UInt32 = 2
 
     /// 2 when the graph uses a feature version 2 added — a tensor's `layout` or `float_input`, an
-    /// avg_pool's `average`, an `int4` or `int64` tensor, a conv / fully connected `accumulator` —
+    /// avg_pool's `average`, an `int4` or `int64` tensor, a conv / fully connected `accumulator`, an
+    /// `int16_activation` or `int16_softmax` node —
     /// else 1.
     public static func version(for graph: Graph) -> UInt32 {
         let tensorKeys = graph.tensors.contains { $0.layout != nil || $0.floatInput != nil }
@@ -15,6 +16,7 @@ public enum QModelFormat {
             case .avgPool(let p): p.average != nil
             case .conv2D(let p): p.accumulator != nil
             case .fullyConnected(let p): p.accumulator != nil
+            case .int16Activation, .int16Softmax: true
             default: false
             }
         }

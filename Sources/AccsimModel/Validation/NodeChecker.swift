@@ -25,6 +25,8 @@ struct NodeChecker {
         case .reshape(let p): try checkReshape(p)
         case .pad(let p): try checkPad(p)
         case .softmax(let p): try checkSoftmax(p)
+        case .int16Activation(let p): try checkInt16Activation(p)
+        case .int16Softmax(let p): try checkInt16Softmax(p)
         }
     }
 
@@ -188,6 +190,63 @@ struct NodeChecker {
             throw ModelError(field: "attributes.input_left_shift", "must lie in 0...31")
         }
         if p.diffMin > 0 { throw ModelError(field: "attributes.diff_min", "must be ≤ 0") }
+        try expectShape(inputs[0].shape)
+    }
+
+    /// int16 in and out, input zero point 0 (LiteRT's int16 LOGISTIC / TANH / SOFTMAX).
+    private func expectInt16ZeroPointZero() throws(ModelError) {
+        guard inputs[0].elementType == .int16, output.elementType == .int16 else {
+            throw ModelError(
+                field: "inputs[0]",
+                "\(node.operation.kind.rawValue) reads and writes int16 (got \(inputs[0].elementType.rawValue) → \(output.elementType.rawValue))"
+            )
+        }
+        let zeroPoint = inputs[0].quantization?.zeroPoints.first ?? 0
+        if zeroPoint != 0 {
+            throw ModelError(
+                field: "inputs[0]",
+                "\(node.operation.kind.rawValue) needs input zero point 0, '\(inputs[0].name)' has \(zeroPoint)")
+        }
+    }
+
+    private func checkInt16Activation(_ p: Int16ActivationParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectInt16ZeroPointZero()
+        // |q · M| < 2^31 for every int16 q keeps the kernel's int32 product exact.
+        if !(0...65535).contains(p.inputMultiplier) {
+            throw ModelError(field: "attributes.input_multiplier", "must lie in 0...65535, got \(p.inputMultiplier)")
+        }
+        let shifts: ClosedRange<Int32> = p.inputMultiplier == 0 ? 0...14 : 0...31
+        if !shifts.contains(p.inputLeftShift) {
+            throw ModelError(
+                field: "attributes.input_left_shift",
+                "must lie in \(shifts) (with input_multiplier \(p.inputMultiplier)), got \(p.inputLeftShift)")
+        }
+        try expectShape(inputs[0].shape)
+    }
+
+    private func checkInt16Softmax(_ p: Int16SoftmaxParameters) throws(ModelError) {
+        try expectOperands(1)
+        try expectInt16ZeroPointZero()
+        let depth = inputs[0].shape.last ?? 0
+        // The row sum of Q0.15 exps stays below 2^31.
+        if !(1...65536).contains(depth) {
+            throw ModelError(field: "inputs[0]", "int16_softmax rows must have 1...65536 entries, got \(depth)")
+        }
+        if p.inputMultiplier < 0 { throw ModelError(field: "attributes.input_multiplier", "must be non-negative") }
+        if !(-31...30).contains(p.inputShift) {
+            throw ModelError(field: "attributes.input_shift", "must lie in -31...30, got \(p.inputShift)")
+        }
+        for (field, table) in [("exp_table", p.expTable), ("reciprocal_table", p.reciprocalTable)] {
+            if table.count != Int16SoftmaxParameters.tableSize {
+                throw ModelError(
+                    field: "attributes.\(field)",
+                    "has \(table.count) entries; int16_softmax tables have \(Int16SoftmaxParameters.tableSize)")
+            }
+            if let i = table.firstIndex(where: { !(-32768...32767).contains($0) }) {
+                throw ModelError(field: "attributes.\(field)[\(i)]", "entry \(table[i]) is outside int16")
+            }
+        }
         try expectShape(inputs[0].shape)
     }
 
