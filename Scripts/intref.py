@@ -35,6 +35,8 @@ __all__ = [
     "add", "concat", "max_pool", "avg_pool", "divide_rounded", "mean", "clamp", "leaky_relu",
     "lookup_table", "requantize", "reshape", "pad", "softmax",
     "softmax_parameters", "tflite_table", "run_op",
+    "INT16_SIGMOID_TABLE", "int16_activation", "int16_activation_parameters", "int16_lut", "int16_lookup",
+    "int16_softmax", "int16_softmax_parameters",
 ]
 
 INT32_MIN = -(1 << 31)
@@ -581,6 +583,132 @@ def tflite_table(function, in_scale, in_zp, out_scale, out_zp, type_name="int8")
     return table
 
 
+# --- LiteRT int16 LOGISTIC / TANH / SOFTMAX ------------------------------------------------------
+
+# LiteRT's sigmoid(i / 24) table in unsigned Q0.16 (data: it is not the plain rounded function;
+# Tests/AccsimImportTests/Fixtures/tflite16/tanh_probe16 reads it back out of LiteRT).
+INT16_SIGMOID_TABLE = [
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
+    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
+    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
+    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
+    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
+    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
+    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
+    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
+    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
+    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
+]
+
+
+def int16_activation_parameters(function, in_scale):
+    """LiteRT's Prepare for int16 LOGISTIC/TANH: a power-of-two scale (log2 within 1e-3 of an
+    integer k, in float32) with 12 + k = 0 (LOGISTIC) or 0/1 (TANH) gives multiplier 0 and shift
+    12 + k; otherwise double(s) * 4096 * 3 doubled while <= 32767/2 (at most 31 times), truncated."""
+    s = np.float32(in_scale)
+    log2 = np.float32(np.float32(math.log(float(s))) * np.float32(1.0 / math.log(2.0)))
+    k = math.floor(abs(float(log2)) + 0.5) * (1 if log2 >= 0 else -1)
+    allowed = (0,) if function == "logistic" else (0, 1)
+    if abs(float(log2) - k) < 1e-3 and 12 + k in allowed:
+        return {"function": function, "input_multiplier": 0, "input_left_shift": 12 + k}
+    m, shift = float(s) * 4096.0 * 3.0, 0
+    while m <= 32767.0 / 2.0 and shift <= 30:
+        m, shift = m * 2.0, shift + 1
+    return {"function": function, "input_multiplier": int(m), "input_left_shift": shift}
+
+
+def int16_activation(x, attrs):
+    """LiteRT's int16 LOGISTIC/TANH: rescale to 3*4096 per unit, interpolate the sigmoid table
+    (TANH on a grid twice as fine, 2*sigmoid(2x) - 1); output int16 at scale 2^-15."""
+    m, s = int(attrs["input_multiplier"]), int(attrs["input_left_shift"])
+    if m == 0:
+        m, s = 3 << s, 0
+    r = (1 << (s - 1)) if s > 0 else 0
+    t = INT16_SIGMOID_TABLE
+    logistic = attrs["function"] == "logistic"
+    step_bits = 9 if logistic else 8
+    out = []
+    for q in _i64(x).reshape(-1):
+        v_in = (int(q) * m + r) >> s
+        a = abs(v_in)
+        h, frac = a >> step_bits, a & ((1 << step_bits) - 1)
+        if h >= 255:
+            v = (0x7FFF << 10) if logistic else (0xFFFF << 8)
+        else:
+            v = (t[h] << step_bits) + frac * (t[h + 1] - t[h])
+        if logistic:
+            v = v + 512 if v_in >= 0 else (1 << 25) - v + 511
+            out.append(v >> 10)
+        else:
+            v = v - (1 << 23) + 128 if v_in >= 0 else -v + (1 << 23) + 127
+            out.append(v >> 8)
+    return np.array(out, dtype=np.int64).reshape(np.shape(x))
+
+
+def int16_lut(function, in_scale, in_zp, out_scale):
+    """TFLite's LUTPopulate<int16> in double: 513 entries over the int16 input range, each
+    sample lowered by half the interpolation error at its step's midpoint."""
+    def rnd(v):
+        return math.floor(abs(v) + 0.5) * (1.0 if v >= 0 else -1.0)
+    x_min, x_max = in_scale * (-32768 - in_zp), in_scale * (32767 - in_zp)
+    step = (x_max - x_min) / 512
+    inv = 65536.0 / (out_scale * 32767 - out_scale * -32768)
+    table = []
+    for i in range(512):
+        sample = rnd(function(x_min + i * step) * inv)
+        interp = rnd((function(x_min + (i + 1) * step) * inv + sample) / 2)
+        mid = rnd(function(x_min + i * step + step / 2) * inv)
+        table.append(int(min(max(sample - rnd((interp - mid) / 2), -32768.0), 32767.0)))
+    table.append(int(min(max(rnd(function(x_max) * inv), -32768.0), 32767.0)))
+    return table
+
+
+def int16_lookup(v, lut):
+    """TFLite's int16 LUT lookup with linear interpolation between lut[256 + (v >> 7)] and the next."""
+    i, o = 256 + (v >> 7), v & 0x7F
+    slope = ((lut[i + 1] - lut[i] + 32768) & 0xFFFF) - 32768
+    y = lut[i] + ((slope * o + 64) >> 7)
+    return ((y + 32768) & 0xFFFF) - 32768
+
+
+def int16_softmax_parameters(in_scale, beta):
+    """LiteRT's int16 SOFTMAX Prepare: float32 s_in * beta over 10/65535 through QuantizeMultiplier;
+    exp on [-10, 0] and 1/(1+x) on [0, 1] tables, output scale 2/65535."""
+    m, shift = quantize_multiplier(float(np.float32(np.float32(in_scale) * np.float32(beta))) / (10.0 / 65535.0))
+    return {"input_multiplier": m, "input_shift": shift,
+            "exp_table": int16_lut(math.exp, 10.0 / 65535, 32767, 2.0 / 65535),
+            "reciprocal_table": int16_lut(lambda v: 1.0 / (1.0 + v), 1.0 / 65535, -32768, 2.0 / 65535)}
+
+
+def int16_softmax(x, attrs):
+    """LiteRT's SoftmaxInt16 over the last axis: int16 in and out (scale 2^-15)."""
+    x = _i64(x)
+    flat = x.reshape(-1, x.shape[-1])
+    m, shift = int(attrs["input_multiplier"]), int(attrs["input_shift"])
+    left, right = max(shift, 0), max(-shift, 0)
+    out = np.zeros(flat.shape, dtype=np.int64)
+    for r, row in enumerate(flat):
+        top = int(row.max())
+        exps = []
+        for q in row:
+            scaled = _rdbp(_mul(_w32((int(q) - top) << left), m), right)
+            exps.append(int16_lookup(min(max(scaled + 32767, -32768), 32767), attrs["exp_table"]))
+        total = sum(exps)
+        headroom = 32 - total.bit_length()
+        normalised = ((total << (headroom - 1)) + (1 << 13)) >> 14
+        recip = int16_lookup(min(max(normalised - (1 << 15) - (1 << 16), -32768), 32767), attrs["reciprocal_table"])
+        shift_out = 31 - headroom
+        for c, e in enumerate(exps):
+            out[r, c] = min(max((e * recip + (1 << (shift_out - 1))) >> shift_out, 0), 32767)
+    return out.reshape(x.shape)
+
+
 # --- one entry point per manifest node ----------------------------------------------------------
 
 def run_op(op, inputs, attrs, zero_points, output_zero_point=0, output_type="int8", input_types=None,
@@ -619,4 +747,8 @@ def run_op(op, inputs, attrs, zero_points, output_zero_point=0, output_type="int
         return pad(inputs[0], attrs)
     if op == "softmax":
         return softmax(inputs[0], attrs)
+    if op == "int16_activation":
+        return int16_activation(inputs[0], attrs)
+    if op == "int16_softmax":
+        return int16_softmax(inputs[0], attrs)
     raise ValueError(f"unknown op {op!r}")

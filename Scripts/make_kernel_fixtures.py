@@ -457,6 +457,44 @@ def softmax_cases(rng):
     return cases
 
 
+def int16_activation_cases(rng):
+    """LiteRT's int16 LOGISTIC/TANH over the whole int16 range: the power-of-two forms and
+    general multipliers from several input scales (shift 0 with M up to 36864 included)."""
+    x = np.concatenate([np.arange(-32768, 32768, 97), [-32768, -1, 0, 1, 32767]]).reshape(1, -1)
+    cases = []
+    for function in ("logistic", "tanh"):
+        for scale in (2.0 ** -12, 2.0 ** -11, 1e-4, 3e-3, 0.05, 1.0, 3.0):
+            attrs = intref.int16_activation_parameters(function, scale)
+            cases.append({"name": f"{function}, input scale {scale:g}", "attributes": attrs,
+                          "derived_from": {"input_scale": scale}, "inputs": [tensor(x, "int16")], "zero_points": [0], "output_type": "int16",
+                          "expected": tensor(intref.int16_activation(x, attrs), "int16")})
+    xr = rand(rng, (3, 40), "int16")
+    attrs = {"function": "tanh", "input_multiplier": 65535, "input_left_shift": 31}
+    cases.append({"name": "largest multiplier, shift 31", "attributes": attrs, "inputs": [tensor(xr, "int16")],
+                  "zero_points": [0], "output_type": "int16", "expected": tensor(intref.int16_activation(xr, attrs), "int16")})
+    return cases
+
+
+def int16_softmax_cases(rng):
+    """LiteRT's int16 SOFTMAX: parameters and both tables from (s_in, beta)."""
+    cases = []
+    for scale, beta, name, x in (
+        (3e-4, 1.0, "random rows", rand(rng, (4, 30), "int16")),
+        (1e-3, 0.5, "narrow rows", rand(rng, (3, 12), "int16", -2000, 2000)),
+        (2e-5, 1.0, "tiny scale: right shift", rand(rng, (2, 16), "int16")),
+        (0.01, 2.0, "large beta*s: most entries below exp(-10)", rand(rng, (2, 20), "int16", -300, 300)),
+        (3e-4, 1.0, "equal entries, single winner, extremes",
+         np.array([[7, 7, 7, 7], [-32768, -32768, 32767, 32767], [32767, -32768, -32768, -32768], [0, 1, 2, 3]])),
+        (5e-4, 1.0, "1000 classes", rand(rng, (1, 1000), "int16")),
+        (3e-4, 1.0, "depth 1", np.array([[123]])),
+    ):
+        attrs = intref.int16_softmax_parameters(scale, beta)
+        cases.append({"name": name, "attributes": attrs, "derived_from": {"input_scale": scale, "beta": beta},
+                      "inputs": [tensor(x, "int16")], "zero_points": [0], "output_type": "int16",
+                      "expected": tensor(intref.int16_softmax(x, attrs), "int16")})
+    return cases
+
+
 # --- helpers: rounding and derivations ----------------------------------------------------------
 
 def rounding_cases(rng):
@@ -517,6 +555,10 @@ def build():
         files[f"{op}.json"] = render({"op": op, "cases": make(rng)})
     files["rounding.json"] = render({"op": "rounding", "cases": rounding_cases(rng)})
     files["derivations.json"] = render(derivation_cases(rng))
+    # LiteRT's int16 kernels, on a generator of their own (the files above stay as they were).
+    rng16 = np.random.default_rng(SEED + 16)
+    for op, make in (("int16_activation", int16_activation_cases), ("int16_softmax", int16_softmax_cases)):
+        files[f"{op}.json"] = render({"op": op, "cases": make(rng16)})
     return files
 
 

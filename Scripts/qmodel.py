@@ -78,11 +78,13 @@ def _required_version(tensors, nodes):
         return 2
     if any("accumulator" in (n.get("attributes") or {}) for n in nodes):
         return 2
+    if any(n.get("op") in ("int16_activation", "int16_softmax") for n in nodes):
+        return 2
     return 1
 
 OPS = {
     "conv2d", "fully_connected", "add", "concat", "max_pool", "avg_pool", "mean", "clamp",
-    "leaky_relu", "lookup_table", "requantize", "reshape", "pad", "softmax",
+    "leaky_relu", "lookup_table", "requantize", "reshape", "pad", "softmax", "int16_activation", "int16_softmax",
 }
 
 _MANIFEST_KEYS = ("version", "name", "metadata", "inputs", "outputs", "tensors", "constants", "nodes")

@@ -113,29 +113,25 @@ struct RunCommand: ParsableCommand {
         let simulation = try Simulation(model: graph, hardware: hardware?.config, options: options)
         if trace.path != nil { _ = try trace.options(graph: graph) }  // a layer list naming no layer fails early
         var notes = simulation.notes
-        var outputs: [String: IntTensor] = [:]
+        var outputSummaries: [RunReport.OutputSummary] = []
+        var accuracy: RunReport.Accuracy?
         var (samples, inputSource) = (0, "none (--no-data)")
+        var outputFile: NPYStreamWriter?
         if !noData {
-            if input == nil { try ModelInputs.checkBatchMemory(for: graph, samples: batch, what: "--batch \(batch)") }
-            let batches =
-                try input.map { try ModelInputs.batch(npy: $0, for: graph, model: model) }
-                ?? ModelInputs.seeded(for: graph, samples: batch, seed: seed)
-            (samples, inputSource) = (ModelInputs.sampleCount(batches), input ?? "generated, seed \(seed)")
-            let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            outputs = try compute(simulation, batches: batches, samples: samples, workers: workers)
-            notes += try recordTrace(simulation, hardwareName: hardware?.name ?? "", batches: batches)
-            notes += try adaptationNotes(simulation, outputs: outputs, batches: batches, workers: workers)
+            let source =
+                try input.map { try BatchSource(npy: $0, for: graph, model: model) }
+                ?? BatchSource(seededFor: graph, samples: batch, seed: seed)
+            (samples, inputSource) = (source.sampleCount, input ?? "generated, seed \(seed)")
+            let run = try streamRun(simulation, source: source, hardwareName: hardware?.name ?? "")
+            outputFile = run.output
+            outputSummaries = run.summaries
+            accuracy = run.accuracy
+            notes += run.notes
         }
-        let accuracy = try labels.map { labels in
-            guard let correct = try top1(outputs, graph: graph, labels: labels, samples: samples) else {
-                throw CLIError("--labels needs a model output shaped [N, classes]; '\(graph.outputs[0])' is not")
-            }
-            return RunReport.Accuracy(correct: correct, total: samples)
-        }
-        try writeOutput(outputs, graph: graph)
+        try outputFile?.commit()
         let runReport = RunReport(
             graph: simulation.graph, modelFile: model, hardware: hardware, performance: simulation.performance,
-            samples: samples, inputSource: inputSource, outputs: outputs, accuracy: accuracy,
+            samples: samples, inputSource: inputSource, outputSummaries: outputSummaries, accuracy: accuracy,
             accsimVersion: AccsimVersion.string)
         if let report { try OutputFile.write(Array(try runReport.renderJSON().utf8), to: report, overwrite: force) }
         if let html { try OutputFile.write(Array(try runReport.renderHTML().utf8), to: html, overwrite: force) }
@@ -146,10 +142,46 @@ struct RunCommand: ParsableCommand {
         print(try format.render(runReport), terminator: "")
     }
 
-    /// The outputs of `batches`, with a progress line on a terminal.
-    private func compute(_ simulation: Simulation, batches: [String: IntTensor], samples: Int, workers: Int) throws
-        -> [String: IntTensor]
-    {
+    /// What a run of the data leaves for the report: the `--output` file (staged, to commit), the
+    /// output summaries, the top-1 accuracy with `--labels`, and notes for stderr.
+    private struct StreamedRun {
+        var output: NPYStreamWriter?
+        var summaries: [RunReport.OutputSummary]
+        var accuracy: RunReport.Accuracy?
+        var notes: [String]
+    }
+
+    /// Runs the batch of `source` chunk by chunk (``ModelInputs/chunkSamples(for:what:limit:)``):
+    /// each chunk's outputs are appended to `--output`, summarised (CRC-32, predictions), compared
+    /// with the labels and, with `--adapt-requant`, with the model's own requantizers, then
+    /// dropped, so memory does not grow with the batch. Everything that can be refused is checked
+    /// before the first chunk.
+    private func streamRun(_ simulation: Simulation, source: BatchSource, hardwareName: String) throws -> StreamedRun {
+        let graph = simulation.model
+        let samples = source.sampleCount
+        let what = input ?? "--batch \(batch)"
+        let chunkSamples = try ModelInputs.chunkSamples(for: graph, what: what)
+        let listsPredictions = format == .json || report != nil
+        if listsPredictions { try RunReport.checkPredictionMemory(for: graph, samples: samples, what: what) }
+        let primaryName = graph.outputs[0]
+        let primary = graph.tensor(named: primaryName)
+        let labelSource = try labels.map { try LabelSource(npy: $0, samples: samples) }
+        if labelSource != nil && primary?.shape.count != 2 {
+            throw CLIError("--labels needs a model output shaped [N, classes]; '\(primaryName)' is not")
+        }
+        if trace.path != nil && trace.sample >= samples {
+            throw ExecutionError("sample \(trace.sample) is outside the batch of \(samples) samples", isBadInput: true)
+        }
+        let outputFile = try output.map { path in
+            try NPYStreamWriter(
+                path: path, shape: primary?.frameworkShape(samples: samples) ?? [samples],
+                dtype: NPYDType(primary?.elementType ?? .int8), overwrite: force)
+        }
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        var summaries = RunReport.OutputAccumulator(
+            graph: graph, samples: samples, predictionLimit: listsPredictions ? nil : RunReport.tablePredictionLimit)
+        var (correct, referenceCorrect, differ, total) = (0, 0, 0, 0)
+        var traceSample: [String: IntTensor]?
         let progress =
             isatty(STDERR_FILENO) == 1
             ? RunProgress(samples: samples, layers: simulation.graph.nodes.count) {
@@ -158,53 +190,57 @@ struct RunCommand: ParsableCommand {
             : nil
         var onLayer: (@Sendable () -> Void)?
         if let progress { onLayer = { progress.layerDone() } }
-        let outputs = try simulation.run(batches: batches, threads: workers, progress: onLayer)
+        try simulation.run(
+            source, chunkSamples: chunkSamples, threads: workers, withModelRequantizers: true, progress: onLayer
+        ) { chunk in
+            summaries.add(chunk.outputs)
+            if let outputFile, let tensor = chunk.outputs[primaryName] {
+                try outputFile.append(primary?.frameworkArray(tensor) ?? NPYArray(tensor: tensor))
+            }
+            let chunkLabels = try labelSource?.labels(chunk.samples)
+            if let chunkLabels, let tensor = chunk.outputs[primaryName] {
+                correct += Classification.correctCount(predictions: Classification.argmax(tensor), labels: chunkLabels)
+            }
+            if let reference = chunk.modelRequantizerOutputs {
+                let (chunkDiffer, chunkTotal) = simulation.differingOutputs(chunk.outputs, reference)
+                (differ, total) = (differ + chunkDiffer, total + chunkTotal)
+                if let chunkLabels, let tensor = reference[primaryName] {
+                    referenceCorrect += Classification.correctCount(
+                        predictions: Classification.argmax(tensor), labels: chunkLabels)
+                }
+            }
+            if trace.path != nil && chunk.samples.contains(trace.sample) {
+                traceSample = try simulation.requireHardware().sample(
+                    trace.sample - chunk.samples.lowerBound, of: chunk.inputs)
+            }
+        }
         progress?.finish()
-        return outputs
+        var notes: [String] = []
+        if let traceSample {
+            notes += try recordTrace(simulation, hardwareName: hardwareName, sample: traceSample)
+        }
+        if !simulation.adaptedRequantizers.isEmpty {
+            notes.append(
+                "--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers")
+            if labelSource != nil {
+                notes.append("--adapt-requant: top-1 with the model's own requantizers \(referenceCorrect)/\(samples)")
+            }
+        }
+        return StreamedRun(
+            output: outputFile, summaries: summaries.summaries,
+            accuracy: labelSource.map { _ in RunReport.Accuracy(correct: correct, total: samples) }, notes: notes)
     }
 
-    /// Records the `--trace`, if asked for; its summary for stderr.
-    private func recordTrace(_ simulation: Simulation, hardwareName: String, batches: [String: IntTensor]) throws
+    /// Records the `--trace` of its sample; its summary for stderr.
+    private func recordTrace(_ simulation: Simulation, hardwareName: String, sample: [String: IntTensor]) throws
         -> [String]
     {
-        let tracing = trace.path != nil && isatty(STDERR_FILENO) == 1
+        let tracing = isatty(STDERR_FILENO) == 1
         if tracing { FileHandle.standardError.write(Data("accsim: recording the trace…".utf8)) }
         defer { if tracing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
         let note = try trace.record(
-            simulation: simulation, hardwareName: hardwareName, batches: batches, overwrite: force)
+            simulation: simulation, hardwareName: hardwareName, sample: sample, overwrite: force)
         return note.map { [$0] } ?? []
-    }
-
-    /// With `--adapt-requant`: how many outputs (and, with `--labels`, how much top-1) the
-    /// converted requantizers change against the model's own.
-    private func adaptationNotes(
-        _ simulation: Simulation, outputs: [String: IntTensor], batches: [String: IntTensor], workers: Int
-    ) throws -> [String] {
-        guard let reference = try simulation.runWithModelRequantizers(batches: batches, threads: workers) else {
-            return []
-        }
-        let (differ, total) = simulation.differingOutputs(outputs, reference)
-        var notes = ["--adapt-requant: \(differ) of \(total) model outputs differ from the model's own requantizers"]
-        let samples = ModelInputs.sampleCount(batches)
-        if let labels, let correct = try top1(reference, graph: simulation.model, labels: labels, samples: samples) {
-            notes.append("--adapt-requant: top-1 with the model's own requantizers \(correct)/\(samples)")
-        }
-        return notes
-    }
-
-    /// Writes the first graph output to `--output` (in the framework's layout), if asked for.
-    private func writeOutput(_ outputs: [String: IntTensor], graph: Graph) throws {
-        guard let path = output, let primary = outputs[graph.outputs[0]] else { return }
-        let array = graph.tensor(named: graph.outputs[0])?.frameworkArray(primary) ?? NPYArray(tensor: primary)
-        try NPYFile.write(array, to: path, overwrite: force)
-    }
-
-    /// Top-1 correct count of `outputs`' first graph output against the labels at `path` (checked
-    /// against `samples`); nil when that output is not `[N, classes]`.
-    private func top1(_ outputs: [String: IntTensor], graph: Graph, labels path: String, samples: Int) throws -> Int? {
-        let labels = try ModelInputs.labels(npy: path, samples: samples)
-        guard let primary = outputs[graph.outputs[0]], primary.shape.count == 2 else { return nil }
-        return Classification.correctCount(predictions: Classification.argmax(primary), labels: labels)
     }
 }
 

@@ -229,15 +229,16 @@ struct TraceRunOptions: ParsableArguments {
         _ = try options(graph: nil)
     }
 
-    /// Writes the trace when `--trace` was given; returns the note for stderr.
-    func record(simulation: Simulation, hardwareName: String, batches: [String: IntTensor], overwrite: Bool)
+    /// Writes the trace of `sample` (the inputs of sample `--trace-sample`) when `--trace` was
+    /// given; returns the note for stderr.
+    func record(simulation: Simulation, hardwareName: String, sample: [String: IntTensor], overwrite: Bool)
         throws -> String?
     {
         guard let path else { return nil }
         let recorder = try TraceRecorder(
             simulation: simulation, hardwareName: hardwareName, accsimVersion: AccsimVersion.string)
         let summary = try recorder.write(
-            batches: batches, options: try options(graph: simulation.graph), to: path, overwrite: overwrite)
+            sample: sample, options: try options(graph: simulation.graph), to: path, overwrite: overwrite)
         return summary.description
     }
 }

@@ -13,8 +13,14 @@ public enum CRC32 {
 
     /// The CRC-32 of `bytes`.
     public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        update(UInt32(truncatingIfNeeded: crc32(0, nil, 0)), with: bytes)
+    }
+
+    /// The CRC-32 of the bytes `crc` covers followed by `bytes`: checksumming a stream piece by
+    /// piece from `checksum([])` gives ``checksum(_:)-(ArraySlice<UInt8>)`` of the whole.
+    public static func update(_ crc: UInt32, with bytes: ArraySlice<UInt8>) -> UInt32 {
         bytes.withUnsafeBufferPointer { buffer in
-            var crc = crc32(0, nil, 0)
+            var crc = uLong(crc)
             guard var base = buffer.baseAddress else { return UInt32(truncatingIfNeeded: crc) }
             var remaining = buffer.count
             // zlib takes a 32-bit length: feed larger buffers in chunks.

@@ -64,37 +64,23 @@ extension TensorInfo {
     /// `[N, …]` in accsim's NHWC order, or `[N, C, H, W]` when the tensor's layout is `nchw`
     /// (a shape that fits NCHW is read as NCHW then). `source` names the array in errors.
     public func inputTensor(from array: NPYArray, source: String) throws(ModelError) -> IntTensor {
-        let nhwc = Array(shape.dropFirst())
-        var batchShape: [Int]
-        var transpose = false
-        if array.shape.count == shape.count, let n = array.shape.first {
-            let rest = Array(array.shape.dropFirst())
-            if layout == .nchw, shape.count == 4, rest == [nhwc[2], nhwc[0], nhwc[1]] {
-                transpose = true
-            } else if rest != nhwc {
-                throw ModelError(
-                    field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
-            }
-            batchShape = [n] + nhwc
-        } else {
-            throw ModelError(
-                field: source, "shape \(array.shape) does not fit: the model input '\(name)' \(expectedShapes)")
-        }
+        try inputTensor(from: array, source: source, firstElement: 0)
+    }
+
+    /// ``inputTensor(from:source:)`` of a chunk of a larger array (samples read from the file
+    /// piece by piece): `firstElement` is the index of the chunk's first element in the whole
+    /// array, so that an error names the element as in the whole.
+    public func inputTensor(from array: NPYArray, source: String, firstElement: Int) throws(ModelError) -> IntTensor {
+        let (batchShape, transpose) = try inputLayout(of: array.shape, dtype: array.dtype, source: source)
         var values: [Int32]
         let valueType: ElementType
-        if array.dtype == .float32 {
-            guard let floatInput else {
-                throw ModelError(
-                    field: source,
-                    "float32 input, but model input '\(name)' records no input quantization (float_input); "
-                        + "pass \(self.elementType.rawValue) values")
-            }
+        if array.dtype == .float32, let floatInput {
             let floats = array.floatValues()
             values = [Int32](repeating: 0, count: floats.count)
             let zp = zeroPoint()
             for index in floats.indices {
                 guard let q = floatInput.quantize(floats[index], zeroPoint: zp, type: self.elementType) else {
-                    throw ModelError(field: source, "element \(index) is NaN")
+                    throw ModelError(field: source, "element \(firstElement + index) is NaN")
                 }
                 values[index] = q
             }
@@ -111,6 +97,44 @@ extension TensorInfo {
             values = Self.permute(values, shape: nchw, order: [0, 2, 3, 1])
         }
         return IntTensor(shape: batchShape, elementType: valueType, values: values)
+    }
+
+    /// Checks that an `.npy` array of `shape` and `dtype` can stand for this graph input (the
+    /// errors of ``inputTensor(from:source:)`` that depend on no value), before its data is read.
+    public func checkInput(shape: [Int], dtype: NPYDType, source: String) throws(ModelError) {
+        _ = try inputLayout(of: shape, dtype: dtype, source: source)
+    }
+
+    /// The `[N, …]` NHWC shape an array of `arrayShape` gives, and whether it is NCHW to transpose.
+    private func inputLayout(of arrayShape: [Int], dtype: NPYDType, source: String) throws(ModelError) -> (
+        batchShape: [Int], transpose: Bool
+    ) {
+        let nhwc = Array(shape.dropFirst())
+        guard arrayShape.count == shape.count, let n = arrayShape.first else {
+            throw ModelError(
+                field: source, "shape \(arrayShape) does not fit: the model input '\(name)' \(expectedShapes)")
+        }
+        var transpose = false
+        let rest = Array(arrayShape.dropFirst())
+        if layout == .nchw, shape.count == 4, rest == [nhwc[2], nhwc[0], nhwc[1]] {
+            transpose = true
+        } else if rest != nhwc {
+            throw ModelError(
+                field: source, "shape \(arrayShape) does not fit: the model input '\(name)' \(expectedShapes)")
+        }
+        if dtype == .float32 && floatInput == nil {
+            throw ModelError(
+                field: source,
+                "float32 input, but model input '\(name)' records no input quantization (float_input); "
+                    + "pass \(self.elementType.rawValue) values")
+        }
+        return ([n] + nhwc, transpose)
+    }
+
+    /// The shape of ``frameworkArray(_:)`` for an output of `samples` samples.
+    public func frameworkShape(samples: Int) -> [Int] {
+        guard layout == .nchw, shape.count == 4 else { return [samples] + shape.dropFirst() }
+        return [samples, shape[3], shape[1], shape[2]]
     }
 
     /// The `.npy` array of an output tensor in the framework's layout (NCHW when ``layout`` is

@@ -2,7 +2,7 @@ import AccsimMapping
 
 extension RunReport {
     /// How many predictions the table lists before summarising the rest.
-    static let tablePredictionLimit = 20
+    public static let tablePredictionLimit = 20
 
     /// The human-readable report: a header, the per-layer table and the outputs summary.
     public func renderTable() -> String {
@@ -32,7 +32,7 @@ extension RunReport {
                 "\noutput    \(output.name) \(output.type)[\(output.shape.map(String.init).joined(separator: ","))] crc32 \(output.crc32)\n"
             if let predictions = output.predictions {
                 let shown = predictions.prefix(Self.tablePredictionLimit).map(String.init).joined(separator: " ")
-                let rest = predictions.count - min(predictions.count, Self.tablePredictionLimit)
+                let rest = output.predictionCount - min(output.predictionCount, Self.tablePredictionLimit)
                 out += "argmax    \(shown)" + (rest > 0 ? " … (\(rest) more; --format json lists all)" : "") + "\n"
             }
         }

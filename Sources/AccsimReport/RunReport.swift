@@ -155,14 +155,24 @@ public struct RunReport: Sendable, Hashable, Encodable {
         public var type: String
         /// CRC32 (zlib) of the output's elements at their stored width, as 8 hex digits.
         public var crc32: String
-        /// Argmax per sample, for outputs shaped `[N, classes]`.
+        /// Argmax per sample, for outputs shaped `[N, classes]`; only the first ones when the
+        /// report was built to be rendered as a table (``predictionCount`` says how many there are).
         public var predictions: [Int]?
-        public init(name: String, shape: [Int], type: String, crc32: String, predictions: [Int]?) {
+        /// How many samples have a prediction (the table's "… more"; not a field of the JSON).
+        public var predictionCount: Int
+        public init(
+            name: String, shape: [Int], type: String, crc32: String, predictions: [Int]?, predictionCount: Int? = nil
+        ) {
             self.name = name
             self.shape = shape
             self.type = type
             self.crc32 = crc32
             self.predictions = predictions
+            self.predictionCount = predictionCount ?? predictions?.count ?? 0
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, shape, type, crc32, predictions
         }
     }
 

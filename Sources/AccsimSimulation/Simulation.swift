@@ -112,6 +112,43 @@ public struct Simulation: Sendable {
         return [:]  // unreachable: one of the two is set by init
     }
 
+    /// One chunk of a run in chunks (``run(_:chunkSamples:threads:withModelRequantizers:progress:each:)``).
+    public struct Chunk: Sendable {
+        /// The samples of the batch the chunk holds.
+        public var samples: Range<Int>
+        /// The inputs: one `[samples.count, …]` tensor per graph input.
+        public var inputs: [String: IntTensor]
+        /// The graph outputs, `[samples.count, …]`.
+        public var outputs: [String: IntTensor]
+        /// With adapted requantizers and when asked for: the outputs of the model's own
+        /// requantizers (``runWithModelRequantizers(batches:threads:)``).
+        public var modelRequantizerOutputs: [String: IntTensor]?
+    }
+
+    /// Runs the batch of `source` in chunks of `chunkSamples` samples, in order, handing each to
+    /// `each` before the next is read, so memory holds one chunk whatever the batch size. Every
+    /// sample runs on its own, so the outputs are those of ``run(batches:threads:progress:)`` on
+    /// the whole batch for any chunk size and thread count. An empty batch is one empty chunk.
+    public func run(
+        _ source: BatchSource, chunkSamples: Int, threads: Int = 1, withModelRequantizers: Bool = false,
+        progress: (@Sendable () -> Void)? = nil, each: (Chunk) throws -> Void
+    ) throws {
+        precondition(chunkSamples >= 1, "a chunk holds at least one sample")
+        let overflow = hardware?.array.overflow ?? .wrap
+        let reference =
+            withModelRequantizers && !adaptedRequantizers.isEmpty
+            ? GraphExecutor(graph: model, overflow: overflow, kernels: options.kernels) : nil
+        var start = 0
+        repeat {
+            let range = start..<min(start + chunkSamples, source.sampleCount)
+            let inputs = try source.chunk(range)
+            let outputs = try run(batches: inputs, threads: threads, progress: progress)
+            let modelOutputs = try reference?.run(batches: inputs, threads: threads)
+            try each(Chunk(samples: range, inputs: inputs, outputs: outputs, modelRequantizerOutputs: modelOutputs))
+            start = range.upperBound
+        } while start < source.sampleCount
+    }
+
     /// With adapted requantizers: the outputs the model's own requantizers give (under the
     /// hardware's accumulator overflow), to compare with ``run(batches:threads:)``; nil otherwise.
     public func runWithModelRequantizers(batches: [String: IntTensor], threads: Int = 1) throws(ExecutionError)

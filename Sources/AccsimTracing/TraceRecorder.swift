@@ -81,7 +81,18 @@ public struct TraceRecorder: Sendable {
     public func write(batches: [String: IntTensor], options: TraceOptions, to path: String?, overwrite: Bool = false)
         throws -> TraceRunSummary
     {
-        let inputs = try simulation.sample(options.sample, of: batches)
+        try write(
+            sample: try simulation.sample(options.sample, of: batches), options: options, to: path, overwrite: overwrite
+        )
+    }
+
+    /// Writes the trace of one sample (`inputs`: one tensor per graph input, its declared shape),
+    /// sample `options.sample` of a batch read in chunks, to `path` (nil: to memory).
+    public func write(
+        sample inputs: [String: IntTensor], options: TraceOptions, to path: String?, overwrite: Bool = false
+    )
+        throws -> TraceRunSummary
+    {
         let clock = ContinuousClock()
         let started = clock.now
         let header = header(options: options)

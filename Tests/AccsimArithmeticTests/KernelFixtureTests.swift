@@ -9,7 +9,7 @@ struct KernelFixtureTests {
     /// Every op fixture file; `fixtureFilesAreAllCovered` fails if a file is added but not listed.
     static let opFiles = [
         "conv2d", "fully_connected", "add", "concat", "max_pool", "avg_pool", "mean", "clamp",
-        "leaky_relu", "lookup_table", "requantize", "pad", "softmax",
+        "leaky_relu", "lookup_table", "requantize", "pad", "softmax", "int16_activation", "int16_softmax",
     ]
 
     @Test func fixtureFilesAreAllCovered() throws {
@@ -105,11 +105,60 @@ struct KernelFixtureTests {
             count = try check(data, SoftmaxParameters.self) { c in
                 ReferenceKernels.softmax(c.tensor(0), parameters: c.attributes)
             }
+        case "int16_activation":
+            count = try check(data, Int16ActivationParameters.self) { c in
+                ReferenceKernels.int16Activation(c.tensor(0), parameters: c.attributes)
+            }
+        case "int16_softmax":
+            count = try check(data, Int16SoftmaxParameters.self) { c in
+                ReferenceKernels.int16Softmax(c.tensor(0), parameters: c.attributes)
+            }
         default:
             Issue.record("no runner for fixture \(op)")
             return
         }
         #expect(count > 0)
+    }
+
+    /// The int16 SOFTMAX parameters and tables (built in double) and the int16 LOGISTIC/TANH
+    /// multipliers derived from the scales the oracle derived them from.
+    @Test func int16DerivationsMatchOracle() throws {
+        struct Derived: Decodable {
+            let inputScale: Float
+            let beta: Float?
+            enum CodingKeys: String, CodingKey {
+                case inputScale = "input_scale"
+                case beta
+            }
+        }
+        struct DerivedCase<A: Decodable>: Decodable {
+            let name: String
+            let attributes: A
+            let derivedFrom: Derived?
+            enum CodingKeys: String, CodingKey {
+                case name, attributes
+                case derivedFrom = "derived_from"
+            }
+        }
+        struct DerivedFile<A: Decodable>: Decodable { let cases: [DerivedCase<A>] }
+        let softmax = try JSONDecoder().decode(
+            DerivedFile<Int16SoftmaxParameters>.self, from: try Fixtures.data("int16_softmax"))
+        #expect(softmax.cases.count == 7)
+        for c in softmax.cases {
+            let d = try #require(c.derivedFrom)
+            #expect(
+                Int16SoftmaxParameters.litert(inputScale: d.inputScale, beta: d.beta ?? 1) == c.attributes, "\(c.name)")
+        }
+        // Every case but the hand-set last one records the scale it was derived from.
+        let activations = try JSONDecoder().decode(
+            DerivedFile<Int16ActivationParameters>.self, from: try Fixtures.data("int16_activation"))
+        let derived = activations.cases.filter { $0.derivedFrom != nil }
+        #expect(derived.count == 14 && activations.cases.count == 15)
+        for c in derived {
+            let scale = c.derivedFrom?.inputScale ?? 0
+            #expect(
+                Int16ActivationParameters.litert(c.attributes.function, inputScale: scale) == c.attributes, "\(c.name)")
+        }
     }
 
     /// `Requantizer.round` against the oracle on many accumulators, every mode.

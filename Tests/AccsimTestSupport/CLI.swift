@@ -25,11 +25,17 @@ public enum CLI {
         return root.appendingPathComponent(".build/debug/accsim")
     }
 
-    /// Runs `accsim arguments…` in the repository root (or `directory`).
-    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
+    /// Runs `accsim arguments…` in the repository root (or `directory`), with `environment`
+    /// added to this process's environment.
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:])
+        throws -> CLIResult
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory ?? root
         let out = Pipe()
         let err = Pipe()

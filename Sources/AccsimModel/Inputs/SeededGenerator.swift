@@ -7,8 +7,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = seed
     }
 
+    /// The generator of `seed` after `draws` calls of ``next()``, reached in one step: the state
+    /// advances by a constant per draw, so a generated batch can be produced chunk by chunk with
+    /// exactly the values of the whole (``ModelInputs/seeded(for:samples:seed:)``).
+    public init(seed: UInt64, skipping draws: UInt64) {
+        state = seed &+ Self.increment &* draws
+    }
+
+    private static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -17,25 +17,32 @@ public enum NPYFile {
     public static func decode(_ bytes: [UInt8], file: String? = nil) throws(ModelError) -> NPYArray {
         do throws(ModelError) {
             let (header, dataOffset) = try NPYHeader.decode(bytes)
-            let count = try NPYArray.elementCount(of: header.shape)
-            let (expected, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize)
-            if overflow { throw ModelError(field: "shape", "shape \(header.shape) is too large") }
-            let actual = bytes.count - dataOffset
-            if actual < expected {
-                throw ModelError(
-                    "truncated: shape \(header.shape) of \(header.dtype) needs \(expected) data bytes, the file has \(actual) (\(expected - actual) missing)"
-                )
-            }
-            if actual > expected {
-                throw ModelError(
-                    "the file has \(actual - expected) unexpected bytes after the \(expected) data bytes of shape \(header.shape) \(header.dtype)"
-                )
-            }
+            try checkDataLength(of: header, actual: bytes.count - dataOffset)
             return try NPYArray(shape: header.shape, dtype: header.dtype, bytes: Array(bytes[dataOffset...]))
         } catch {
             guard let file else { throw error }
             throw error.inFile(file)
         }
+    }
+
+    /// Checks that `actual` data bytes are exactly what `header`'s shape and dtype need; returns
+    /// that length.
+    @discardableResult
+    static func checkDataLength(of header: NPYHeader, actual: Int) throws(ModelError) -> Int {
+        let count = try NPYArray.elementCount(of: header.shape)
+        let (expected, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize)
+        if overflow { throw ModelError(field: "shape", "shape \(header.shape) is too large") }
+        if actual < expected {
+            throw ModelError(
+                "truncated: shape \(header.shape) of \(header.dtype) needs \(expected) data bytes, the file has \(actual) (\(expected - actual) missing)"
+            )
+        }
+        if actual > expected {
+            throw ModelError(
+                "the file has \(actual - expected) unexpected bytes after the \(expected) data bytes of shape \(header.shape) \(header.dtype)"
+            )
+        }
+        return expected
     }
 
     /// The bytes of the `.npy` file holding `array`.
