@@ -132,15 +132,19 @@ struct KernelBench {
     func render() -> String {
         let best = paths[0]
         let peak = peak(best)
-        var out = "kernels (GMAC/s per core: one thread, its CPU time; ×N: wall time on N threads; "
+        var out = "kernels (GMAC/s; path columns: one thread, its CPU time (the core's rate); ×1 / ×N wall: "
+        out += "\(best.rawValue) on 1 and N threads, wall clock, run alternately; ×N / ×1: their speed-up; "
+        out += "CPU ×N / ×1: process CPU time of N threads over one thread's (1.00: no parallel overhead); "
         out += "outputs checked bit for bit against the reference)\n"
         var headers = ["kernel", "MMAC", "reference"]
         headers += paths.map { $0.rawValue }
-        headers += ["\(best.rawValue) ×\(threads)", "×\(threads) / ×1", "CPU ×\(threads) / ×1", "of peak", "bit-exact"]
+        headers += [
+            "×1 wall", "×\(threads) wall", "×\(threads) / ×1", "CPU ×\(threads) / ×1", "of peak", "bit-exact",
+        ]
         var table = TextTable(
             headers: headers, alignments: [.left] + [TextTable.Alignment](repeating: .right, count: headers.count - 1))
         let minimumSeconds = quick ? 0.05 : 0.3
-        var bestRates: [String: Double] = [:]
+        var pathRates: [KernelPath: [String: Double]] = [:]
         for layer in Self.layers() where filter.map({ layer.name.contains($0) }) ?? true {
             var expected = IntTensor(shape: [], elementType: .int8, values: [0])
             let referenceSeconds = BenchClock.best(
@@ -162,35 +166,29 @@ struct KernelBench {
                 }
                 exact = exact && output == expected
                 if path == best { bestSingle = Double(layer.macs) / seconds / 1e9 }
+                pathRates[path, default: [:]][layer.name] = Double(layer.macs) / seconds / 1e9
                 row.append(rate(seconds))
             }
-            bestRates[layer.name] = bestSingle
             if let fast = prepare(layer, path: best) {
-                var output = expected
-                let seconds = BenchClock.best(minimumSeconds: minimumSeconds) {
-                    output = fast.run(
+                // One thread and `threads` threads alternately, on the wall clock (what a user
+                // waits for) and the process's CPU time (all threads: the parallel overhead,
+                // duplicated work or contention, which a busy machine's wall times hide).
+                var single = expected
+                var several = expected
+                let (wall, cpu) = BenchClock.interleaved(minimumSeconds: minimumSeconds) {
+                    single = fast.run(
+                        input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
+                } _: {
+                    several = fast.run(
                         input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
                 }
-                exact = exact && output == expected
-                row.append(rate(seconds))
-                row.append(
-                    bestSingle > 0 ? BenchClock.format(Double(layer.macs) / seconds / 1e9 / bestSingle, 2) + "×" : "-")
-                // The CPU time all threads spend against one thread's: the parallel overhead
-                // (duplicated work, contention), which a busy machine's wall times hide.
-                let single = BenchClock.best(
-                    minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true
-                ) {
-                    _ = fast.run(input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: 1)
-                }
-                let several = BenchClock.best(
-                    minimumRuns: 3, maximumRuns: 20, minimumSeconds: minimumSeconds / 2, cpu: true, process: true
-                ) {
-                    _ = fast.run(
-                        input: layer.input, inputZeroPoint: Self.inputZeroPoint, outputType: .int8, threads: threads)
-                }
-                row.append(BenchClock.format(several / single, 2))
+                exact = exact && single == expected && several == expected
+                row.append(rate(wall.0))
+                row.append(rate(wall.1))
+                row.append(BenchClock.format(wall.0 / wall.1, 2) + "×")
+                row.append(BenchClock.format(cpu.1 / cpu.0, 2))
             } else {
-                row += ["-", "-", "-"]
+                row += ["-", "-", "-", "-"]
             }
             row.append(peak.map { BenchClock.format(100 * bestSingle / $0, 0) + "%" } ?? "-")
             row.append(exact ? "yes" : "NO")
@@ -203,9 +201,15 @@ struct KernelBench {
         } else {
             out += "peak: no register-only probe for the \(best.rawValue) path\n"
         }
-        if let depthwise = bestRates["depthwise 3×3 256 @28"], let gemm = bestRates["conv 3×3 64→64 @56"], gemm > 0 {
-            out += "depthwise / GEMM (\(best.rawValue), one thread): \(BenchClock.format(100 * depthwise / gemm, 0))% "
-            out += "of conv 3×3 64→64 @56 (target ≥ 30%)\n"
+        for path in paths {
+            if let depthwise = pathRates[path]?["depthwise 3×3 256 @28"],
+                let gemm = pathRates[path]?["conv 3×3 64→64 @56"],
+                gemm > 0
+            {
+                out +=
+                    "depthwise / GEMM (\(path.rawValue), one thread): \(BenchClock.format(100 * depthwise / gemm, 0))% "
+                out += "of conv 3×3 64→64 @56 (target ≥ 30%)\n"
+            }
         }
         out += "\n" + anchor(best: best, peak: peak)
         out += "\n" + fullyConnectedBandwidth(best: best)

@@ -12,13 +12,15 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the fast kernels (GMAC/s vs the reference and the CPU peak) and ResNet-18 end to end.",
         discussion: """
-            Kernels run on seeded random operands and are checked bit for bit against the reference
-            kernels. GMAC/s columns: the reference kernel, the portable Swift GEMM and the AVX-512
-            VNNI GEMM on one thread, and VNNI on --threads threads; "peak" is a register-only
-            vpdpbusd loop on this core. End to end runs `accsim run --hw <config> <model>` (and with
-            --no-data) as child processes: wall time including process start, and the children's
-            peak RSS. Without --model a ResNet-18-shaped model (`accsim generate resnet18`) is
-            written to a temporary directory.
+            Kernels run on seeded random operands and are checked bit for bit against the reference \
+            kernels. GMAC/s columns: the reference kernel and each kernel path this CPU runs on one \
+            thread (its CPU time), then the selected path on 1 and --threads threads (wall clock, \
+            run alternately), their speed-up and the ratio of their CPU times; "peak" is a \
+            register-only multiply-accumulate loop of the path on this core. One-sample fully \
+            connected layers are given in weight GB/s beside the memory's read bandwidth. End to \
+            end runs `accsim run --hw <config> <model>` (and with --no-data) as child processes: \
+            wall time including process start, and the children's peak RSS. Without --model a \
+            ResNet-18-shaped model (`accsim generate resnet18`) is written to a temporary directory.
             """,
         subcommands: [PeakMemoryCommand.self]
     )
@@ -174,6 +176,32 @@ enum BenchClock {
             runs += 1
         }
         return best
+    }
+
+    /// The best wall and process CPU times of `first` and `second`, run alternately (at least
+    /// `minimumRuns` each, more until `minimumSeconds` have passed, at most `maximumRuns`): both
+    /// see the same share of a busy machine's load, so their ratio is fairer than two separate
+    /// measurements.
+    static func interleaved(
+        minimumRuns: Int = 3, maximumRuns: Int = 100, minimumSeconds: Double, _ first: () -> Void,
+        _ second: () -> Void
+    ) -> (wall: (Double, Double), cpu: (Double, Double)) {
+        var wall = (Double.infinity, Double.infinity)
+        var cpu = (Double.infinity, Double.infinity)
+        var runs = 0
+        let start = now()
+        while runs < minimumRuns || (now() - start < minimumSeconds && runs < maximumRuns) {
+            var (t0, c0) = (now(), processCPUTime())
+            first()
+            wall.0 = min(wall.0, now() - t0)
+            cpu.0 = min(cpu.0, processCPUTime() - c0)
+            (t0, c0) = (now(), processCPUTime())
+            second()
+            wall.1 = min(wall.1, now() - t0)
+            cpu.1 = min(cpu.1, processCPUTime() - c0)
+            runs += 1
+        }
+        return (wall, cpu)
     }
 
     /// `value` with `decimals` digits after the point.

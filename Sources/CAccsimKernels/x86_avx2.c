@@ -532,35 +532,72 @@ AVX2_TARGET void accsim_add_tflite32_avx2(
 // `floor` on 8 int32 lanes: acc >> n, plus bit n−1 of acc for half_up (no addend, so no
 // overflow). vpsravd fills counts above 31 with the sign, which is the shift of the sign-extended
 // value, so every n in 0 ... 62 is exact.
+// One vector of the single-shift requantizer: half_up adds bit n − 1 of acc to acc >> n
+// (exact: no addend that could overflow), then clamp and zero point.
+INLINE AVX2_TARGET __m256i shift32_vector(
+    const int half_up, __m256i acc, __m256i n, __m256i below, __m256i positive, __m256i lo, __m256i hi, __m256i zp) {
+    __m256i value = _mm256_srav_epi32(acc, n);
+    if (half_up) {
+        value = _mm256_add_epi32(
+            value, _mm256_and_si256(_mm256_srav_epi32(acc, below), positive));
+    }
+    return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
+}
+
+// The rows with the mode and the per-channel choice fixed (constants at each call site, so the
+// inner loop has no branch): whole vectors without masks, one masked vector for the tail.
+// `below` = max(n − 1, 0) and `positive` = (n > 0 ? 1 : 0) per lane, precomputed per column
+// vector for per-channel shifts.
+INLINE AVX2_TARGET void shift_rows32(
+    const int half_up, const int per_channel, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride,
+    size_t rows, size_t columns, const int32_t *shift, int32_t zero_point, int32_t lower, int32_t upper) {
+    const __m256i zp = _mm256_set1_epi32(zero_point), one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    const __m256i lo = _mm256_set1_epi32(lower), hi = _mm256_set1_epi32(upper);
+    const size_t full = columns / 8 * 8, tail = columns - full;
+    const __m256i tail_mask = column_mask(tail);
+    const __m256i n0 = _mm256_set1_epi32(shift[0]);
+    const __m256i positive0 = _mm256_and_si256(_mm256_cmpgt_epi32(n0, zero), one);
+    const __m256i below0 = _mm256_sub_epi32(n0, positive0);
+    for (size_t r = 0; r < rows; r++) {
+        const int32_t *in = src + r * src_stride;
+        int32_t *out = dst + r * dst_stride;
+        size_t j = 0;
+        for (; j < full; j += 8) {
+            __m256i n = n0, positive = positive0, below = below0;
+            if (per_channel) {
+                n = _mm256_loadu_si256((const __m256i *)(shift + j));
+                positive = _mm256_and_si256(_mm256_cmpgt_epi32(n, zero), one);
+                below = _mm256_sub_epi32(n, positive);
+            }
+            const __m256i acc = _mm256_loadu_si256((const __m256i *)(in + j));
+            _mm256_storeu_si256((__m256i *)(out + j), shift32_vector(half_up, acc, n, below, positive, lo, hi, zp));
+        }
+        if (tail) {
+            __m256i n = n0, positive = positive0, below = below0;
+            if (per_channel) {
+                n = _mm256_maskload_epi32(shift + j, tail_mask);
+                positive = _mm256_and_si256(_mm256_cmpgt_epi32(n, zero), one);
+                below = _mm256_sub_epi32(n, positive);
+            }
+            const __m256i acc = _mm256_maskload_epi32(in + j, tail_mask);
+            _mm256_maskstore_epi32(out + j, tail_mask, shift32_vector(half_up, acc, n, below, positive, lo, hi, zp));
+        }
+    }
+}
+
 AVX2_TARGET void accsim_requantize_shift32_avx2(
     int half_up, const int32_t *src, size_t src_stride, int32_t *dst, size_t dst_stride, size_t rows, size_t columns,
     const int32_t *shift, int per_channel, int32_t zero_point, int32_t lower_minus_zero_point,
     int32_t upper_minus_zero_point) {
-    const __m256i zp = _mm256_set1_epi32(zero_point), one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
-    const __m256i lo = _mm256_set1_epi32(lower_minus_zero_point), hi = _mm256_set1_epi32(upper_minus_zero_point);
-    const __m256i n0 = _mm256_set1_epi32(shift[0]);
-    for (size_t r = 0; r < rows; r++) {
-        const int32_t *in = src + r * src_stride;
-        int32_t *out = dst + r * dst_stride;
-        for (size_t j = 0; j < columns; j += 8) {
-            const size_t lanes = columns - j < 8 ? columns - j : 8;
-            const __m256i mask = column_mask(lanes);
-            const __m256i acc = lanes == 8 ? _mm256_loadu_si256((const __m256i *)(in + j)) : _mm256_maskload_epi32(in + j, mask);
-            const __m256i n = per_channel ? _mm256_maskload_epi32(shift + j, mask) : n0;
-            __m256i value = _mm256_srav_epi32(acc, n);
-            if (half_up) {
-                const __m256i positive = _mm256_cmpgt_epi32(n, zero);
-                const __m256i below = _mm256_sub_epi32(n, _mm256_and_si256(positive, one));
-                value = _mm256_add_epi32(value, _mm256_and_si256(_mm256_and_si256(_mm256_srav_epi32(acc, below), one), positive));
-            }
-            value = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(value, lo), hi), zp);
-            if (lanes == 8) {
-                _mm256_storeu_si256((__m256i *)(out + j), value);
-            } else {
-                _mm256_maskstore_epi32(out + j, mask, value);
-            }
-        }
+#define SHIFT_ROWS(H, P) \
+    shift_rows32((H), (P), src, src_stride, dst, dst_stride, rows, columns, shift, zero_point, \
+        lower_minus_zero_point, upper_minus_zero_point)
+    if (half_up) {
+        if (per_channel) SHIFT_ROWS(1, 1); else SHIFT_ROWS(1, 0);
+    } else {
+        if (per_channel) SHIFT_ROWS(0, 1); else SHIFT_ROWS(0, 0);
     }
+#undef SHIFT_ROWS
 }
 
 #endif

@@ -22,6 +22,22 @@ void accsim_depthwise_pack_pairs(const int16_t *weights, size_t kh, size_t kw, s
     }
 }
 
+void accsim_depthwise_pack_quads(const int16_t *weights, size_t kh, size_t kw, size_t cp, int32_t *packed) {
+    const size_t qw = (kw + 3) / 4;
+    for (size_t ky = 0; ky < kh; ky++) {
+        for (size_t q = 0; q < qw; q++) {
+            int32_t *out = packed + (ky * qw + q) * cp;
+            for (size_t c = 0; c < cp; c++) {
+                uint32_t word = 0;
+                for (size_t t = 0; t < 4 && 4 * q + t < kw; t++) {
+                    word |= (uint32_t)(uint8_t)(int8_t)weights[(ky * kw + 4 * q + t) * cp + c] << (8 * t);
+                }
+                out[c] = (int32_t)word;
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -45,17 +61,60 @@ static inline __attribute__((always_inline, target("avx2"))) __m256i dw_load_par
 #define DW_TARGET __attribute__((target("avx2")))
 #define dw_dot(acc, a, b) _mm256_add_epi32((acc), _mm256_madd_epi16((a), (b)))
 #include "x86_depthwise_body.h"
+#undef dw_dot
+
+#define dw_srli(v, n) _mm256_srli_epi32((v), (n))
+#define dw_slli(v, n) _mm256_slli_epi32((v), (n))
+#define dw_or(a, b) _mm256_or_si256((a), (b))
+#define dw_xor(a, b) _mm256_xor_si256((a), (b))
+
+// vpdpbusd emulated exactly on AVX2 (bytes 0, 2 and 1, 3 as int16 pairs into vpmaddwd): the quad
+// kernel's layout and corrections checked bit for bit on CPUs without VNNI; the avx2 path itself
+// runs the pair kernel, which needs fewer instructions there.
+typedef struct {
+    __m256i even, odd;
+} dq_weight_avx2;
+static inline __attribute__((always_inline, target("avx2"))) dq_weight_avx2 dq_weight_split(__m256i w) {
+    const dq_weight_avx2 split = {_mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8), _mm256_srai_epi16(w, 8)};
+    return split;
+}
+static inline __attribute__((always_inline, target("avx2"))) __m256i dq_dot_emulated(
+    __m256i acc, __m256i q, dq_weight_avx2 w) {
+    const __m256i even = _mm256_madd_epi16(_mm256_and_si256(q, _mm256_set1_epi32(0x00FF00FF)), w.even);
+    return _mm256_add_epi32(_mm256_add_epi32(acc, even), _mm256_madd_epi16(_mm256_srli_epi16(q, 8), w.odd));
+}
+#define DQ_NAME(x) x##_avx2
+#define DQ_WEIGHT dq_weight_avx2
+#define dq_weight(v) dq_weight_split(v)
+#define dq_dot(acc, q, w) dq_dot_emulated((acc), (q), (w))
+#include "x86_depthwise_quads.h"
+#undef DQ_NAME
+#undef DQ_WEIGHT
+#undef dq_weight
+#undef dq_dot
 #undef DW_NAME
 #undef DW_TARGET
-#undef dw_dot
 
 #define DW_NAME(x) x##_avxvnni
 #define DW_TARGET __attribute__((target("avx2,avxvnni")))
 #define dw_dot(acc, a, b) _mm256_dpwssd_avx_epi32((acc), (a), (b))
 #include "x86_depthwise_body.h"
+#define DQ_NAME(x) x##_avxvnni
+#define DQ_WEIGHT __m256i
+#define dq_weight(v) (v)
+#define dq_dot(acc, q, w) _mm256_dpbusd_avx_epi32((acc), (q), (w))
+#include "x86_depthwise_quads.h"
+#undef DQ_NAME
+#undef DQ_WEIGHT
+#undef dq_weight
+#undef dq_dot
 #undef DW_NAME
 #undef DW_TARGET
 #undef dw_dot
+#undef dw_srli
+#undef dw_slli
+#undef dw_or
+#undef dw_xor
 
 #undef DW_VEC
 #undef DW_LANES
@@ -79,5 +138,15 @@ static inline __attribute__((always_inline, target("avx2"))) __m256i dw_load_par
 #define DW_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
 #define dw_dot(acc, a, b) _mm512_dpwssd_epi32((acc), (a), (b))
 #include "x86_depthwise_body.h"
+
+#define dw_srli(v, n) _mm512_srli_epi32((v), (n))
+#define dw_slli(v, n) _mm512_slli_epi32((v), (n))
+#define dw_or(a, b) _mm512_or_si512((a), (b))
+#define dw_xor(a, b) _mm512_xor_si512((a), (b))
+#define DQ_NAME(x) x##_avx512vnni
+#define DQ_WEIGHT __m512i
+#define dq_weight(v) (v)
+#define dq_dot(acc, q, w) _mm512_dpbusd_epi32((acc), (q), (w))
+#include "x86_depthwise_quads.h"
 
 #endif

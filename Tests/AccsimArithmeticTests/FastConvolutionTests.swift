@@ -6,7 +6,7 @@ import Testing
 /// where the order of the additions cannot matter): seeded random shapes with groups, depthwise,
 /// dilation, asymmetric padding and strides, int8 and uint8 operands, weight zero points, K of any
 /// length, adversarial operands that overflow int32, every thread count and every kernel path this CPU runs.
-@Suite struct FastConvolutionTests {
+@Suite(.everyWorker) struct FastConvolutionTests {
     /// A random convolution: parameters, operands and the expected (reference) results.
     struct ConvCase: CustomStringConvertible {
         var input: IntTensor
@@ -289,11 +289,20 @@ import Testing
         let expected = ReferenceKernels.conv2D(
             input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: weightZeroPoints, bias: bias,
             parameters: parameters, overflow: .wrap, outputType: .int8)
-        for path in KernelPath.available {
+        for (path, quads) in Self.depthwiseVariants {
             let fast = try #require(
-                FastConvolution(
-                    conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters,
-                    path: path))
+                FastConvolution.$depthwiseQuadsOnAVX2.withValue(quads) {
+                    FastConvolution(
+                        conv2DWeights: weights, weightZeroPoints: weightZeroPoints, bias: bias, parameters: parameters,
+                        path: path)
+                })
+            // One channel is one group: a plain convolution, not the depthwise kernel.
+            #expect(
+                fast.depthwise?.layout
+                    == (channels == 1
+                        ? nil
+                        : Self.expectedDepthwiseLayout(
+                            path, quads: quads, weights: weights, zeroPoints: weightZeroPoints, dilation: dilation)))
             for threads in [1, 3] {
                 #expect(
                     fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads)
@@ -318,6 +327,12 @@ import Testing
         [3, 3, 2, 1, 1, 1, 1, 1, 11, 11, 40, 2], [7, 7, 1, 1, 3, 3, 3, 3, 9, 10, 7, 1],
         [1, 5, 1, 1, 0, 0, 2, 2, 4, 9, 33, 1], [5, 1, 2, 1, 2, 2, 0, 0, 9, 4, 16, 2],
         [3, 4, 1, 3, 3, 3, 4, 4, 8, 8, 9, 1], [2, 2, 2, 2, 0, 1, 1, 0, 9, 10, 64, 1],
+        // The quad kernel: 3×3 in steps of 8 outputs with tails (widths 16, 17, 23), a 4-wide and a
+        // 2-wide kernel on the narrow loop, 5×5 and 1×9 (two and three quads a row) strided and not.
+        [3, 3, 1, 1, 1, 1, 1, 1, 6, 16, 24, 1], [3, 3, 1, 1, 1, 1, 1, 1, 5, 17, 16, 2],
+        [3, 3, 1, 1, 0, 2, 2, 0, 4, 23, 33, 1], [3, 4, 1, 1, 1, 1, 2, 1, 5, 9, 16, 1],
+        [2, 2, 1, 1, 0, 1, 0, 1, 5, 11, 8, 1], [5, 5, 1, 1, 2, 2, 2, 2, 7, 10, 48, 2],
+        [1, 9, 2, 1, 0, 0, 4, 4, 4, 13, 20, 1], [5, 5, 2, 1, 2, 2, 2, 2, 9, 12, 17, 1],
     ])
     func depthwiseKernelShapesEqualReference(shape: [Int]) throws {
         var random = FastTestRandom(seed: UInt64(truncatingIfNeeded: shape.reduce(17) { $0 &* 31 &+ $1 }))
@@ -337,16 +352,50 @@ import Testing
             let expected = ReferenceKernels.conv2DAccumulators(
                 input: x, inputZeroPoint: inputZeroPoint, weights: weights, weightZeroPoints: [0], bias: bias,
                 parameters: parameters, overflow: .wrap)
-            for path in KernelPath.available {
+            for (path, quads) in Self.depthwiseVariants {
                 let fast = try #require(
-                    FastConvolution(
-                        conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters, path: path))
+                    FastConvolution.$depthwiseQuadsOnAVX2.withValue(quads) {
+                        FastConvolution(
+                            conv2DWeights: weights, weightZeroPoints: [0], bias: bias, parameters: parameters,
+                            path: path)
+                    })
+                #expect(
+                    fast.depthwise?.layout
+                        == Self.expectedDepthwiseLayout(
+                            path, quads: quads, weights: weights, zeroPoints: [0], dilation: Size2D(shape[3])))
                 for threads in [1, 2, 5] {
                     #expect(
                         fast.accumulators(input: x, inputZeroPoint: inputZeroPoint, threads: threads) == expected,
                         "\(path) \(threads) \(inputType.rawValue)")
                 }
             }
+        }
+    }
+
+    /// Every kernel path this CPU runs (`false`), and the avx2 path once more with the quad
+    /// depthwise kernel (`vpdpbusd` emulated exactly, `true`): the VNNI paths' layout and
+    /// corrections are then checked on CPUs without VNNI too.
+    static var depthwiseVariants: [(KernelPath, Bool)] {
+        KernelPath.available.map { ($0, false) } + (KernelPath.avx2.isAvailable ? [(.avx2, true)] : [])
+    }
+
+    /// The layout the depthwise weights must take: quads on the VNNI paths (or avx2 with `quads`)
+    /// when every `w − zp_w` fits int8 and the horizontal dilation is 1, pairs on the other x86
+    /// cases, plain on NEON; nil on portable (its direct loop takes depthwise layers).
+    static func expectedDepthwiseLayout(
+        _ path: KernelPath, quads: Bool, weights: IntTensor, zeroPoints: [Int32], dilation: Size2D
+    ) -> DepthwiseWeights.Layout? {
+        switch path {
+        case .portable: return nil
+        case .neon: return .plain
+        case .avx2, .avxvnni, .avx512vnni:
+            let taps = weights.count / weights.shape[0]
+            let fits = weights.values.indices.allSatisfy { index in
+                let zp = zeroPoints.count == 1 ? zeroPoints[0] : zeroPoints[index / taps]
+                return (-128...127).contains(weights.values[index] - zp)
+            }
+            let wanted = path == .avx2 ? quads : true
+            return wanted && fits && dilation.width == 1 ? .quads : .pairs
         }
     }
 
@@ -378,6 +427,19 @@ import Testing
             #expect(plan.pieces == 1 ? plan.pieceWidth == columns : plan.pieceWidth % 16 == 0, "\(plan)")
             #expect(plan.pieces * plan.pieceWidth >= columns && (plan.pieces - 1) * plan.pieceWidth < columns)
         }
+    }
+
+    /// Layers too small to pay for a thread stay on one: a one-sample 512→1000 fully connected
+    /// layer (512,000 MACs); ResNet's 3×3 64→64 @56 (115.6 M) takes every thread; a 3×3
+    /// depthwise 256 @28 counts 16 per output (784 · 256 · 16 = 3.2 M): at most 3 workers.
+    @Test func smallLayersKeepOneWorker() {
+        FastConvolution.$minimumWorkPerWorker.withValue(1 << 20) {
+            #expect(FastConvolution.workers(2, work: 1 * 1000 * 512) == 1)
+            #expect(FastConvolution.workers(2, work: 3136 * 64 * 576) == 2)
+            #expect(FastConvolution.workers(8, work: 784 * 256 * 16) == 3)
+            #expect(FastConvolution.workers(1, work: 0) == 1)
+        }
+        #expect(FastConvolution.workers(5, work: 1) == 5)  // the suite's .everyWorker
     }
 
     @Test func identicalForEveryThreadCount() throws {

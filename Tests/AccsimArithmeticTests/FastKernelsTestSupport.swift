@@ -1,5 +1,7 @@
-import AccsimArithmetic
 import AccsimModel
+import Testing
+
+@testable import AccsimArithmetic
 
 /// The fast-kernel tests' seeded operands (the same on every platform), drawn from the project's
 /// one SplitMix64 (``SeededGenerator``) with the seed spread first.
@@ -56,4 +58,21 @@ struct FastTestRandom {
             multipliers: multipliers, shifts: shifts, rounding: rounding, zeroPoint: int32(-20...20),
             clampMin: min(low, high), clampMax: max(low, high), realMultipliers: reals)
     }
+}
+
+/// Runs a suite's tests with ``FastConvolution/minimumWorkPerWorker`` at 0, so that every thread
+/// count the tests ask for splits even their small shapes over that many workers.
+struct EveryWorkerTrait: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        try await FastConvolution.$minimumWorkPerWorker.withValue(0) { try await function() }
+    }
+}
+
+extension Trait where Self == EveryWorkerTrait {
+    /// Every worker split, however small the work (see ``EveryWorkerTrait``).
+    static var everyWorker: Self { Self() }
 }

@@ -73,6 +73,43 @@ import Testing
         }
     }
 
+    /// Single-shift requantizers (M = 1, `half_up` / `floor`: the 32-bit-lane kernel with its
+    /// per-tensor and per-channel loops): every shift 0…40, row widths 1…19 (whole vectors and
+    /// every tail), rows with strides, edge accumulators, clamps at the ends of int8.
+    @Test(arguments: [RoundingMode.halfUp, .floor])
+    func singleShiftRowsEqualTheRequantizer(rounding: RoundingMode) {
+        var random = FastTestRandom(seed: 91)
+        for shift in Int32(0)...40 {
+            for perChannel in [false, true] {
+                let columns = random.int(1...19)
+                let rows = random.int(1...3)
+                let requantizer =
+                    perChannel
+                    ? Requantizer(
+                        multipliers: [Int32](repeating: 1, count: columns),
+                        shifts: (0..<columns).map { _ in random.int32(0...40) }, rounding: rounding, zeroPoint: 2,
+                        clampMin: -128, clampMax: 127)
+                    : Requantizer(multiplier: 1, shift: shift, rounding: rounding, zeroPoint: -1, clampMin: -128)
+                let stride = columns + 3
+                let source = Self.accumulators(&random, count: rows * stride)
+                for path in KernelPath.available {
+                    var output = [Int32](repeating: 7, count: rows * stride)
+                    source.withUnsafeBufferPointer { s in
+                        output.withUnsafeMutableBufferPointer { d in
+                            FastRequantizer(requantizer, path: path).apply(
+                                s.baseAddress!, sourceStride: stride, d.baseAddress!, destinationStride: stride,
+                                rows: rows, columns: columns, firstChannel: 0)
+                        }
+                    }
+                    let expected = (0..<(rows * stride)).map { i in
+                        i % stride < columns ? requantizer.apply(source[i], channel: i % stride) : 7
+                    }
+                    #expect(output == expected, "\(path) \(rounding.rawValue) \(requantizer)")
+                }
+            }
+        }
+    }
+
     /// Every shift, every edge accumulator, multipliers at the ends of their range.
     @Test(arguments: RoundingMode.allCases)
     func exhaustiveShiftsAndEdges(rounding: RoundingMode) {

@@ -1,26 +1,38 @@
 import CAccsimKernels
 
-/// The depthwise weights of ``FastConvolution`` on a C path: `w − zp_w` as int16 (|w − zp_w| ≤
-/// 255 for weights and zero points of the weight type), channels padded to a multiple of 16, in
-/// the layout of the path's kernel (x86: tap pairs of a kernel row in one int32 word for
-/// `vpmaddwd`/`vpdpwssd`; NEON: `[tap][channel]`), and the bias padded alike.
+/// The depthwise weights of ``FastConvolution`` on a C path: `w − zp_w` (|w − zp_w| ≤ 255 for
+/// weights and zero points of the weight type), channels padded to a multiple of 16, in the
+/// layout of the path's kernel, and the bias padded alike.
 struct DepthwiseWeights: Sendable {
+    /// How the kernel multiplies taps.
+    enum Layout: Sendable, Equatable {
+        /// x86 `vpmaddwd` / `vpdpwssd`: two horizontal taps of a kernel row as int16 in one word.
+        case pairs
+        /// x86 `vpdpbusd`: four horizontal taps as int8 in one word (every `w − zp_w` in
+        /// −128 … 127, unit horizontal dilation).
+        case quads
+        /// NEON and portable: `[tap][channel]` int16.
+        case plain
+    }
+
+    let layout: Layout
     /// Channels rounded up to a multiple of 16 (the kernels' step).
     let paddedChannels: Int
     let taps: Int
     /// NEON: `[tap][cp]` int16.
     let weights: [Int16]
-    /// x86: `accsim_depthwise_pack_pairs`' layout.
+    /// x86: `accsim_depthwise_pack_pairs`' or `accsim_depthwise_pack_quads`' layout.
     let pairs: [Int32]
     /// x86: Σ over the taps of `w − zp_w` per channel (the input zero point's correction).
     let sums: [Int32]
     let bias: [Int32]
 
     /// nil when some `w − zp_w` does not fit int16 (a weight zero point far outside the weight
-    /// type's range): the direct path handles that.
+    /// type's range): the direct path handles that. `quads`: take the quad layout on an x86 path
+    /// when every `w − zp_w` fits int8 (else pairs).
     init?(
         path: KernelPath, bytes: UnsafeRawBufferPointer, signed: Bool, channels: Int, kernelHeight: Int,
-        kernelWidth: Int, zeroPoints: [Int32], bias: [Int32]
+        kernelWidth: Int, zeroPoints: [Int32], bias: [Int32], quads: Bool = false
     ) {
         let cp = (channels + 15) / 16 * 16
         let taps = kernelHeight * kernelWidth
@@ -29,6 +41,7 @@ struct DepthwiseWeights: Sendable {
         // OHWI with one input channel: weight (channel c, tap t) at byte c·taps + t.
         var plain = [Int16](repeating: 0, count: taps * cp)
         var sums = [Int32](repeating: 0, count: cp)
+        var fitsInt8 = true
         for c in 0..<channels {
             for t in 0..<taps {
                 let byte = bytes[c * taps + t]
@@ -36,20 +49,28 @@ struct DepthwiseWeights: Sendable {
                 guard let value = Int16(exactly: Int64(w) - Int64(zeroPoints[c])) else { return nil }
                 plain[t * cp + c] = value
                 sums[c] &+= Int32(value)
+                fitsInt8 = fitsInt8 && Int8(exactly: value) != nil
             }
         }
         self.sums = sums
         switch path {
         case .avx512vnni, .avxvnni, .avx2:
-            let count = kernelHeight * ((kernelWidth + 1) / 2) * cp
+            let useQuads = quads && fitsInt8
+            layout = useQuads ? .quads : .pairs
+            let count = kernelHeight * (useQuads ? (kernelWidth + 3) / 4 : (kernelWidth + 1) / 2) * cp
             pairs = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
                 plain.withUnsafeBufferPointer {
-                    accsim_depthwise_pack_pairs($0.baseAddress!, kernelHeight, kernelWidth, cp, out.baseAddress!)
+                    if useQuads {
+                        accsim_depthwise_pack_quads($0.baseAddress!, kernelHeight, kernelWidth, cp, out.baseAddress!)
+                    } else {
+                        accsim_depthwise_pack_pairs($0.baseAddress!, kernelHeight, kernelWidth, cp, out.baseAddress!)
+                    }
                 }
                 initialized = count
             }
             weights = []
         case .neon, .portable:
+            layout = .plain
             weights = plain
             pairs = []
         }
@@ -90,20 +111,32 @@ extension FastConvolution {
     ) {
         let cp = depthwise.paddedChannels
         let cout = outChannels
-        // Taps outside the image read the zero point; Σ (x − zp)·w = Σ x·w − zp·Σ w.
-        let bias = (0..<cp).map { depthwise.bias[$0] &- inputZeroPoint &* depthwise.sums[$0] }
+        let quads = depthwise.layout == .quads
+        // Pairs hold the values x, quads the bytes u = x + 128 (int8) or x (uint8); taps outside
+        // the image read the zero point in the same form, X0. Σ (u − X0)·w = Σ u·w − X0·Σ w.
+        let flip: Int32 = input.elementType == .int8 ? 0x80 : 0
+        let x0 = quads ? inputZeroPoint &+ flip : inputZeroPoint
+        let bias = (0..<cp).map { depthwise.bias[$0] &- x0 &* depthwise.sums[$0] }
+        let wordsPerRow =
+            quads
+            ? (g.outWidth - 1) * stride.width + 4 * ((kernelWidth + 3) / 4 - 1) + 1
+            : (g.outWidth - 1) * stride.width + (kernelWidth - 1) * dilation.width + 1
         var geometry = accsim_depthwise_pairs_geometry(
             height: g.height, width: g.width, channels: cout, cp: cp, out_height: g.outHeight, out_width: g.outWidth,
             kernel_height: kernelHeight, kernel_width: kernelWidth, stride_height: stride.height,
             stride_width: stride.width, dilation_height: dilation.height, dilation_width: dilation.width,
-            pad_top: padding.top, pad_left: padding.left,
-            pair_width: (g.outWidth - 1) * stride.width + (kernelWidth - 1) * dilation.width + 1,
-            ring_rows: (kernelHeight - 1) * dilation.height + 1, zero_point: inputZeroPoint)
+            pad_top: padding.top, pad_left: padding.left, pair_width: wordsPerRow,
+            ring_rows: (kernelHeight - 1) * dilation.height + 1, zero_point: inputZeroPoint, byte_flip: flip,
+            pad_byte: x0)
         let rowWords = geometry.pair_width * cp
         let ringWords = geometry.ring_rows * rowWords
         let outWords = g.outWidth * cp
         let ringRows = geometry.ring_rows
-        let padPair = Int32(bitPattern: UInt32(UInt16(truncatingIfNeeded: inputZeroPoint)) * 0x1_0001)
+        // The pad row: the zero point in both halves of a pair word, in all four bytes of a quad.
+        let padPair =
+            quads
+            ? Int32(bitPattern: UInt32(UInt8(truncatingIfNeeded: x0)) * 0x0101_0101)
+            : Int32(bitPattern: UInt32(UInt16(truncatingIfNeeded: inputZeroPoint)) * 0x1_0001)
         let outWidth = g.outWidth
         let path = path
         input.values.withUnsafeBufferPointer { x in
@@ -127,7 +160,8 @@ extension FastConvolution {
                                 let (words, tags) = scratch
                                 let accumulators = words + ringWords + rowWords
                                 Self.depthwisePairsKernel(
-                                    path, x.baseAddress!, w.baseAddress!, bias.baseAddress!, geometry, row, words,
+                                    path, quads: quads, x.baseAddress!, w.baseAddress!, bias.baseAddress!, geometry,
+                                    row, words,
                                     tags, words + ringWords, accumulators)
                                 let destination = output + row * outWidth * cout
                                 if requantize {
@@ -150,13 +184,23 @@ extension FastConvolution {
         }
     }
 
-    /// `path`'s instance of `accsim_depthwise_pairs_avx2`.
+    /// `path`'s instance of `accsim_depthwise_pairs_avx2` or (`quads`) `accsim_depthwise_quads_avx2`.
     private static func depthwisePairsKernel(
-        _ path: KernelPath, _ x: UnsafePointer<Int32>, _ w: UnsafePointer<Int32>, _ bias: UnsafePointer<Int32>,
+        _ path: KernelPath, quads: Bool, _ x: UnsafePointer<Int32>, _ w: UnsafePointer<Int32>,
+        _ bias: UnsafePointer<Int32>,
         _ geometry: UnsafePointer<accsim_depthwise_pairs_geometry>, _ row: Int, _ ring: UnsafeMutablePointer<Int32>,
         _ tags: UnsafeMutablePointer<Int64>, _ padRow: UnsafePointer<Int32>, _ out: UnsafeMutablePointer<Int32>
     ) {
         #if arch(x86_64)
+        if quads {
+            switch path {
+            case .avx512vnni: accsim_depthwise_quads_avx512vnni(x, w, bias, geometry, row, ring, tags, padRow, out)
+            case .avxvnni: accsim_depthwise_quads_avxvnni(x, w, bias, geometry, row, ring, tags, padRow, out)
+            case .avx2: accsim_depthwise_quads_avx2(x, w, bias, geometry, row, ring, tags, padRow, out)
+            case .neon, .portable: preconditionFailure("depthwise quads: \(path.rawValue) is not an x86 path")
+            }
+            return
+        }
         switch path {
         case .avx512vnni: accsim_depthwise_pairs_avx512vnni(x, w, bias, geometry, row, ring, tags, padRow, out)
         case .avxvnni: accsim_depthwise_pairs_avxvnni(x, w, bias, geometry, row, ring, tags, padRow, out)

@@ -48,6 +48,25 @@ public struct FastConvolution: Sendable {
     /// Groups with fewer output channels than this use the direct path.
     static let directGroupWidth = 4
 
+    /// The least work (multiply-accumulates, at least 16 per output: the gather and the
+    /// requantizer cost per output) worth a worker of its own: waking a thread costs several
+    /// microseconds, about what one core needs for 2^20 MACs. A one-sample 512→1000 fully
+    /// connected layer (0.5 M) runs on one thread, where two had spent 3.8× its CPU time.
+    /// Tests set it to 0 to run every worker split on small shapes.
+    @TaskLocal static var minimumWorkPerWorker = 1 << 20
+
+    /// Workers for `work` on up to `threads` threads: each gets at least `minimumWorkPerWorker`.
+    /// (Only how the work is cut; never a result.)
+    static func workers(_ threads: Int, work: Int) -> Int {
+        let minimum = minimumWorkPerWorker
+        guard minimum > 0 else { return max(1, threads) }
+        return max(1, min(threads, work / minimum))
+    }
+
+    /// Tests: the avx2 path's depthwise layers take the quad kernel (`vpdpbusd` emulated exactly),
+    /// so the quad layout is checked on CPUs without VNNI.
+    @TaskLocal static var depthwiseQuadsOnAVX2 = false
+
     /// Prepares a convolution from its OHWI weights `[Cout, KH, KW, Cin/groups]` stored as bytes
     /// (`weightType` int8 or uint8; nil for any other type). `weightZeroPoints`: one for all
     /// channels, one per output channel, or empty for 0.
@@ -157,7 +176,8 @@ public struct FastConvolution: Sendable {
         if groups > 1 && groupInChannels == 1 && groupOutChannels == 1 && path.usesBlockedLayout,
             let weights = DepthwiseWeights(
                 path: path, bytes: bytes, signed: weightType == .int8, channels: outChannels,
-                kernelHeight: kernelHeight, kernelWidth: kernelWidth, zeroPoints: zeroPoints, bias: self.bias)
+                kernelHeight: kernelHeight, kernelWidth: kernelWidth, zeroPoints: zeroPoints, bias: self.bias,
+                quads: dilation.width == 1 && (path.hasByteDotProduct || Self.depthwiseQuadsOnAVX2))
         {
             depthwise = weights
             directWeights = []
@@ -259,6 +279,7 @@ public struct FastConvolution: Sendable {
             "FastConvolution: \(input.elementType.rawValue) input with zero point \(inputZeroPoint) needs the reference kernel"
         )
         let g = geometry(input.shape)
+        let threads = Self.workers(threads, work: g.rows * outChannels * max(reduction, 16))
         let shape = isFullyConnected ? [g.batch, outChannels] : [g.batch, g.outHeight, g.outWidth, outChannels]
         let count = g.rows * outChannels
         let values = [Int32](unsafeUninitializedCapacity: count) { output, initialized in

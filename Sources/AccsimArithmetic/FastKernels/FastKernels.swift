@@ -94,6 +94,10 @@ public enum KernelPath: String, Sendable, Hashable, CaseIterable {
     /// Whether the GEMM uses the packed 16-column blocks of the C kernels (all but ``portable``).
     var usesBlockedLayout: Bool { self != .portable }
 
+    /// Whether the path has an x86 `vpdpbusd` (u8 × s8, four products per int32 lane): its
+    /// depthwise kernel then multiplies quads of taps.
+    var hasByteDotProduct: Bool { self == .avx512vnni || self == .avxvnni }
+
     /// The CPU features the C kernels detected, as text (for `accsim bench` and `--version --verbose`).
     public static var featureSummary: String {
         let features = cpuFeatures

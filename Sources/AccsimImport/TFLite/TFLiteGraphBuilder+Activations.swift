@@ -106,7 +106,7 @@ extension TFLiteGraphBuilder {
         let parameters = Int16ActivationParameters.litert(function, inputScale: x.scale)
         if parameters.inputMultiplier == 0 && kernels == .optimized {
             throw context.error(
-                "input \(x.tensor.label) has the power-of-two scale \(x.scale), for which LiteRT's optimized int16 \(context.builtin) runs gemmlowp fixed point instead of its table; accsim models the table kernel (import with the reference kernels)"
+                "input \(x.tensor.label) has the power-of-two scale \(x.scale), for which LiteRT's optimized int16 \(context.builtin) runs gemmlowp fixed point instead of its table; accsim models the table kernel (import with --tflite-kernels reference)"
             )
         }
         guard parameters.inputMultiplier <= 65535 else {

@@ -205,12 +205,40 @@ typedef struct {
     size_t pad_top, pad_left;
     size_t pair_width, ring_rows;
     int32_t zero_point;
+    /// The quad kernels: 0x80 for int8 inputs (a byte holds x + 128), 0 for uint8; the byte of
+    /// the zero point, X0 = zero_point + 128 (int8) or zero_point (uint8).
+    int32_t byte_flip, pad_byte;
 } accsim_depthwise_pairs_geometry;
 
 /// Packs depthwise weights `[tap][cp]` (int16, `w − zp_w`, taps row-major over kh × kw) for
 /// `accsim_depthwise_pairs_*`: `packed[(ky·ceil(kw/2) + q)·cp + c]` holds w(ky, 2q) in its low
 /// and w(ky, 2q + 1) (0 past the row) in its high 16 bits.
 void accsim_depthwise_pack_pairs(const int16_t *weights, size_t kh, size_t kw, size_t cp, int32_t *packed);
+
+/// Packs depthwise weights `[tap][cp]` (int16 `w − zp_w`, each in −128 … 127) for
+/// `accsim_depthwise_quads_*`: `packed[(ky·ceil(kw/4) + q)·cp + c]` holds the int8 bytes
+/// w(ky, 4q + t), t = 0…3 from the low byte, 0 past the kernel row.
+void accsim_depthwise_pack_quads(const int16_t *weights, size_t kh, size_t kw, size_t cp, int32_t *packed);
+
+/// The depthwise accumulators of output row `row` on quads of taps, dilation_width 1:
+/// `out[ox·cp + c] = bias[c] + Σ_taps u(tap, c) · w(tap, c)` in wrapping int32, u the input's
+/// bytes (x ^ byte_flip: x + 128 for int8, `pad_byte` outside the image) and w the int8 weights
+/// of `accsim_depthwise_pack_quads`; with `bias[c]` = the layer's bias − pad_byte · Σ_taps w these
+/// are the reference's accumulators. The geometry's `pair_width` is the words of a quad row,
+/// (out_width − 1)·stride_width + 4·(ceil(kernel_width / 4) − 1) + 1; `pad_row` holds
+/// pair_width · cp words of pad_byte in all four bytes; the scratch as for the pair kernels.
+/// `_avx512vnni` (vpdpbusd, 16 channels) and `_avxvnni` (VEX vpdpbusd, 8) need their CPU feature;
+/// `_avx2` (ACCSIM_CPU_AVX2) emulates vpdpbusd exactly with vpmaddwd, to check the layout on
+/// CPUs without VNNI (the avx2 path runs the pair kernel).
+void accsim_depthwise_quads_avx2(
+    const int32_t *input, const int32_t *quads, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
+void accsim_depthwise_quads_avxvnni(
+    const int32_t *input, const int32_t *quads, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
+void accsim_depthwise_quads_avx512vnni(
+    const int32_t *input, const int32_t *quads, const int32_t *bias, const accsim_depthwise_pairs_geometry *geometry,
+    size_t row, int32_t *ring, int64_t *tags, const int32_t *pad_row, int32_t *out);
 
 /// The depthwise accumulators of output row `row` (batch · out_height + output y):
 /// `out[ox·cp + c] = bias[c] + Σ_taps x(tap, c) · w(tap, c)` in wrapping int32, x the input
