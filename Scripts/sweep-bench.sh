@@ -23,18 +23,31 @@ grid=(--hw 16x16-ws
       --vary array.rows=8,16,32,64,128 --vary array.cols=8:64:*2
       --vary sram.weight.kib=16:256:*2 --vary dram.bandwidth_bytes_per_cycle=8,16)
 
+# CPU seconds (user + system) of this shell's finished children, from the `times` builtin (run in
+# this shell, not a subshell, whose children would be its own).
+children_cpu() {
+    times > "$work/times"
+    tail -1 "$work/times" | awk '{ split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+}
+
 bench() {  # label, jobs, extra arguments…
     local label=$1 jobs=$2
     shift 2
-    local start end rows
+    local start end rows cpu0 cpu1
+    children_cpu > "$work/cpu0"
+    cpu0=$(cat "$work/cpu0")
     start=$(date +%s.%N)
     "$ACCSIM" sweep "${grid[@]}" "$@" --jobs "$jobs" --out "$work/out.jsonl" --force 2>/dev/null
     end=$(date +%s.%N)
+    children_cpu > "$work/cpu1"
+    cpu1=$(cat "$work/cpu1")
     rows=$(wc -l < "$work/out.jsonl")
-    awk -v l="$label" -v j="$jobs" -v r="$rows" -v s="$start" -v e="$end" \
-        'BEGIN { printf "%-34s jobs %d  %3d points  %7.2f s  %8.1f configurations/s\n", l, j, r, e - s, r / (e - s) }'
+    # CPU time beside wall time: other work on a shared machine slows the wall clock, not the CPU time.
+    awk -v l="$label" -v j="$jobs" -v r="$rows" -v s="$start" -v e="$end" -v c0="$cpu0" -v c1="$cpu1" \
+        'BEGIN { printf "%-34s jobs %d  %3d points  %7.2f s  %8.1f configurations/s  CPU %6.2f s (%.1f ms/point)\n", l, j, r, e - s, r / (e - s), c1 - c0, 1000 * (c1 - c0) / r }'
 }
 
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"
 for j in "${jobs[@]}"; do
     bench "Models/digits.q" "$j" Models/digits.q
     bench "Models/every_op.q" "$j" Models/every_op.q

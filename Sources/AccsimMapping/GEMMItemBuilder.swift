@@ -21,28 +21,47 @@ struct GEMMItemBuilder {
         var items: [WorkItem] = []
         items.reserveCapacity(lowering.groups * tiling.tilesPerGroup)
         var cache: [GEMMShape: TileCycles] = [:]
-        var previousInput: [Int]?
-        var previousWeight: [Int]?
+        // A tile's compute step depends only on its sizes, whether it starts or ends the reduction
+        // and whether it continues a stream: at most 32 kinds per layer, each made once. Slot: (m
+        // is the last tile, n is the last tile, k position, continuing), which fix the sizes.
+        var computes = [ComputeStep?](repeating: nil, count: 32)
+        let bases = Bases(
+            input: memory.address(of: lowering.input) ?? 0, weights: memory.address(of: lowering.weights) ?? 0,
+            output: memory.address(of: lowering.output) ?? 0)
+        var previousInput = (-1, -1, -1)
+        var previousWeight = (-1, -1, -1)
+        let outer = tiling.order == .weightsOuter ? tiling.nTiles : tiling.mTiles
+        let inner = tiling.order == .weightsOuter ? tiling.mTiles : tiling.nTiles
         for group in 0..<lowering.groups {
-            let outer = tiling.order == .weightsOuter ? tiling.nTiles : tiling.mTiles
-            let inner = tiling.order == .weightsOuter ? tiling.mTiles : tiling.nTiles
             for o in 0..<outer {
                 for i in 0..<inner {
                     let (mIndex, nIndex) = tiling.order == .weightsOuter ? (i, o) : (o, i)
                     for kIndex in 0..<tiling.kTiles {
                         let tile = makeTile(group: group, mIndex: mIndex, nIndex: nIndex, kIndex: kIndex)
                         var loads: [PendingTransfer] = []
-                        let inputKey = [group, mIndex, kIndex]
-                        if inputKey != previousInput {
-                            previousInput = inputKey
-                            if let load = inputLoad(tile) { loads.append(load) }
+                        if (group, mIndex, kIndex) != previousInput {
+                            previousInput = (group, mIndex, kIndex)
+                            if let load = inputLoad(tile, base: bases.input) { loads.append(load) }
                         }
-                        let weightKey = [group, nIndex, kIndex]
-                        if weightKey != previousWeight {
-                            previousWeight = weightKey
-                            loads.append(weightLoad(tile))
+                        if (group, nIndex, kIndex) != previousWeight {
+                            previousWeight = (group, nIndex, kIndex)
+                            loads.append(weightLoad(tile, base: bases.weights))
                         }
-                        var compute = computeStep(tile, cache: &cache)
+                        let streamRange = layout.dataflow.streamRange(m: tile.m, k: tile.k, n: tile.n)
+                        let continuing = continuesStreams && streamRange.lowerBound > 0
+                        let position =
+                            tiling.kTiles == 1 ? 3 : (kIndex == 0 ? 0 : (kIndex == tiling.kTiles - 1 ? 2 : 1))
+                        let slot =
+                            (((mIndex == tiling.mTiles - 1 ? 2 : 0) + (nIndex == tiling.nTiles - 1 ? 1 : 0)) * 4
+                                + position) * 2 + (continuing ? 1 : 0)
+                        var compute: ComputeStep
+                        if var known = computes[slot] {
+                            known.work = .gemm(tile)
+                            compute = known
+                        } else {
+                            compute = computeStep(tile, continuing: continuing, cache: &cache)
+                            computes[slot] = compute
+                        }
                         if continuesStreams && isLastStep(o: o, i: i, kIndex: kIndex) {
                             // SCALE-Sim 3.0.0 reports a layer's compute cycles as the index of its
                             // last cycle: folds × per-fold − 1 (per depthwise channel).
@@ -51,12 +70,19 @@ struct GEMMItemBuilder {
                         items.append(
                             WorkItem(
                                 loads: loads, startsOutputGeneration: tile.isFirstChunk, compute: compute,
-                                stores: tile.isLastChunk ? [outputStore(tile)] : []))
+                                stores: tile.isLastChunk ? [outputStore(tile, base: bases.output)] : []))
                     }
                 }
             }
         }
         return (items, cache)
+    }
+
+    /// The DRAM addresses of the layer's tensors.
+    private struct Bases {
+        var input: Int
+        var weights: Int
+        var output: Int
     }
 
     private func isLastStep(o: Int, i: Int, kIndex: Int) -> Bool {
@@ -75,14 +101,13 @@ struct GEMMItemBuilder {
             isLastChunk: kIndex == tiling.kTiles - 1, layout: layout)
     }
 
-    private func computeStep(_ tile: GEMMTile, cache: inout [GEMMShape: TileCycles]) -> ComputeStep {
+    private func computeStep(_ tile: GEMMTile, continuing: Bool, cache: inout [GEMMShape: TileCycles]) -> ComputeStep {
         var phases = TileCycles.zero
         var accesses = ComputeAccesses()
         let shapes = layout.foldShapes(
             m: tile.m.count, k: tile.k.count, n: tile.n.count,
             tileStartsReduction: tile.isFirstChunk)
         let streamRange = layout.dataflow.streamRange(m: tile.m, k: tile.k, n: tile.n)
-        let continuing = continuesStreams && streamRange.lowerBound > 0
         for (shape, count, starting) in shapes {
             let cycles: TileCycles
             if continuing {
@@ -120,8 +145,7 @@ struct GEMMItemBuilder {
     }
 
     /// The input tile of `tile`, or nil when its rows all fall in the padding.
-    private func inputLoad(_ tile: GEMMTile) -> PendingTransfer? {
-        let base = memory.address(of: lowering.input) ?? 0
+    private func inputLoad(_ tile: GEMMTile, base: Int) -> PendingTransfer? {
         let width = lowering.inputElementBytes
         switch lowering.source {
         case .conv2D(let g):
@@ -144,8 +168,7 @@ struct GEMMItemBuilder {
     }
 
     /// The weight tile of `tile`: filters `n` of the group, reduction range `k`.
-    private func weightLoad(_ tile: GEMMTile) -> PendingTransfer {
-        let base = memory.address(of: lowering.weights) ?? 0
+    private func weightLoad(_ tile: GEMMTile, base: Int) -> PendingTransfer {
         let width = lowering.weightElementBytes
         let filter = tile.group * lowering.shape.n + tile.n.lowerBound
         switch lowering.source {
@@ -170,8 +193,7 @@ struct GEMMItemBuilder {
     }
 
     /// The store of `tile`'s outputs: its pixels × its filters of the NHWC (or `[N, O]`) output.
-    private func outputStore(_ tile: GEMMTile) -> PendingTransfer {
-        let base = memory.address(of: lowering.output) ?? 0
+    private func outputStore(_ tile: GEMMTile, base: Int) -> PendingTransfer {
         let width = lowering.outputElementBytes
         let channels = lowering.groups * lowering.shape.n
         let channel = tile.group * lowering.shape.n + tile.n.lowerBound

@@ -49,19 +49,26 @@ public struct LayerMapping: Sendable, Hashable, Codable {
         tile = Extents(m: t.mTile, k: t.kTile, n: t.nTile)
         tiles = Extents(m: t.mTiles, k: t.kTiles, n: t.nTiles)
         loopOrder = t.order
-        folds = layer.computeSteps.reduce(0) { $0 + ($1.tile?.foldCount ?? 0) }
+        var folds = 0
         var input = 0
         var weight = 0
         var output = 0
         for step in layer.steps {
-            guard let transfer = step.transfer, transfer.direction == .load else { continue }
-            switch transfer.buffer {
-            case .input: input = max(input, transfer.bytes)
-            case .weight: weight = max(weight, transfer.bytes)
-            default: break
+            switch step.action {
+            case .transfer(let transfer):
+                guard transfer.direction == .load else { continue }
+                switch transfer.buffer {
+                case .input: input = max(input, transfer.bytes)
+                case .weight: weight = max(weight, transfer.bytes)
+                default: break
+                }
+            case .compute(let compute):
+                guard let tile = compute.tile else { continue }
+                folds += tile.foldCount
+                output = max(output, tile.m.count * tile.n.count * 4)
             }
         }
-        for tile in layer.computeSteps.compactMap(\.tile) { output = max(output, tile.m.count * tile.n.count * 4) }
+        self.folds = folds
         bufferBytes = BufferBytes(input: input, weight: weight, output: output)
         objective = plan.objective
         objectiveValue = plan.score.value(plan.objective)

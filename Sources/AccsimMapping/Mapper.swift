@@ -58,6 +58,7 @@ public struct Mapper: Sendable {
     struct ChoiceMemo {
         struct Choice {
             var tiling: GEMMTiling
+            var score: MappingScore
             var estimates: [DRAMReadEstimate]
             var candidates: Int
             var evaluated: Int
@@ -94,30 +95,23 @@ public struct Mapper: Sendable {
                     multiplierBits: hardware.array.weightType.bitWidth)
             }
             let key = ChoiceMemo.key(lowering)
-            var layer: LayerSchedule
-            var score: MappingScore
             let known: ChoiceMemo.Choice
             if let memo = choices.choices[key] {
-                layer = gemmLayer(
-                    node: node, index: index, lowering: lowering, tiling: memo.tiling, layout: layout,
-                    memory: memory, emitter: emitter, firstSequence: firstSequence)
-                score = self.score(of: layer)
                 known = memo
             } else {
+                // Candidates are scored without being built (TilingScorer); only the choice is built.
                 let search = gemmSearch(lowering, layout: layout, spaces: spaces)
-                let choice = try search.choose(layer: node.name) { tiling in
-                    let layer = gemmLayer(
-                        node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
-                        memory: memory, emitter: emitter, firstSequence: firstSequence)
-                    return (layer, self.score(of: layer))
-                }
-                layer = choice.best.built
-                score = choice.best.score
+                let choice = try search.choose(layer: node.name)
                 known = ChoiceMemo.Choice(
-                    tiling: choice.best.tiling, estimates: choice.estimates, candidates: choice.candidates,
-                    evaluated: choice.evaluated)
+                    tiling: choice.best.tiling, score: choice.best.score, estimates: choice.estimates,
+                    candidates: choice.candidates, evaluated: choice.evaluated)
                 choices.choices[key] = known
             }
+            var layer = gemmLayer(
+                node: node, index: index, lowering: lowering, tiling: known.tiling, layout: layout,
+                memory: memory, emitter: emitter, firstSequence: firstSequence)
+            let score = known.score
+            assert(self.score(of: layer) == score, "layer '\(node.name)': scorer and built schedule disagree")
             if case .gemm(var plan) = layer.work {
                 plan.estimates = known.estimates
                 plan.objective = hardware.mapping.objective
@@ -147,17 +141,10 @@ public struct Mapper: Sendable {
         }
         let node = graph.nodes[index]
         guard let lowering = try GEMMLowering.lower(node, in: graph) else { return nil }
-        let memory = DRAMMemoryMap(graph: graph)
         let spaces = BufferSpace.all(of: hardware)
-        let emitter = StepEmitter(input: spaces.input, weight: spaces.weight, output: spaces.output)
         let layout = FoldLayout(dataflow: hardware.array.dataflow, rows: hardware.array.rows, cols: hardware.array.cols)
         let search = gemmSearch(lowering, layout: layout, spaces: spaces)
-        let choice = try search.choose(layer: name, keep: max(1, count)) { tiling in
-            let layer = gemmLayer(
-                node: node, index: index, lowering: lowering, tiling: tiling, layout: layout,
-                memory: memory, emitter: emitter, firstSequence: 0)
-            return (layer, score(of: layer))
-        }
+        let choice = try search.choose(layer: name, keep: max(1, count))
         return TilingRanking(
             layer: name, objective: hardware.mapping.objective, lowering: lowering, candidates: choice.candidates,
             evaluated: choice.evaluated,

@@ -22,6 +22,7 @@ struct StepEmitter {
     /// numbering steps from `firstSequence`.
     func emit(parameterLoads: [PendingTransfer], items: [WorkItem], firstSequence: Int) -> [ScheduleStep] {
         var state = EmissionState(firstSequence: firstSequence, itemCount: items.count)
+        state.steps.reserveCapacity(items.reduce(parameterLoads.count) { $0 + $1.loads.count + 1 + $1.stores.count })
         for load in parameterLoads {
             let sequence = state.append(
                 .transfer(
@@ -56,7 +57,7 @@ struct StepEmitter {
     /// Emits item `index`'s loads into the buffers whose double-buffering equals `doubleBuffered`
     /// (all buffers when nil).
     private func emitLoads(of index: Int, items: [WorkItem], doubleBuffered: Bool?, state: inout EmissionState) {
-        var offsets: [BufferKind: Int] = [:]
+        var offsets = PerBuffer(0)
         for load in items[index].loads {
             let space = space(load.buffer)
             if let doubleBuffered, space.config.doubleBuffered != doubleBuffered { continue }
@@ -65,35 +66,39 @@ struct StepEmitter {
             var after: Int?
             if generation - depth >= 0 {
                 // The last user of generation g is the item before the first user of g + 1.
-                let lastUser = state.firstItem[load.buffer, default: []][generation - depth + 1] - 1
+                let lastUser = state.firstItem[load.buffer][generation - depth + 1] - 1
                 after = state.computeSequence[lastUser]
             }
             let half = space.config.doubleBuffered ? generation % 2 : 0
-            let address = space.base(half: half) + offsets[load.buffer, default: 0]
-            offsets[load.buffer, default: 0] += load.pattern.bytes
+            let address = space.base(half: half) + offsets[load.buffer]
+            offsets[load.buffer] += load.pattern.bytes
             let sequence = state.append(
                 .transfer(
                     DMATransfer(
                         direction: .load, buffer: load.buffer, tensor: load.tensor, dramAddress: load.dramAddress,
                         pattern: load.pattern, sramAddress: address, bank: space.bank(of: address), half: half,
                         after: after)))
-            state.loadSequences[index].append(sequence)
+            state.appendLoad(sequence, item: index)
         }
     }
 
     private func emitCompute(of index: Int, items: [WorkItem], state: inout EmissionState) {
         var compute = items[index].compute
-        var waits = state.loadSequences[index]
+        var waits: [Int] = []
+        let loads = state.loads(of: index)
+        waits.reserveCapacity(loads.count + (index == 0 ? state.parameterSequences.count : 0) + 1)
+        waits += loads
         if index == 0 { waits += state.parameterSequences }
         if items[index].startsOutputGeneration {
             state.outputGeneration += 1
-            state.outputStores.append([])
+            state.outputStoreStarts.append(state.outputStoreSequences.count)
             let depth = output.config.doubleBuffered ? 2 : 1
             if state.outputGeneration - depth >= 0 {
-                waits += state.outputStores[state.outputGeneration - depth]
+                waits += state.stores(ofGeneration: state.outputGeneration - depth)
             }
         }
-        compute.waitsFor = waits.sorted()
+        waits.sort()
+        compute.waitsFor = waits
         compute.outputHalf = output.config.doubleBuffered ? max(state.outputGeneration, 0) % 2 : 0
         state.computeSequence[index] = state.append(.compute(compute))
         state.outputHalf = compute.outputHalf
@@ -111,8 +116,8 @@ struct StepEmitter {
                         pattern: store.pattern, sramAddress: address, bank: output.bank(of: address),
                         half: state.outputHalf,
                         after: state.computeSequence[index])))
-            if state.outputStores.isEmpty { state.outputStores.append([]) }
-            state.outputStores[state.outputStores.count - 1].append(sequence)
+            if state.outputStoreStarts.isEmpty { state.outputStoreStarts.append(0) }
+            state.outputStoreSequences.append(sequence)
         }
     }
 }
@@ -122,22 +127,51 @@ private struct EmissionState {
     var steps: [ScheduleStep] = []
     var nextSequence: Int
     var parameterSequences: [Int] = []
-    /// Per item: the sequence numbers of its loads and of its compute step.
-    var loadSequences: [[Int]]
+    /// The sequence numbers of every item's loads, item after item (an item's loads are emitted
+    /// before the next item's), and where each item's start (−1: none yet); per item the
+    /// sequence number of its compute step.
+    var loadSequences: [Int] = []
+    var loadStarts: [Int]
     var computeSequence: [Int]
     /// Per buffer: the first item of every generation.
-    var firstItem: [BufferKind: [Int]] = [:]
-    /// Per buffer: the item that started the current generation (so one item's loads share one).
-    var generationStarter: [BufferKind: Int] = [:]
-    /// The current output generation (−1 before the first) and the stores of every generation.
+    var firstItem = PerBuffer<[Int]>([])
+    /// Per buffer: the item that started the current generation (so one item's loads share one;
+    /// −1 before the first).
+    var generationStarter = PerBuffer(-1)
+    /// The current output generation (−1 before the first) and the stores of every generation,
+    /// generation after generation, with where each generation's start.
     var outputGeneration = -1
-    var outputStores: [[Int]] = []
+    var outputStoreSequences: [Int] = []
+    var outputStoreStarts: [Int] = []
     var outputHalf = 0
 
     init(firstSequence: Int, itemCount: Int) {
         nextSequence = firstSequence
-        loadSequences = Array(repeating: [], count: itemCount)
+        loadStarts = Array(repeating: -1, count: itemCount)
         computeSequence = Array(repeating: -1, count: itemCount)
+    }
+
+    /// Records a load of item `item` (the loads of the latest item with loads are the last ones).
+    mutating func appendLoad(_ sequence: Int, item: Int) {
+        if loadStarts[item] < 0 { loadStarts[item] = loadSequences.count }
+        loadSequences.append(sequence)
+    }
+
+    /// The sequence numbers of item `item`'s loads: they end where the next item's begin (its
+    /// double-buffered loads come before this item's compute step) or at the end.
+    func loads(of item: Int) -> ArraySlice<Int> {
+        let start = loadStarts[item]
+        guard start >= 0 else { return [] }
+        let next = item + 1 < loadStarts.count ? loadStarts[item + 1] : -1
+        return loadSequences[start..<(next >= 0 ? next : loadSequences.count)]
+    }
+
+    /// The sequence numbers of the stores of output generation `generation`.
+    func stores(ofGeneration generation: Int) -> ArraySlice<Int> {
+        let start = outputStoreStarts[generation]
+        let end =
+            generation + 1 < outputStoreStarts.count ? outputStoreStarts[generation + 1] : outputStoreSequences.count
+        return outputStoreSequences[start..<end]
     }
 
     mutating func append(_ action: ScheduleStep.Action) -> Int {
@@ -152,8 +186,43 @@ private struct EmissionState {
     mutating func generation(of buffer: BufferKind, startedBy item: Int) -> Int {
         if generationStarter[buffer] != item {
             generationStarter[buffer] = item
-            firstItem[buffer, default: []].append(item)
+            firstItem[buffer].append(item)
         }
-        return firstItem[buffer, default: []].count - 1
+        return firstItem[buffer].count - 1
+    }
+}
+
+/// One value per buffer kind, stored inline (the emitter looks these up for every transfer).
+private struct PerBuffer<Value> {
+    var input: Value
+    var weight: Value
+    var output: Value
+    var parameters: Value
+
+    init(_ value: Value) {
+        input = value
+        weight = value
+        output = value
+        parameters = value
+    }
+
+    subscript(kind: BufferKind) -> Value {
+        get {
+            switch kind {
+            case .input: input
+            case .weight: weight
+            case .output: output
+            case .parameters: parameters
+            }
+        }
+        // In place, so appending to an array value does not copy it.
+        _modify {
+            switch kind {
+            case .input: yield &input
+            case .weight: yield &weight
+            case .output: yield &output
+            case .parameters: yield &parameters
+            }
+        }
     }
 }

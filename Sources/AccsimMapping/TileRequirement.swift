@@ -9,6 +9,12 @@ struct TileRequirement: Sendable, Hashable {
     /// The accumulators: `mT · nT` int32.
     var output: Int
 
+    /// Whether the requirement fits every buffer (``shortfalls(input:weight:output:)`` is empty),
+    /// without formatting the messages.
+    func fits(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace) -> Bool {
+        input <= inputSpace.tileBytes && weight <= weightSpace.tileBytes && output <= outputSpace.tileBytes
+    }
+
     /// The buffers the requirement overflows, as shortfall messages (empty when it fits).
     func shortfalls(input inputSpace: BufferSpace, weight weightSpace: BufferSpace, output outputSpace: BufferSpace)
         -> [(key: String, message: String)]

@@ -48,17 +48,16 @@ struct TilingSearch {
         var bound: MappingScore
     }
 
-    /// A candidate built and measured.
-    struct Evaluated<Built> {
+    /// A candidate scored.
+    struct Evaluated {
         var tiling: GEMMTiling
         var score: MappingScore
-        var built: Built
     }
 
-    /// The chosen candidate, how many candidates the space had and how many were built.
-    struct Choice<Built> {
-        var best: Evaluated<Built>
-        var ranked: [Evaluated<Built>]
+    /// The chosen candidate, how many candidates the space had and how many were scored.
+    struct Choice {
+        var best: Evaluated
+        var ranked: [Evaluated]
         var estimates: [DRAMReadEstimate]
         var candidates: Int
         var evaluated: Int
@@ -103,12 +102,26 @@ struct TilingSearch {
     }
 
     /// Input-row statistics per m size, memoised (a conv's pixel tiles read whole input rows).
+    /// Indexed by m (an array, not a dictionary: the search asks thousands of times per layer).
     final class RowMemo {
-        var stats: [Int: (most: Int, total: Int, nonEmpty: Int)] = [:]
+        struct Entry {
+            var most: Int32
+            var total: Int32
+            var nonEmpty: Int32
+            var known: Bool
+        }
+        var stats: [Entry] = []
     }
 
     func rowStatistics(_ mT: Int, memo: RowMemo) -> (most: Int, total: Int, nonEmpty: Int) {
-        if let known = memo.stats[mT] { return known }
+        if memo.stats.isEmpty {
+            memo.stats = Array(
+                repeating: RowMemo.Entry(most: 0, total: 0, nonEmpty: 0, known: false), count: lowering.shape.m + 1)
+        }
+        if mT < memo.stats.count, memo.stats[mT].known {
+            let entry = memo.stats[mT]
+            return (Int(entry.most), Int(entry.total), Int(entry.nonEmpty))
+        }
         let value: (Int, Int, Int)
         switch lowering.source {
         case .conv2D(let g):
@@ -125,7 +138,11 @@ struct TilingSearch {
         case .fullyConnected:
             value = (1, ceilDiv(lowering.shape.m, mT), ceilDiv(lowering.shape.m, mT))
         }
-        memo.stats[mT] = value
+        if mT < memo.stats.count, let most = Int32(exactly: value.0), let total = Int32(exactly: value.1),
+            let nonEmpty = Int32(exactly: value.2)
+        {
+            memo.stats[mT] = RowMemo.Entry(most: most, total: total, nonEmpty: nonEmpty, known: true)
+        }
         return value
     }
 
@@ -143,8 +160,7 @@ struct TilingSearch {
     }
 
     private func fits(m: Int, kUnits: Int, n: Int, memo: RowMemo) -> Bool {
-        requirement(m: m, kUnits: kUnits, n: n, memo: memo).shortfalls(input: input, weight: weight, output: output)
-            .isEmpty
+        requirement(m: m, kUnits: kUnits, n: n, memo: memo).fits(input: input, weight: weight, output: output)
     }
 
     /// The largest m that fits beside `kUnits` and `n` (0 when none), found by bisection on the
@@ -181,13 +197,21 @@ struct TilingSearch {
         let mStatic = sizes(extent: shape.m, unit: u.m)
         let kStatic = sizes(extent: lowering.kUnits, unit: u.k)
         let nStatic = sizes(extent: shape.n, unit: u.n)
-        var triples = Set<[Int]>()
+        var triples: [Triple] = []
         for k in kStatic {
             let kT = k * lowering.kUnit
+            // The largest fitting m per n at this k (the bisection is asked again for the same n).
+            var fits: [Int: Int] = [:]
+            func largestFittingM(n: Int) -> Int {
+                if let known = fits[n] { return known }
+                let fit = self.largestFittingM(kUnits: k, n: n, memo: memo)
+                fits[n] = fit
+                return fit
+            }
             for n in nStatic {
-                let fit = largestFittingM(kUnits: k, n: n, memo: memo)
+                let fit = largestFittingM(n: n)
                 for m in mStatic + derived(from: fit, extent: shape.m, unit: u.m, rowUnit: rowUnit) {
-                    triples.insert([m, k, n])
+                    triples.append(Triple(m: m, k: k, n: n))
                 }
             }
             for m in mStatic {
@@ -195,49 +219,116 @@ struct TilingSearch {
                     shape.n, weight.tileBytes / max(1, kT * lowering.weightElementBytes),
                     output.tileBytes / max(1, m * 4))
                 for n in derived(from: nFit, extent: shape.n, unit: u.n) {
-                    triples.insert([m, k, n])
-                    let fit = largestFittingM(kUnits: k, n: n, memo: memo)
+                    triples.append(Triple(m: m, k: k, n: n))
+                    let fit = largestFittingM(n: n)
                     for m2 in derived(from: fit, extent: shape.m, unit: u.m, rowUnit: rowUnit) {
-                        triples.insert([m2, k, n])
+                        triples.append(Triple(m: m2, k: k, n: n))
                     }
                 }
             }
         }
         var result: [Candidate] = []
-        var tileCycleMemo: [[Int]: Int] = [:]
-        for triple in triples.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let (m, k, n) = (triple[0], triple[1], triple[2])
+        result.reserveCapacity(2 * triples.count)
+        for triple in Self.sortedDistinct(triples) {
+            let (m, k, n) = (triple.m, triple.k, triple.n)
             guard fits(m: m, kUnits: k, n: n, memo: memo) else { continue }
+            var compute: Int?
             for order in LoopOrder.allCases {
                 let tiling = GEMMTiling(
                     mTile: m, kTile: k * lowering.kUnit, nTile: n, order: order, mTiles: ceilDiv(shape.m, m),
                     kTiles: ceilDiv(lowering.kUnits, k), nTiles: ceilDiv(shape.n, n))
-                result.append(Candidate(tiling: tiling, bound: bound(tiling, memo: memo, tileCycles: &tileCycleMemo)))
+                // The compute bound does not depend on the loop order: made once per size triple.
+                let cycles = compute ?? computeCycles(tiling)
+                compute = cycles
+                result.append(Candidate(tiling: tiling, bound: bound(tiling, memo: memo, computeCycles: cycles)))
             }
         }
         return result
     }
 
-    /// `extent` cut into tiles of `tile`: (size, count) of the full tiles and the remainder.
-    private static func pieces(_ extent: Int, _ tile: Int) -> [(size: Int, count: Int)] {
-        let full = extent / tile
-        let rest = extent % tile
-        return [(tile, full), (rest, rest > 0 ? 1 : 0)].filter { $0.count > 0 }
+    /// A tile size triple of the space (m pixels, k units, n filters), ordered lexicographically.
+    struct Triple: Hashable, Comparable {
+        var m: Int
+        var k: Int
+        var n: Int
+
+        static func < (a: Triple, b: Triple) -> Bool {
+            (a.m, a.k, a.n) < (b.m, b.k, b.n)
+        }
     }
 
-    /// The array cycles of one SRAM tile of `m × k × n` whose stream range starts at 0.
-    private func tileArrayCycles(m: Int, k: Int, n: Int, memo: inout [[Int]: Int]) -> Int {
-        if let known = memo[[m, k, n]] { return known }
-        var total = 0
-        for (shape, count, _) in layout.foldShapes(m: m, k: k, n: n, tileStartsReduction: false) {
-            total += count * foldCycles(shape).total
+    /// Each distinct triple once, in lexicographic order. The triples are packed into one integer
+    /// each (21 bits per size) when they fit, which sorts several times faster than the structs.
+    static func sortedDistinct(_ triples: [Triple]) -> [Triple] {
+        let limit = 1 << 21
+        guard triples.allSatisfy({ $0.m < limit && $0.k < limit && $0.n < limit }) else {
+            var sorted = triples.sorted()
+            var write = 0
+            for index in sorted.indices where index == 0 || sorted[index] != sorted[write - 1] {
+                sorted[write] = sorted[index]
+                write += 1
+            }
+            return Array(sorted.prefix(write))
         }
-        memo[[m, k, n]] = total
+        var keys = triples.map { UInt64($0.m) << 42 | UInt64($0.k) << 21 | UInt64($0.n) }
+        keys.sort()
+        var result: [Triple] = []
+        result.reserveCapacity(keys.count)
+        var previous: UInt64?
+        for key in keys where key != previous {
+            previous = key
+            let mask: UInt64 = (1 << 21) - 1
+            result.append(Triple(m: Int(key >> 42), k: Int(key >> 21 & mask), n: Int(key & mask)))
+        }
+        return result
+    }
+
+    /// `extent` cut into tiles of `tile`: (size, count) of the full tiles and the remainder; a
+    /// piece with count 0 is absent.
+    private static func pieces(_ extent: Int, _ tile: Int) -> Pieces {
+        Pieces(full: (tile, extent / tile), rest: (extent % tile, extent % tile > 0 ? 1 : 0))
+    }
+
+    /// The full tiles and the remainder of one dimension, iterated without an array.
+    struct Pieces: Sequence {
+        var full: (size: Int, count: Int)
+        var rest: (size: Int, count: Int)
+
+        struct Iterator: IteratorProtocol {
+            var pieces: Pieces
+            var position = 0
+            mutating func next() -> (size: Int, count: Int)? {
+                while position < 2 {
+                    let piece = position == 0 ? pieces.full : pieces.rest
+                    position += 1
+                    if piece.count > 0 { return piece }
+                }
+                return nil
+            }
+        }
+
+        func makeIterator() -> Iterator { Iterator(pieces: self) }
+    }
+
+    /// The array cycles of one SRAM tile of `m × k × n` whose stream range starts at 0: the fold
+    /// shapes of ``FoldLayout/foldShapes(m:k:n:tileStartsReduction:)`` (full and remainder chunks of
+    /// the row and column extents), without making the list.
+    private func tileArrayCycles(m: Int, k: Int, n: Int) -> Int {
+        let dataflow = layout.dataflow
+        let d = dataflow.foldDimensions(of: GEMMShape(m: m, k: k, n: n))
+        var total = 0
+        for (rowSize, rowCount) in Self.pieces(d.rows, layout.rows) {
+            for (colSize, colCount) in Self.pieces(d.cols, layout.cols) {
+                let shape = dataflow.shape(of: FoldDimensions(rows: rowSize, cols: colSize, stream: d.stream))
+                total += rowCount * colCount * foldCycles(shape).total
+            }
+        }
         return total
     }
 
-    /// Lower bounds of `tiling`'s score (DRAM bytes exact).
-    func bound(_ tiling: GEMMTiling, memo: RowMemo, tileCycles: inout [[Int]: Int]) -> MappingScore {
+    /// Lower bounds of `tiling`'s score (DRAM bytes exact); `computeCycles` is
+    /// ``computeCycles(_:)`` of the tiling when known.
+    func bound(_ tiling: GEMMTiling, memo: RowMemo, computeCycles known: Int? = nil) -> MappingScore {
         let shape = lowering.shape
         let groups = lowering.groups
         let estimate = self.estimate(
@@ -245,8 +336,16 @@ struct TilingSearch {
             n: tiling.nTile, memo: memo)
         let outputBytes = groups * shape.m * shape.n * lowering.outputElementBytes
         let dramBytes = estimate.totalBytes + outputBytes
+        let compute = known ?? computeCycles(tiling)
+        return dmaBound(
+            tiling, memo: memo, estimate: estimate, dramBytes: dramBytes, outputBytes: outputBytes, compute: compute)
+    }
 
-        // Compute: every tile's folds and requantizer, exactly.
+    /// Every tile's folds and requantizer, exactly: the compute part of the cycle bound (the same
+    /// for both loop orders).
+    func computeCycles(_ tiling: GEMMTiling) -> Int {
+        let shape = lowering.shape
+        let groups = lowering.groups
         var array = 0
         var requantizer = 0
         let stream = layout.dataflow
@@ -259,7 +358,7 @@ struct TilingSearch {
                         // Stream slices after the first pay only their stream cycles.
                         let d = stream.foldDimensions(of: GEMMShape(m: m, k: k, n: n))
                         let folds = layout.foldCount(m: m, k: k, n: n)
-                        let full = tileArrayCycles(m: m, k: k, n: n, memo: &tileCycles)
+                        let full = tileArrayCycles(m: m, k: k, n: n)
                         let first: Int
                         switch stream {
                         case .weightStationary: first = m == tiling.mTile || tiling.mTiles == 1 ? 1 : 0
@@ -275,13 +374,22 @@ struct TilingSearch {
                         }
                         array += starting * full + (count - starting) * folds * d.stream
                     } else {
-                        array += count * tileArrayCycles(m: m, k: k, n: n, memo: &tileCycles)
+                        array += count * tileArrayCycles(m: m, k: k, n: n)
                     }
                 }
             }
         }
         // Under scale_sim each group's last step is one cycle shorter (GEMMItemBuilder).
-        let compute = groups * (array + requantizer - (convention == .scaleSim ? 1 : 0))
+        return groups * (array + requantizer - (convention == .scaleSim ? 1 : 0))
+    }
+
+    /// Lower bounds of `tiling`'s score, continued: the DMA and the energy.
+    private func dmaBound(
+        _ tiling: GEMMTiling, memo: RowMemo, estimate: DRAMReadEstimate, dramBytes: Int, outputBytes: Int,
+        compute: Int
+    ) -> MappingScore {
+        let shape = lowering.shape
+        let groups = lowering.groups
 
         // DMA: the first loads and the last store bracket the compute; the engine is busy for
         // every transfer's latency and bytes.
@@ -364,33 +472,41 @@ struct TilingSearch {
         ]
     }
 
-    /// The best candidate under the objective, and the `keep` best evaluated ones (ranked), built
-    /// by `build`; or an error naming the buffer the smallest tile overflows.
-    func choose<Built>(
-        layer: String, keep: Int = 1,
-        build: (GEMMTiling) -> (Built, MappingScore)
-    ) throws(MappingError) -> Choice<Built> {
+    /// The scorer of this layer's tilings: the score of the layer each would build, computed
+    /// without building it.
+    var scorer: TilingScorer {
+        TilingScorer(
+            lowering: lowering, layout: layout, input: input, weight: weight, output: output,
+            requantizerLanes: requantizerLanes, continuesStreams: convention == .scaleSim, dma: dma, energy: energy,
+            foldCycles: foldCycles)
+    }
+
+    /// The best candidate under the objective, and the `keep` best evaluated ones (ranked), scored
+    /// by `score` (by default ``scorer``, which equals the built layer's score); or an error naming
+    /// the buffer the smallest tile overflows.
+    func choose(layer: String, keep: Int = 1, score: ((GEMMTiling) -> MappingScore)? = nil) throws(MappingError)
+        -> Choice
+    {
         let memo = RowMemo()
         let all = candidates(memo: memo)
         guard !all.isEmpty else { throw noFit(layer: layer, memo: memo) }
-        let ordered = all.enumerated().sorted { a, b in
-            let va = a.element.bound.value(objective)
-            let vb = b.element.bound.value(objective)
-            return va != vb ? va < vb : a.offset < b.offset
-        }.map(\.element)
-        var ranked: [(key: [Double], value: Evaluated<Built>)] = []
+        // Candidates in increasing order of (bound, position), taken from a heap: the search
+        // usually stops after a few, so sorting them all would be wasted.
+        var queue = BoundQueue(all.map { $0.bound.value(objective) })
+        let values = queue.values
+        let scorer = self.scorer
+        let score = score ?? { scorer.score($0) }
+        var ranked: [(key: [Double], value: Evaluated)] = []
         var evaluated = 0
-        for candidate in ordered {
-            if ranked.count >= keep, let worst = ranked.last,
-                candidate.bound.value(objective) > worst.value.score.value(objective)
-            {
+        while let index = queue.pop() {
+            let candidate = all[index]
+            if ranked.count >= keep, let worst = ranked.last, values[index] > worst.value.score.value(objective) {
                 break
             }
-            let (built, score) = build(candidate.tiling)
+            let measured = score(candidate.tiling)
             evaluated += 1
             let entry = (
-                key: key(score, candidate.tiling),
-                value: Evaluated(tiling: candidate.tiling, score: score, built: built)
+                key: key(measured, candidate.tiling), value: Evaluated(tiling: candidate.tiling, score: measured)
             )
             let position = ranked.firstIndex { entry.key.lexicographicallyPrecedes($0.key) } ?? ranked.count
             if position < keep {
@@ -419,6 +535,52 @@ struct TilingSearch {
         let what = aligned ? "the smallest SCALE-Sim-aligned tile " : "the smallest tile "
         return MappingError(
             layer: layer, buffer: problems.first?.key, what + problems.map(\.message).joined(separator: "; and "))
+    }
+}
+
+/// Candidate indices in increasing order of (value, index): a binary min-heap, so taking the
+/// first few of thousands costs little more than building it.
+struct BoundQueue {
+    let values: [Double]
+    private var heap: [Int]
+
+    init(_ values: [Double]) {
+        self.values = values
+        heap = Array(values.indices)
+        var node = heap.count / 2 - 1
+        while node >= 0 {
+            siftDown(node)
+            node -= 1
+        }
+    }
+
+    private func precedes(_ a: Int, _ b: Int) -> Bool {
+        values[a] != values[b] ? values[a] < values[b] : a < b
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var node = start
+        while true {
+            let left = 2 * node + 1
+            guard left < heap.count else { return }
+            var smallest = node
+            if precedes(heap[left], heap[smallest]) { smallest = left }
+            if left + 1 < heap.count, precedes(heap[left + 1], heap[smallest]) { smallest = left + 1 }
+            if smallest == node { return }
+            heap.swapAt(node, smallest)
+            node = smallest
+        }
+    }
+
+    /// The next index, or nil when all were taken.
+    mutating func pop() -> Int? {
+        guard let first = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return first
     }
 }
 

@@ -122,6 +122,8 @@ import Testing
             for candidate in search.candidates() {
                 let layer = try #require(try mapper.schedule(nodeAt: 0, in: graph, tiling: candidate.tiling))
                 let score = try #require(layer.gemm).score
+                // The scorer the search uses equals the built layer's score, exactly.
+                #expect(search.scorer.score(candidate.tiling) == score, "trial \(trial) \(candidate.tiling)")
                 // The bounds are bounds.
                 #expect(candidate.bound.cycles <= score.cycles, "trial \(trial) \(candidate.tiling)")
                 #expect(candidate.bound.dramBytes == score.dramBytes, "trial \(trial) \(candidate.tiling)")

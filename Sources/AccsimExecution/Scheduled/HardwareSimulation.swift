@@ -193,6 +193,6 @@ public struct HardwareSimulation: Sendable {
 extension HardwareSimulation {
     /// The performance of every layer, in node order.
     public var performance: [LayerPerformance] {
-        zip(schedule.layers, results).map { LayerPerformance(layer: $0, result: $1, hardware: hardware) }
+        schedule.performance(results)
     }
 }

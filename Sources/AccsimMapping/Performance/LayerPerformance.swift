@@ -107,18 +107,26 @@ public struct LayerPerformance: Sendable, Hashable {
         utilization = result.totalCycles == 0 ? 0 : Double(traffic.macs) / Double(peCount * result.totalCycles)
         var streamSlots = 0
         var folds = 0
+        var transfers = 0
+        var computes = 0
+        let dataflow = hardware.array.dataflow
         for step in layer.steps {
-            guard let compute = step.compute, let tile = compute.tile else { continue }
-            cycles.arrayFillDrain += compute.arrayPhases.preload + compute.arrayPhases.drain
-            folds += tile.folds.count
-            for fold in tile.folds {
-                streamSlots += hardware.array.dataflow.foldDimensions(of: fold.shape).stream
+            guard let compute = step.compute else {
+                transfers += 1
+                continue
             }
+            computes += 1
+            guard let tile = compute.tile else { continue }
+            cycles.arrayFillDrain += compute.arrayPhases.preload + compute.arrayPhases.drain
+            // Every fold of a tile streams the tile's whole stream range.
+            let count = tile.foldCount
+            folds += count
+            streamSlots += count * dataflow.streamRange(m: tile.m, k: tile.k, n: tile.n).count
         }
         mappingEfficiency = streamSlots == 0 ? 0 : Double(traffic.macs) / Double(peCount * streamSlots)
         arrayFolds = folds
-        dmaTransfers = layer.transfers.count
-        computeSteps = layer.computeSteps.count
+        dmaTransfers = transfers
+        computeSteps = computes
         sram = SRAMTraffic(
             input: Bytes(readBytes: traffic.input.reads, writeBytes: traffic.input.writes),
             weight: Bytes(readBytes: traffic.weight.reads, writeBytes: traffic.weight.writes),
