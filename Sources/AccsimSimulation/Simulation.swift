@@ -3,6 +3,7 @@ import AccsimExecution
 import AccsimHardware
 import AccsimMapping
 import AccsimModel
+import Dispatch
 
 /// "Simulate this model on this hardware": the one library entry point that `accsim run`,
 /// `sweep`, `export-mem`, `bench` and the trace recorder go through.
@@ -138,15 +139,21 @@ public struct Simulation: Sendable {
         let reference =
             withModelRequantizers && !adaptedRequantizers.isEmpty
             ? GraphExecutor(graph: model, overflow: overflow, kernels: options.kernels) : nil
-        var start = 0
+        func samples(from start: Int) -> Range<Int> { start..<min(start + chunkSamples, source.sampleCount) }
+        // The next chunk's inputs are read or generated while this one computes, so that the
+        // workers do not wait for them between chunks.
+        var pending = ChunkPrefetch(source, samples(from: 0))
         repeat {
-            let range = start..<min(start + chunkSamples, source.sampleCount)
-            let inputs = try source.chunk(range)
+            let range = pending.samples
+            let inputs = try pending.inputs()
+            if range.upperBound < source.sampleCount {
+                pending = ChunkPrefetch(source, samples(from: range.upperBound))
+            }
             let outputs = try run(batches: inputs, threads: threads, progress: progress)
             let modelOutputs = try reference?.run(batches: inputs, threads: threads)
             try each(Chunk(samples: range, inputs: inputs, outputs: outputs, modelRequantizerOutputs: modelOutputs))
-            start = range.upperBound
-        } while start < source.sampleCount
+            if range.upperBound >= source.sampleCount { break }
+        } while true
     }
 
     /// With adapted requantizers: the outputs the model's own requantizers give (under the
@@ -170,5 +177,27 @@ public struct Simulation: Sendable {
         }
         let total = graph.outputs.reduce(0) { $0 + (outputs[$1]?.count ?? 0) }
         return (differ, total)
+    }
+}
+
+/// The inputs of one chunk, produced on a background queue from the moment it is created.
+private final class ChunkPrefetch: @unchecked Sendable {
+    let samples: Range<Int>
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[String: IntTensor], ModelError>?
+
+    init(_ source: BatchSource, _ samples: Range<Int>) {
+        self.samples = samples
+        DispatchQueue.global().async {
+            self.result = Result { () throws(ModelError) in try source.chunk(samples) }
+            self.done.signal()
+        }
+    }
+
+    /// The inputs, once produced (the semaphore orders the write before this read).
+    func inputs() throws(ModelError) -> [String: IntTensor] {
+        done.wait()
+        done.signal()
+        return try result!.get()
     }
 }
