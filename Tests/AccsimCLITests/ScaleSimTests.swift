@@ -53,6 +53,33 @@ import Testing
         #expect(result.stderr.contains("'three'"))
     }
 
+    /// Found by the fuzzer (Fuzz/regressions/scalesim-csv/huge-filter-count): a row whose sizes
+    /// would make accsim generate 191,111,111,111 × … weights, or overflow an extent, is refused
+    /// before anything is allocated, naming the layer, the line and the limit.
+    @Test func oversizedRowsAreRefusedBeforeAllocating() throws {
+        let directory = try CLI.temporaryDirectory()
+        func refusal(_ row: String) throws -> String {
+            let path = directory.appendingPathComponent("big.csv")
+            try Data("Layer name, H, W, FH, FW, C, N, S,\nConv1, 34, 34, 3, 3, 3, 16, 1,\n\(row)\n".utf8).write(
+                to: path)
+            let result = try CLI.run([path.path, "--no-data", "--hw", "8x8"])
+            #expect(result.status == 2)
+            return result.stderr
+        }
+        #expect(
+            try refusal("Conv2, 1, 1, 1, 1, 1073741824, 20, 1,").contains(
+                "node 'Conv2': field 'line 3': the weights (1 x 1 x 1073741824 x 20 elements, after 432 in the rows "
+                    + "before) are over the limit of 2^28 generated weights per topology "
+                    + "(ScaleSimTopology.maxGeneratedWeights)"))
+        #expect(
+            try refusal("Conv2, 16, 16, 1, 1, 191111111111, 20, 2,").contains(
+                "node 'Conv2': field 'line 3': the ifmap (16 x 16 x 191111111111 elements) is over the limit of 2^40 "
+                    + "elements (ScaleSimTopology.maxFeatureMapElements)"))
+        #expect(
+            try refusal("Conv2, 9, 9, 3, 3, 4, 8, 9223372036854775807,").contains(
+                "node 'Conv2': field 'line 3, column 8': stride 9223372036854775807 is over the limit of 2^20"))
+    }
+
     @Test func unknownConfigKeyIsNamed() throws {
         let directory = try CLI.temporaryDirectory()
         let path = directory.appendingPathComponent("bad.cfg")

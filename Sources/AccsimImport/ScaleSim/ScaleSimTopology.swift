@@ -19,6 +19,14 @@ import Foundation
 /// Weights are seeded random int8 without biases, built by ``GraphBuilder`` (its requantizers keep
 /// typical outputs spread over int8); activations are int8 with zero point 0.
 public enum ScaleSimTopology {
+    /// The most weights a topology may make accsim generate, all rows together: 2^28 (held as
+    /// int32 values while the graph is built, 1 GiB). A row past it is refused before anything is
+    /// allocated.
+    public static let maxGeneratedWeights = 1 << 28
+
+    /// The largest ifmap or ofmap a row may declare, in elements: 2^40.
+    public static let maxFeatureMapElements = 1 << 40
+
     /// Parses `text` (the file at `file`, for error messages) into a graph.
     public static func parse(_ text: String, file: String, seed: UInt64 = 0) throws(ModelError) -> Graph {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
@@ -37,6 +45,7 @@ public enum ScaleSimTopology {
                 "weights": "seeded random int8, seed \(seed)",
             ])
         var outputs: [String] = []
+        var generatedWeights = 0
         for (index, line) in lines.dropFirst().enumerated() {
             let row = fields(of: line)
             let lineNumber = index + 2
@@ -55,10 +64,30 @@ public enum ScaleSimTopology {
                 }
                 return value
             }
+            // Sizes are checked before the builder allocates or multiplies anything.
+            func checkSizes(ifmap: [Int], weights: [Int], ofmap: [Int]) throws(ModelError) {
+                for (what, factors) in [("ifmap", ifmap), ("ofmap", ofmap)] {
+                    guard let count = product(factors), count <= maxFeatureMapElements else {
+                        throw ModelError(
+                            file: file, node: name, field: "line \(lineNumber)",
+                            "the \(what) (\(factors.map(String.init).joined(separator: " x ")) elements) is over the "
+                                + "limit of 2^40 elements (ScaleSimTopology.maxFeatureMapElements)")
+                    }
+                }
+                guard let count = product(weights), count <= maxGeneratedWeights - generatedWeights else {
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber)",
+                        "the weights (\(weights.map(String.init).joined(separator: " x ")) elements, after "
+                            + "\(generatedWeights) in the rows before) are over the limit of 2^28 generated weights "
+                            + "per topology (ScaleSimTopology.maxGeneratedWeights)")
+                }
+                generatedWeights += count
+            }
             if isGEMM {
                 let m = try number(1, "M")
                 let n = try number(2, "N")
                 let k = try number(3, "K")
+                try checkSizes(ifmap: [m, k], weights: [k, n], ofmap: [m, n])
                 // An M×K · K×N product is a 1×1 convolution over an M×1 image with K channels.
                 let input = builder.input(name + ".a", shape: [1, m, 1, k])
                 outputs.append(builder.conv(input, name: name, filters: n, kernel: Size2D(1), relu: false, bias: false))
@@ -70,6 +99,11 @@ public enum ScaleSimTopology {
                 let channels = try number(5, "channels")
                 let filters = try number(6, "number of filters")
                 let stride = try number(7, "stride")
+                guard stride <= 1 << 20 else {
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber), column 8",
+                        "stride \(stride) is over the limit of 2^20")
+                }
                 if filterHeight > height || filterWidth > width {
                     throw ModelError(
                         file: file, node: name, field: "line \(lineNumber)",
@@ -80,14 +114,27 @@ public enum ScaleSimTopology {
                 // convolving that channel with all `filters` filters: groups = channels, each with
                 // `filters` outputs (checked against the real tool, Models/scalesim/parity).
                 let depthwise = name.contains("DP")
+                guard !depthwise || product([channels, filters]) != nil else {
+                    throw ModelError(
+                        file: file, node: name, field: "line \(lineNumber)",
+                        "\(channels) channels x \(filters) filters overflows")
+                }
                 let outChannels = depthwise ? channels * filters : filters
                 // SCALE-Sim's ofmap is ceil((H − FH) / S) + 1 rows (and so for columns): the last
                 // window may hang over the edge, which accsim expresses as bottom/right padding.
-                let outHeight = (height - filterHeight + stride - 1) / stride + 1
-                let outWidth = (width - filterWidth + stride - 1) / stride + 1
+                // (Written so that no step overflows, whatever the stride.)
+                func extent(_ size: Int, _ filter: Int) -> Int {
+                    (size - filter) / stride + ((size - filter) % stride == 0 ? 0 : 1) + 1
+                }
+                let outHeight = extent(height, filterHeight)
+                let outWidth = extent(width, filterWidth)
+                try checkSizes(
+                    ifmap: [height, width, channels],
+                    weights: [filterHeight, filterWidth, depthwise ? 1 : channels, outChannels],
+                    ofmap: [outHeight, outWidth, outChannels])
                 let padding = Padding2D(
-                    top: 0, bottom: (outHeight - 1) * stride + filterHeight - height,
-                    left: 0, right: (outWidth - 1) * stride + filterWidth - width)
+                    top: 0, bottom: (outHeight - 1) * stride - (height - filterHeight),
+                    left: 0, right: (outWidth - 1) * stride - (width - filterWidth))
                 let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
                 outputs.append(
                     builder.conv(
@@ -107,6 +154,17 @@ public enum ScaleSimTopology {
             throw error.inFile(file)
         }
         return graph
+    }
+
+    /// The product of `factors`, or nil when it overflows `Int`.
+    static func product(_ factors: [Int]) -> Int? {
+        var result = 1
+        for factor in factors {
+            let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            result = next
+        }
+        return result
     }
 
     /// Comma-separated fields, trimmed, without the empty field after the trailing comma.
