@@ -67,14 +67,15 @@ public enum ScaleSimTopology {
             // Sizes are checked before the builder allocates or multiplies anything.
             func checkSizes(ifmap: [Int], weights: [Int], ofmap: [Int]) throws(ModelError) {
                 for (what, factors) in [("ifmap", ifmap), ("ofmap", ofmap)] {
-                    guard let count = product(factors), count <= maxFeatureMapElements else {
+                    guard let count = Extents.checkedProduct(factors), count <= maxFeatureMapElements else {
                         throw ModelError(
                             file: file, node: name, field: "line \(lineNumber)",
                             "the \(what) (\(factors.map(String.init).joined(separator: " x ")) elements) is over the "
                                 + "limit of 2^40 elements (ScaleSimTopology.maxFeatureMapElements)")
                     }
                 }
-                guard let count = product(weights), count <= maxGeneratedWeights - generatedWeights else {
+                guard let count = Extents.checkedProduct(weights), count <= maxGeneratedWeights - generatedWeights
+                else {
                     throw ModelError(
                         file: file, node: name, field: "line \(lineNumber)",
                         "the weights (\(weights.map(String.init).joined(separator: " x ")) elements, after "
@@ -114,7 +115,7 @@ public enum ScaleSimTopology {
                 // convolving that channel with all `filters` filters: groups = channels, each with
                 // `filters` outputs (checked against the real tool, Models/scalesim/parity).
                 let depthwise = name.contains("DP")
-                guard !depthwise || product([channels, filters]) != nil else {
+                guard !depthwise || Extents.checkedProduct([channels, filters]) != nil else {
                     throw ModelError(
                         file: file, node: name, field: "line \(lineNumber)",
                         "\(channels) channels x \(filters) filters overflows")
@@ -154,17 +155,6 @@ public enum ScaleSimTopology {
             throw error.inFile(file)
         }
         return graph
-    }
-
-    /// The product of `factors`, or nil when it overflows `Int`.
-    static func product(_ factors: [Int]) -> Int? {
-        var result = 1
-        for factor in factors {
-            let (next, overflow) = result.multipliedReportingOverflow(by: factor)
-            if overflow { return nil }
-            result = next
-        }
-        return result
     }
 
     /// Comma-separated fields, trimmed, without the empty field after the trailing comma.

@@ -3,17 +3,6 @@ import AccsimArithmetic
 /// The checks the operations share: operand counts, activation and weight tensors, biases,
 /// accumulators, requantizers, clamps, windows and the declared output shape.
 extension NodeChecker {
-    /// The product of `extents`, or nil if it overflows.
-    func checkedProduct(_ extents: [Int]) -> Int? {
-        var product = 1
-        for extent in extents {
-            let (next, overflow) = product.multipliedReportingOverflow(by: extent)
-            if overflow { return nil }
-            product = next
-        }
-        return product
-    }
-
     func expectOperands(_ count: Int) throws(ModelError) {
         if inputs.count != count {
             throw ModelError(

@@ -129,7 +129,7 @@ struct NodeChecker {
         if p.shape.contains(where: { $0 <= 0 }) {
             throw ModelError(field: "attributes.shape", "extents must be positive, got \(p.shape)")
         }
-        let count = checkedProduct(p.shape)
+        let count = Extents.checkedProduct(p.shape)
         if count != inputs[0].elementCount {
             throw ModelError(
                 field: "attributes.shape",
