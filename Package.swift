@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "AccsimChecksum", dependencies: ["CZlib"], swiftSettings: strictSwift),
         // Writing output files: atomically (temporary file in the same directory, then rename) and
         // never over an existing file without --force.
-        .target(name: "AccsimFiles", swiftSettings: strictSwift),
+        .target(name: "AccsimFiles", dependencies: ["AccsimChecksum"], swiftSettings: strictSwift),
         // Graph IR, validation, the .q container and .npy I/O. No hardware.
         .target(
             name: "AccsimModel",

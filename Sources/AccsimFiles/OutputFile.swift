@@ -1,3 +1,5 @@
+import AccsimChecksum
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -81,11 +83,14 @@ public final class StagedOutputFile {
     private var isOpen = true
     private var done = false
 
-    /// Creates the temporary file; fails when `path` exists and not `overwrite`.
+    /// Creates the temporary file; fails when `path` exists and not `overwrite`. Temporary files
+    /// of `path` that a killed accsim left behind (their process, on this host, no longer exists)
+    /// are removed first.
     public init(path: String, overwrite: Bool) throws(OutputFileError) {
         try OutputFile.checkWritable(path, overwrite: overwrite)
         self.path = path
         self.overwrite = overwrite
+        Self.removeStale(for: path)
         temporaryPath = Self.temporaryPath(for: path)
         descriptor = posixOpen(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -155,12 +160,48 @@ public final class StagedOutputFile {
         unlink(temporaryPath)
     }
 
-    /// A unique hidden name in the directory of `path`.
+    /// A unique hidden name in the directory of `path`:
+    /// `.NAME.HOST-PID-RANDOM.tmp`, HOST a hash of the host name (so that a cleanup on another
+    /// machine sharing the directory, a cluster's file system, never takes it for its own).
     private static func temporaryPath(for path: String) -> String {
+        let (directory, name) = split(path)
+        return "\(directory)\(prefix(of: name))\(hostTag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+
+    /// The directory part of `path` (with its slash, or empty) and the file name.
+    private static func split(_ path: String) -> (directory: String, name: String) {
         let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(directory).\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        return (
+            slash.map { String(path[...$0]) } ?? "", slash.map { String(path[path.index(after: $0)...]) } ?? path
+        )
+    }
+
+    private static func prefix(of name: String) -> String { ".\(name)." }
+
+    /// This host's name hashed (FNV-1a, hex): part of every temporary name.
+    private static let hostTag: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        return FNV1a.hex(host.utf8)
+    }()
+
+    /// Removes the temporary files of `path` whose writer, a process of this host, is gone (a
+    /// SIGKILL or power loss leaves them; the output itself is never torn). Best effort: a file
+    /// that cannot be read or removed is left.
+    static func removeStale(for path: String) {
+        let (directory, name) = split(path)
+        guard let stream = opendir(directory.isEmpty ? "." : directory) else { return }
+        defer { closedir(stream) }
+        let head = prefix(of: name) + hostTag + "-"
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard entryName.hasPrefix(head) && entryName.hasSuffix(".tmp") else { continue }
+            let fields = entryName.dropFirst(head.count).dropLast(4).split(separator: "-")
+            guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + entryName) }
+        }
     }
 
     private static func lastError() -> String {

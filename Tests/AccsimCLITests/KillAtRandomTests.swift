@@ -72,6 +72,14 @@ import Darwin
         }
         #expect(outcomes.values.reduce(0, +) == 24, "\(outcomes)")
         print("kill-at-random run outputs: \(outcomes) (reference run \(Int(duration * 1000)) ms)")
+        // The killed runs' temporary files are removed by the next run that writes the same outputs.
+        let finished = try CLI.run(arguments(""))
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "temporary files left: \(left)")
+        for (index, name) in names.enumerated() {
+            #expect(contents(directory.appendingPathComponent(name)) == complete[index], "\(name)")
+        }
     }
 
     @Test func killedSweepLeavesWholeRowsAndResumesToTheUnbrokenResult() throws {
