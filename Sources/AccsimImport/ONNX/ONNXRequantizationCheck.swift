@@ -36,10 +36,14 @@ enum ONNXRequantizationCheck {
             while k < high {
                 let boundary = Double(k) + 0.5
                 let distance = abs(boundary) * (relative + 1.0 / 4_194_304) + slack
-                let first = max(((boundary - distance) / s).rounded(.down) - 1, Double(Int32.min))
-                let last = min(((boundary + distance) / s).rounded(.up) + 1, Double(Int32.max))
-                let start = max(Int64(first), next)
-                if Double(start) <= last {
+                let lowest = ((boundary - distance) / s).rounded(.down) - 1
+                let highest = ((boundary + distance) / s).rounded(.up) + 1
+                // A scale so small (or a requantizer so far from it) that the window is not a
+                // finite number of accumulators: as good as over the limit.
+                guard lowest.isFinite && highest.isFinite else { return nil }
+                let first = max(lowest, Double(Int32.min))
+                let last = min(highest, Double(Int32.max))
+                if first <= last, case let start = max(Int64(first), next), Double(start) <= last {
                     candidates += Int(Int64(last) - start) + 1
                     if candidates > limit { return nil }
                     var acc = start
