@@ -20,8 +20,8 @@ import Foundation
 /// typical outputs spread over int8); activations are int8 with zero point 0.
 public enum ScaleSimTopology {
     /// The most weights a topology may make accsim generate, all rows together: 2^28 (held as
-    /// int32 values while the graph is built, 1 GiB). A row past it is refused before anything is
-    /// allocated.
+    /// int32 values while the graph is built, 1 GiB). A row past it, or an error in any row, is
+    /// refused before anything is allocated.
     public static let maxGeneratedWeights = 1 << 28
 
     /// The largest ifmap or ofmap a row may declare, in elements: 2^40.
@@ -44,7 +44,9 @@ public enum ScaleSimTopology {
                 "semantics": "accsim",
                 "weights": "seeded random int8, seed \(seed)",
             ])
-        var outputs: [String] = []
+        // Every row is parsed and checked before the first one is built, so that an error anywhere
+        // in the file costs no allocation (weights are generated when a row is built).
+        var builds: [(inout GraphBuilder) -> String] = []
         var generatedWeights = 0
         for (index, line) in lines.dropFirst().enumerated() {
             let row = fields(of: line)
@@ -90,8 +92,10 @@ public enum ScaleSimTopology {
                 let k = try number(3, "K")
                 try checkSizes(ifmap: [m, k], weights: [k, n], ofmap: [m, n])
                 // An M×K · K×N product is a 1×1 convolution over an M×1 image with K channels.
-                let input = builder.input(name + ".a", shape: [1, m, 1, k])
-                outputs.append(builder.conv(input, name: name, filters: n, kernel: Size2D(1), relu: false, bias: false))
+                builds.append { builder in
+                    let input = builder.input(name + ".a", shape: [1, m, 1, k])
+                    return builder.conv(input, name: name, filters: n, kernel: Size2D(1), relu: false, bias: false)
+                }
             } else {
                 let height = try number(1, "ifmap height")
                 let width = try number(2, "ifmap width")
@@ -136,18 +140,20 @@ public enum ScaleSimTopology {
                 let padding = Padding2D(
                     top: 0, bottom: (outHeight - 1) * stride - (height - filterHeight),
                     left: 0, right: (outWidth - 1) * stride - (width - filterWidth))
-                let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
-                outputs.append(
-                    builder.conv(
+                builds.append { builder in
+                    let input = builder.input(name + ".ifmap", shape: [1, height, width, channels])
+                    return builder.conv(
                         input, name: name, filters: outChannels,
                         kernel: Size2D(height: filterHeight, width: filterWidth),
                         stride: Size2D(stride), padding: padding, groups: depthwise ? channels : 1, relu: false,
-                        bias: false))
+                        bias: false)
+                }
             }
         }
-        if outputs.isEmpty {
+        if builds.isEmpty {
             throw ModelError(file: file, "the topology has no layers")
         }
+        let outputs = builds.map { build in build(&builder) }
         let graph = builder.build(outputs: outputs)
         do {
             try graph.validate()
