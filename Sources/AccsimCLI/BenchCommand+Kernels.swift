@@ -76,6 +76,12 @@ struct KernelBench {
             conv("conv 3×3 512→512 @7", size: 7, cin: 512, cout: 512, kernel: 3),
             conv("conv 1×1/2 256→512 @14", size: 14, cin: 256, cout: 512, kernel: 1, stride: 2),
             conv("depthwise 3×3 256 @28", size: 28, cin: 256, cout: 256, kernel: 3, groups: 256),
+            // MobileNet-shaped depthwise layers (its first blocks at @112, a strided one), and one
+            // whose int32 input and output (200 KiB each) stay in L2: beside @28 (784 KiB each),
+            // how much of the depthwise rate is the memory traffic of the int32 tensors.
+            conv("depthwise 3×3 32 @112", size: 112, cin: 32, cout: 32, kernel: 3, groups: 32),
+            conv("depthwise 3×3/2 64 @112", size: 112, cin: 64, cout: 64, kernel: 3, stride: 2, groups: 64),
+            conv("depthwise 3×3 256 @14", size: 14, cin: 256, cout: 256, kernel: 3, groups: 256),
         ]
         let fcRequantizer = Requantizer(multiplier: 1, shift: 12, rounding: .halfUp)
         layers.append(
