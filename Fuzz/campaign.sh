@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The long fuzzing campaign: every target (or the ones named) runs to RUNS executions
-# (default 10,000,000), JOBS targets at a time (default 2), nice'd, from its seed corpus plus
+# (default 10,000,000), JOBS targets at a time (default 2), from its seed corpus plus
 # what earlier runs kept in work/TARGET. Two builds:
 #   - the campaign build, -sanitize=fuzzer without ASan (Fuzz/.build-fuzz-plain): 2–9× more
 #     executions per second; Swift's own checks (bounds, overflow, preconditions) still trap,
@@ -14,6 +14,8 @@
 # (a wall-clock one: raise it when the fuzzers may be paused with SIGSTOP).
 #   Fuzz/campaign.sh [RUNS] [TARGET…]        e.g. JOBS=1 Fuzz/campaign.sh 1000000 trace
 set -euo pipefail
+# libFuzzer, not the Swift runtime's backtracer, must catch a trap: it writes the input to crashes/.
+export SWIFT_BACKTRACE=enable=no
 cd "$(dirname "$0")"
 runs="${1:-10000000}"
 shift || true

@@ -5,6 +5,8 @@
 # with lld (gold fails on the sanitized binary).
 #   Fuzz/run.sh [SECONDS] [TARGET…]     e.g. Fuzz/run.sh 3 (the brief CI run)
 set -euo pipefail
+# libFuzzer, not the Swift runtime's backtracer, must catch a trap: it writes the input to crashes/.
+export SWIFT_BACKTRACE=enable=no
 cd "$(dirname "$0")"
 seconds="${1:-60}"
 shift || true
