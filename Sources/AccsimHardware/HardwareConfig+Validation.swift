@@ -51,6 +51,10 @@ extension HardwareConfig {
 
         for (key, buffer) in [("input", sram.input), ("weight", sram.weight), ("output", sram.output)] {
             try require(buffer.kib > 0, "sram.\(key).kib", "must be positive, got \(buffer.kib)")
+            // Bounded before anything multiplies it (the byte count, bank sizes, the mapper's fits).
+            try require(
+                buffer.kib <= HardwareConfig.maxSRAMKiB, "sram.\(key).kib",
+                "\(buffer.kib) is over the limit of 2^30 KiB (1 TiB, HardwareConfig.maxSRAMKiB)")
             try require(buffer.banks > 0, "sram.\(key).banks", "must be positive, got \(buffer.banks)")
             try require(
                 buffer.bankBytesPerCycle > 0, "sram.\(key).bank_bytes_per_cycle",

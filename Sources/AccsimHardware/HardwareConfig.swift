@@ -4,6 +4,10 @@ import AccsimArithmetic
 /// clock and optional energy costs. Every key has a default (``HardwareConfig/standard``); a file
 /// only states what differs. Documented key by key in HardwareConfigs/README.md.
 public struct HardwareConfig: Sendable, Hashable, Codable {
+    /// The largest SRAM buffer a config may declare, in KiB: 2^30 (1 TiB). Checked before the
+    /// size is multiplied, so no later product of sizes overflows.
+    public static let maxSRAMKiB = 1 << 30
+
     /// Version of the config schema this accsim reads and writes.
     public static let currentVersion = 1
 
