@@ -19,9 +19,9 @@ import Foundation
 /// Weights are seeded random int8 without biases, built by ``GraphBuilder`` (its requantizers keep
 /// typical outputs spread over int8); activations are int8 with zero point 0.
 public enum ScaleSimTopology {
-    /// The most weights a topology may make accsim generate, all rows together: 2^28 (held as
-    /// int32 values while the graph is built, 1 GiB). A row past it, or an error in any row, is
-    /// refused before anything is allocated.
+    /// The most weights a topology may make accsim generate, all rows together: 2^28 (one byte
+    /// each, 256 MiB). A row past it, or an error in any row, is refused before anything is
+    /// allocated.
     public static let maxGeneratedWeights = 1 << 28
 
     /// The largest ifmap or ofmap a row may declare, in elements: 2^40.

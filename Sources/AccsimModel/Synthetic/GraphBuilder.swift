@@ -57,8 +57,7 @@ public struct GraphBuilder: Sendable {
                 stride: stride.width, dilation: 1) ?? 1
         let weightShape = [filters, kernel.height, kernel.width, channels / groups]
         let reduction = kernel.height * kernel.width * channels / groups
-        let weights = constant(
-            name + ".weights", shape: weightShape, type: .int8, values: randomWeights(weightShape.reduce(1, *)))
+        let weights = constant(name + ".weights", shape: weightShape, randomInt8: weightShape.reduce(1, *))
         var inputs = [x, weights]
         if bias {
             inputs.append(
@@ -75,8 +74,7 @@ public struct GraphBuilder: Sendable {
     /// A fully connected layer over a `[N, D]` input.
     public mutating func fullyConnected(_ x: String, name: String, outputs: Int, relu: Bool = false) -> String {
         let input = shape(of: x)
-        let weights = constant(
-            name + ".weights", shape: [outputs, input[1]], type: .int8, values: randomWeights(outputs * input[1]))
+        let weights = constant(name + ".weights", shape: [outputs, input[1]], randomInt8: outputs * input[1])
         let bias = constant(
             name + ".bias", shape: [outputs], type: .int32, values: [Int32](repeating: 0, count: outputs))
         let output = declare(name + ".out", shape: [input[0], outputs])
@@ -167,10 +165,14 @@ public struct GraphBuilder: Sendable {
         return name
     }
 
-    private mutating func randomWeights(_ count: Int) -> [Int32] {
-        var values = [Int32](repeating: 0, count: count)
-        for index in values.indices { values[index] = generator.nextInt32(in: -127...127) }
-        return values
+    /// An int8 constant of `count` seeded random weights in -127 ... 127, generated straight into
+    /// its bytes (one byte a weight: a SCALE-Sim topology may ask for 2^28 of them).
+    private mutating func constant(_ name: String, shape: [Int], randomInt8 count: Int) -> String {
+        declare(name, shape: shape, type: .int8)
+        var bytes = [UInt8](repeating: 0, count: count)
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: generator.nextInt32(in: -127...127)) }
+        graph.constants[name] = ConstantData(elementType: .int8, bytes: bytes)
+        return name
     }
 
     /// The requantizer of a layer from `input` to `output` with reduction K: divides by the power
