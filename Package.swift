@@ -9,7 +9,7 @@ let strictSwift: [SwiftSetting] = [
 
 let package = Package(
     name: "accsim",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "accsim", targets: ["accsim"]),
         .executable(name: "accsim-fuzz-replay", targets: ["accsim-fuzz-replay"]),

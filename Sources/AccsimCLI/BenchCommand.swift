@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             Kernels run on seeded random operands and are checked bit for bit against the reference \
             kernels. GMAC/s columns: the reference kernel and each kernel path this CPU runs on one \
             thread (its CPU time), then the selected path on 1 and --threads threads (wall clock, \
-            run alternately), their speed-up and the ratio of their CPU times; "peak" is a \
+            in alternating rounds) and their speed-up; "peak" is a \
             register-only multiply-accumulate loop of the path on this core. One-sample fully \
             connected layers are given in weight GB/s beside the memory's read bandwidth. End to \
             end runs `accsim run --hw <config> <model>` (and with --no-data) as child processes: \
@@ -149,26 +149,17 @@ enum BenchClock {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    /// CPU seconds all threads of this process have used.
-    static func processCPUTime() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
     /// The best time of `body` over repetitions: at least `minimumRuns`, and more until
     /// `minimumSeconds` of wall time have been spent (at most `maximumRuns`). `cpu`: measure the
-    /// calling thread's CPU time instead of wall time (for single-threaded work); with `process`,
-    /// the CPU time of all the process's threads.
+    /// calling thread's CPU time instead of wall time (for single-threaded work).
     static func best(
         minimumRuns: Int = 3, maximumRuns: Int = 200, minimumSeconds: Double = 0.3, cpu: Bool = false,
-        process: Bool = false,
         _ body: () -> Void
     ) -> Double {
         var best = Double.infinity
         var runs = 0
         let start = now()
-        func clock() -> Double { cpu ? (process ? processCPUTime() : threadCPUTime()) : now() }
+        func clock() -> Double { cpu ? threadCPUTime() : now() }
         while runs < minimumRuns || (now() - start < minimumSeconds && runs < maximumRuns) {
             let t0 = clock()
             body()
@@ -178,30 +169,33 @@ enum BenchClock {
         return best
     }
 
-    /// The best wall and process CPU times of `first` and `second`, run alternately (at least
-    /// `minimumRuns` each, more until `minimumSeconds` have passed, at most `maximumRuns`): both
-    /// see the same share of a busy machine's load, so their ratio is fairer than two separate
-    /// measurements.
+    /// The best wall times of `first` and `second`, run alternately in rounds of `group` runs of
+    /// each (at least `minimumRounds` rounds, more until `minimumSeconds` have passed, at most
+    /// `maximumRounds`): both see the same share of a busy machine's load, so their ratio is fairer
+    /// than two separate measurements, and each round's later runs find the caches as that
+    /// variant left them (the second thread's share of a layer's weights, for instance, which a
+    /// strict alternation would have it fetch from the first thread's cache every time).
     static func interleaved(
-        minimumRuns: Int = 3, maximumRuns: Int = 100, minimumSeconds: Double, _ first: () -> Void,
-        _ second: () -> Void
-    ) -> (wall: (Double, Double), cpu: (Double, Double)) {
+        minimumRounds: Int = 3, maximumRounds: Int = 100, group: Int = 3, minimumSeconds: Double,
+        _ first: () -> Void, _ second: () -> Void
+    ) -> (Double, Double) {
         var wall = (Double.infinity, Double.infinity)
-        var cpu = (Double.infinity, Double.infinity)
-        var runs = 0
+        var rounds = 0
         let start = now()
-        while runs < minimumRuns || (now() - start < minimumSeconds && runs < maximumRuns) {
-            var (t0, c0) = (now(), processCPUTime())
-            first()
-            wall.0 = min(wall.0, now() - t0)
-            cpu.0 = min(cpu.0, processCPUTime() - c0)
-            (t0, c0) = (now(), processCPUTime())
-            second()
-            wall.1 = min(wall.1, now() - t0)
-            cpu.1 = min(cpu.1, processCPUTime() - c0)
-            runs += 1
+        while rounds < minimumRounds || (now() - start < minimumSeconds && rounds < maximumRounds) {
+            for _ in 0..<group {
+                let t0 = now()
+                first()
+                wall.0 = min(wall.0, now() - t0)
+            }
+            for _ in 0..<group {
+                let t0 = now()
+                second()
+                wall.1 = min(wall.1, now() - t0)
+            }
+            rounds += 1
         }
-        return (wall, cpu)
+        return wall
     }
 
     /// `value` with `decimals` digits after the point.

@@ -76,3 +76,13 @@ unsigned accsim_cpu_features(void) { return 0; }
 #endif
 
 int accsim_cpu_has_avx512_vnni(void) { return (accsim_cpu_features() & ACCSIM_CPU_AVX512_VNNI) != 0; }
+
+// The spin-wait hint: `pause` on x86 (frees the core's shared resources for the sibling thread
+// and keeps the loop from flooding the memory order buffer), `yield` on AArch64.
+void accsim_spin_pause(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}

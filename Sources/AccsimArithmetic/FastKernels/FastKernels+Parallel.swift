@@ -1,10 +1,11 @@
-import Dispatch
-
 extension FastKernels {
-    /// Runs `body(item)` for every item in `0..<count` on up to `threads` threads: worker `w` takes
-    /// one contiguous range of items, `w·count/workers ..< (w+1)·count/workers`, in increasing
-    /// order. Items must write disjoint outputs; then the result does not depend on the thread
-    /// count. `prepare(worker)` is called once per worker before its first item (scratch buffers).
+    /// Runs `body(item)` for every item in `0..<count` on up to `threads` threads (the calling
+    /// thread and the helpers of ``KernelThreadPool``): worker `w` owns one contiguous range of
+    /// items, `w·count/workers ..< (w+1)·count/workers`, and takes them in increasing order; a
+    /// worker whose range is empty takes items from the back of the fullest other range. Items
+    /// must write disjoint outputs; then the result does not depend on the thread count or on
+    /// which worker ran which item. `prepare(worker)` is called once per worker before its first
+    /// item (scratch buffers), `finish` once after its last; a worker that finds no item calls neither.
     ///
     /// Contiguous ranges (rather than items dealt round-robin) keep each worker's output one
     /// region: neighbouring items, which share the cache lines at their boundary and often the
@@ -14,22 +15,25 @@ extension FastKernels {
         finish: (inout Scratch) -> Void = { _ in }
     ) {
         let workers = max(1, min(threads, count))
-        if workers == 1 {
-            var scratch = prepare(0)
-            for item in 0..<count { body(&scratch, item) }
-            finish(&scratch)
-            return
+        if workers > 1 {
+            // The closures run concurrently on disjoint items; callers guarantee that items write
+            // disjoint memory and only read shared inputs, which is what makes this sound.
+            nonisolated(unsafe) let prepare = prepare
+            nonisolated(unsafe) let body = body
+            nonisolated(unsafe) let finish = finish
+            let ran = KernelThreadPool.shared.run(count: count, workers: workers) { items in
+                // A helper that arrives when every item is taken allocates nothing.
+                guard let first = items.next() else { return }
+                var scratch = prepare(items.worker)
+                body(&scratch, first)
+                while let item = items.next() { body(&scratch, item) }
+                finish(&scratch)
+            }
+            if ran { return }
         }
-        // The closures run concurrently on disjoint items; callers guarantee that items write
-        // disjoint memory and only read shared inputs, which is what makes this sound.
-        nonisolated(unsafe) let prepare = prepare
-        nonisolated(unsafe) let body = body
-        nonisolated(unsafe) let finish = finish
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var scratch = prepare(worker)
-            for item in (worker * count / workers)..<((worker + 1) * count / workers) { body(&scratch, item) }
-            finish(&scratch)
-        }
+        var scratch = prepare(0)
+        for item in 0..<count { body(&scratch, item) }
+        finish(&scratch)
     }
 
     /// `parallelFor` without scratch state.

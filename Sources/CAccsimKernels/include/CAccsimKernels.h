@@ -37,6 +37,10 @@ enum {
 /// The features of this CPU and operating system (`ACCSIM_CPU_*` bits).
 unsigned accsim_cpu_features(void);
 
+/// One spin-wait hint (`pause` on x86, `yield` on AArch64, nothing elsewhere): what the kernels'
+/// thread pool executes while its idle threads spin waiting for work.
+void accsim_spin_pause(void);
+
 /// 1 when this CPU and operating system support AVX-512 F, BW, DQ, VL and VNNI (the instructions
 /// of `accsim_gemm_u8s8_vnni` and `accsim_requantize_avx512`), else 0.
 int accsim_cpu_has_avx512_vnni(void);
