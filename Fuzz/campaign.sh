@@ -12,7 +12,10 @@
 # SCHED_IDLE (chrt --idle): they take only the CPU nothing else wants. FUZZ_NO_BUILD=1 runs the
 # binaries as they were last built; FUZZ_TIMEOUT (default 10 s) is libFuzzer's per-input timeout
 # (a wall-clock one: raise it when the fuzzers may be paused with SIGSTOP).
+# PARTS=P splits each target's RUNS over P processes sharing its work/TARGET corpus (libFuzzer
+# picks up what the others add when it reloads), so one slow target can use every core.
 #   Fuzz/campaign.sh [RUNS] [TARGET…]        e.g. JOBS=1 Fuzz/campaign.sh 1000000 trace
+#                                                 JOBS=2 PARTS=2 Fuzz/campaign.sh 10000000 onnx
 set -euo pipefail
 # libFuzzer, not the Swift runtime's backtracer, must catch a trap: it writes the input to crashes/.
 export SWIFT_BACKTRACE=enable=no
@@ -29,21 +32,23 @@ if [[ "${FUZZ_NO_BUILD:-0}" != 1 ]]; then
 fi
 mkdir -p crashes work/campaign
 
+parts="${PARTS:-1}"
 fuzz_one() {
-    local target="$1" log="work/campaign/$1.log"
+    local target="$1" part="$2" log="work/campaign/$1.part$2.log"
     mkdir -p "work/$target"
     local start end status=0
     start=$(date +%s)
     ACCSIM_FUZZ_TARGET="$target" chrt --idle 0 .build-fuzz-plain/release/accsim-fuzz "work/$target" "corpus/$target" \
-        -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
+        -runs="$((runs / parts))" -max_len=65536 -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
         -artifact_prefix="crashes/$target-" >"$log" 2>&1 || status=$?
     end=$(date +%s)
-    echo "$target $status $((end - start))" >"work/campaign/$target.done"
+    echo "$target $status $((end - start))" >"work/campaign/$target.part$part.done"
 }
 
 running=0
-for target in "${targets[@]}"; do
-    fuzz_one "$target" &
+for target in "${targets[@]}"; do rm -f "work/campaign/$target".part*; done
+for job in $(for target in "${targets[@]}"; do for ((part = 1; part <= parts; part++)); do echo "$target:$part"; done; done); do
+    fuzz_one "${job%%:*}" "${job##*:}" &
     running=$((running + 1))
     if [[ $running -ge $jobs ]]; then
         wait -n
@@ -60,10 +65,18 @@ summary="work/campaign/summary.md"
 } >"$summary"
 status=0
 for target in "${targets[@]}"; do
-    log="work/campaign/$target.log"
-    read -r _ fuzz_status seconds <"work/campaign/$target.done"
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo 0)
+    # Parts: executions summed, the longest part's seconds, the highest coverage.
+    execs=0 seconds=0 cov=0 fuzz_status=0
+    for ((part = 1; part <= parts; part++)); do
+        log="work/campaign/$target.part$part.log"
+        read -r _ part_status part_seconds <"work/campaign/$target.part$part.done"
+        [[ "$part_status" == 0 ]] || fuzz_status="$part_status"
+        ((part_seconds > seconds)) && seconds=$part_seconds
+        n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+        execs=$((execs + n))
+        c=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo 0)
+        ((c > cov)) && cov=$c
+    done
     crashes=$(find crashes -name "$target-*" | wc -l)
     kept=$(find "work/$target" -type f | wc -l)
     replay="passed"
