@@ -60,15 +60,18 @@ struct FastTestRandom {
     }
 }
 
-/// Runs a suite's tests with ``FastConvolution/minimumWorkPerWorker`` at 0, so that every thread
-/// count the tests ask for splits even their small shapes over that many workers.
+/// Runs a suite's tests with ``FastConvolution/minimumWorkPerWorker`` at 0 and no limit on the
+/// workers, so that every thread count the tests ask for splits even their small shapes over that
+/// many workers, on any number of cores.
 struct EveryWorkerTrait: SuiteTrait, TestTrait, TestScoping {
     var isRecursive: Bool { true }
 
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        try await FastConvolution.$minimumWorkPerWorker.withValue(0) { try await function() }
+        try await FastConvolution.$minimumWorkPerWorker.withValue(0) {
+            try await FastKernels.$maximumWorkers.withValue(.max) { try await function() }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The kernels' thread pool: every item runs exactly once, whatever the item and worker counts,
 /// with a helper late or a caller nested inside another call or racing another caller.
-@Suite struct KernelThreadPoolTests {
+@Suite(.everyWorker) struct KernelThreadPoolTests {
     /// Counts the runs of each item (items are disjoint, so plain increments are race-free).
     final class RunCounts: @unchecked Sendable {
         let counts: UnsafeMutablePointer<Int>

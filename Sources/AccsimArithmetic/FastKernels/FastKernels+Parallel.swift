@@ -1,4 +1,12 @@
+import Foundation
+
 extension FastKernels {
+    /// The most workers a call uses, whatever `threads` asks: the cores this process may run on.
+    /// More threads than cores would only take turns on them, each waiting for the others'
+    /// slices at the end of every layer. Tests raise it to split work over more workers than
+    /// the machine has cores. (Only how the work is cut; never a result.)
+    @TaskLocal static var maximumWorkers = ProcessInfo.processInfo.activeProcessorCount
+
     /// Runs `body(item)` for every item in `0..<count` on up to `threads` threads (the calling
     /// thread and the helpers of ``KernelThreadPool``): worker `w` owns one contiguous range of
     /// items, `w·count/workers ..< (w+1)·count/workers`, and takes them in increasing order; a
@@ -14,7 +22,7 @@ extension FastKernels {
         _ count: Int, threads: Int, scratch prepare: (Int) -> Scratch, _ body: (inout Scratch, Int) -> Void,
         finish: (inout Scratch) -> Void = { _ in }
     ) {
-        let workers = max(1, min(threads, count))
+        let workers = max(1, min(threads, count, maximumWorkers))
         if workers > 1 {
             // The closures run concurrently on disjoint items; callers guarantee that items write
             // disjoint memory and only read shared inputs, which is what makes this sound.

@@ -75,6 +75,10 @@ final class KernelThreadPool: @unchecked Sendable {
     /// The job's state in one word (see ``State``): helpers join and leave it, the owner closes
     /// it and publishes the next one.
     private let state = Atomic<UInt64>(0)
+    /// Helpers spinning for the next job now.
+    private let spinning = Atomic<Int>(0)
+    /// The most helpers that spin at once: the cores this process may run on, minus the caller's.
+    static let maximumSpinners = max(0, ProcessInfo.processInfo.activeProcessorCount - 1)
     /// Where helpers sleep once their spin ran out.
     private let wakeup = NSCondition()
     /// One range word per worker.
@@ -191,20 +195,28 @@ final class KernelThreadPool: @unchecked Sendable {
     /// Spins, then sleeps, until a job of another generation than `seen` is published; returns
     /// the state then.
     private func waitForJob(after seen: UInt64) -> UInt64 {
-        var spins = 0
-        var deadline: UInt64 = 0
-        while true {
-            let current = state.load(ordering: .acquiring)
-            if State.generation(current) != seen { return current }
-            accsim_spin_pause()
-            spins += 1
-            guard spins & 255 == 0 else { continue }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if deadline == 0 {
-                deadline = now + Self.spinNanoseconds
-            } else if now >= deadline {
-                break
+        // Spin only while fewer helpers spin than the cores other than the caller's: with more
+        // threads than cores (`--threads 8` on 2, or a cgroup's CPU limit), spinners would take
+        // the cores from the threads with work.
+        if spinning.add(1, ordering: .relaxed).newValue <= Self.maximumSpinners {
+            defer { spinning.subtract(1, ordering: .relaxed) }
+            var spins = 0
+            var deadline: UInt64 = 0
+            while true {
+                let current = state.load(ordering: .acquiring)
+                if State.generation(current) != seen { return current }
+                accsim_spin_pause()
+                spins += 1
+                guard spins & 255 == 0 else { continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if deadline == 0 {
+                    deadline = now + Self.spinNanoseconds
+                } else if now >= deadline {
+                    break
+                }
             }
+        } else {
+            spinning.subtract(1, ordering: .relaxed)
         }
         wakeup.lock()
         while State.generation(state.load(ordering: .acquiring)) == seen { wakeup.wait() }
