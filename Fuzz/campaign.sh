@@ -36,9 +36,10 @@ parts="${PARTS:-1}"
 fuzz_one() {
     local target="$1" part="$2" log="work/campaign/$1.part$2.log"
     mkdir -p "work/$target"
-    local start end status=0
+    local start end status=0 kept=""
+    [[ -d "kept/$target" ]] && kept="kept/$target"
     start=$(date +%s)
-    ACCSIM_FUZZ_TARGET="$target" chrt --idle 0 .build-fuzz-plain/release/accsim-fuzz "work/$target" "corpus/$target" \
+    ACCSIM_FUZZ_TARGET="$target" chrt --idle 0 .build-fuzz-plain/release/accsim-fuzz "work/$target" "corpus/$target" $kept \
         -runs="$((runs / parts))" -max_len=65536 -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
         -artifact_prefix="crashes/$target-" >"$log" 2>&1 || status=$?
     end=$(date +%s)
@@ -81,6 +82,7 @@ for target in "${targets[@]}"; do
     kept=$(find "work/$target" -type f | wc -l)
     replay="passed"
     inputs=("work/$target" "corpus/$target")
+    [[ -d "kept/$target" ]] && inputs+=("kept/$target")
     [[ -d "regressions/$target" ]] && inputs+=("regressions/$target")
     if ! ASAN_OPTIONS=detect_leaks=0 ACCSIM_FUZZ_TARGET="$target" nice -n 19 .build-fuzz/release/accsim-fuzz \
         "${inputs[@]}" -runs=0 -rss_limit_mb=2048 -timeout=10 -artifact_prefix="crashes/$target-asan-" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer binary (-sanitize=fuzzer,address) and fuzzes each reader on its committed
-# corpus for SECONDS (default 60) each, nice'd; new interesting inputs go to Fuzz/work/<target>
+# corpora (the seeds in corpus/ and the campaigns' minimised inputs in kept/) for SECONDS
+# (default 60) each, nice'd; new interesting inputs go to Fuzz/work/<target>
 # (git-ignored), crashes to Fuzz/crashes/. Prints executions and coverage per target. Links
 # with lld (gold fails on the sanitized binary).
 #   Fuzz/run.sh [SECONDS] [TARGET…]     e.g. Fuzz/run.sh 3 (the brief CI run)
@@ -21,7 +22,9 @@ status=0
 for target in "${targets[@]}"; do
     mkdir -p "work/$target"
     log="work/$target.log"
-    if ! ACCSIM_FUZZ_TARGET="$target" nice -n 19 "$binary" "work/$target" "corpus/$target" \
+    inputs=("work/$target" "corpus/$target")
+    [[ -d "kept/$target" ]] && inputs+=("kept/$target")
+    if ! ACCSIM_FUZZ_TARGET="$target" nice -n 19 "$binary" "${inputs[@]}" \
         -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="crashes/$target-" -print_final_stats=1 >"$log" 2>&1; then
         echo "$target: FAILED (see Fuzz/$log and Fuzz/crashes/)"
